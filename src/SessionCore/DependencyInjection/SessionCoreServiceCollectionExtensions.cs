@@ -1,0 +1,54 @@
+using System;
+using System.Linq;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SessionCore.Diagnostics;
+using SessionCore.Internal;
+using SessionCore.Stores;
+using SessionCore.Tokens;
+
+namespace SessionCore.DependencyInjection;
+
+/// <summary>Registers SessionCore in a service collection.</summary>
+public static class SessionCoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a singleton <see cref="SessionManager"/>. The options are validated now, so bad
+    /// configuration fails at start-up. Register a store next (for example <c>UseInMemoryStore()</c>,
+    /// <c>AddLiteDbStore(...)</c>). A registered <see cref="TimeProvider"/> and every registered
+    /// <see cref="ISessionEventSink"/> are used.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Changes to the default options, or <see langword="null"/>.</param>
+    /// <returns>A builder for stores and features.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is out of bounds or contradicts another.</exception>
+    public static SessionCoreBuilder AddSessionCore(this IServiceCollection services, Action<SessionOptions>? configure = null)
+    {
+        Throw.IfNull(services);
+        SessionOptions options = new();
+        configure?.Invoke(options);
+        SessionManagerSettings settings = SessionManagerSettings.Create(options);
+        services.TryAddSingleton(sp => new SessionManager(
+            sp.GetService<ISessionStore>() ?? Throw.InvalidOperation<ISessionStore>(Error.StoreMissing),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            TokenSource.System,
+            settings,
+            [.. sp.GetServices<ISessionEventSink>()]));
+        return new SessionCoreBuilder(services);
+    }
+
+    /// <summary>Uses the in-memory reference store (sessions are lost when the process ends).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static SessionCoreBuilder UseInMemoryStore(this SessionCoreBuilder builder)
+    {
+        Throw.IfNull(builder);
+        builder.Services.RemoveAll<ISessionStore>();
+        builder.Services.AddSingleton<ISessionStore, InMemorySessionStore>();
+        return builder;
+    }
+
+    internal static bool HasService<T>(this IServiceCollection services) => services.Any(d => d.ServiceType == typeof(T));
+}

@@ -1,0 +1,30 @@
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace SessionCore.Diagnostics;
+
+/// <summary>
+/// Names of the <see cref="Meter"/> and <see cref="ActivitySource"/> the library reports to; both are in
+/// the base class library, so OpenTelemetry (or dotnet-counters) picks them up with no extra dependency.
+/// </summary>
+/// <remarks>Security: no tag or attribute carries a token, a token hash prefix, a user id or a key.</remarks>
+public static class SessionCoreTelemetry
+{
+    /// <summary>The name of the meter and of the activity source.</summary>
+    public const string Name = "SessionCore";
+
+    internal static readonly ActivitySource ActivitySource = new(Name);
+    internal static readonly Meter Meter = new(Name);
+
+    internal static readonly Counter<long> SessionsCreated = Meter.CreateCounter<long>("sessioncore.sessions.created", "{session}", "Sessions created at sign-in.");
+    internal static readonly Counter<long> SessionsValidated = Meter.CreateCounter<long>("sessioncore.sessions.validated", "{validation}", "Session validations, tagged by outcome.");
+    internal static readonly Counter<long> SessionsRegenerated = Meter.CreateCounter<long>("sessioncore.sessions.regenerated", "{session}", "Sessions replaced by a new identifier.");
+    internal static readonly Counter<long> SessionsRevoked = Meter.CreateCounter<long>("sessioncore.sessions.revoked", "{session}", "Sessions revoked, tagged by reason.");
+    internal static readonly Counter<long> StoreFailures = Meter.CreateCounter<long>("sessioncore.store.failures", "{failure}", "Store operations that failed and were answered fail-closed.");
+    internal static readonly Counter<long> EventSinkFailures = Meter.CreateCounter<long>("sessioncore.events.sink_failures", "{failure}", "Event sinks that threw.");
+
+    internal static KeyValuePair<string, object?> Outcome(object value) => new("outcome", value.ToString());
+
+    internal static KeyValuePair<string, object?> Reason(RevocationReason value) => new("reason", value.ToString());
+}

@@ -1,0 +1,97 @@
+using System;
+using System.Buffers.Text;
+
+namespace SessionCore.Internal;
+
+/// <summary>
+/// Strict base64url (RFC 4648 §5) without padding. Unlike the lenient BCL decoder it refuses white
+/// space, padding and non-canonical encodings (unused trailing bits set), so every byte string has
+/// exactly one accepted text form and a token cannot be varied without changing its meaning.
+/// </summary>
+internal static class Base64UrlStrict
+{
+    public static string Encode(ReadOnlySpan<byte> data) => Base64Url.EncodeToString(data);
+
+    /// <summary>Length of the decoded data, or -1 when <paramref name="encodedLength"/> cannot be a canonical unpadded length.</summary>
+    public static int GetDecodedLength(int encodedLength)
+    {
+        if (encodedLength < 0 || encodedLength % 4 == 1)
+        {
+            return -1;
+        }
+
+        return (encodedLength / 4 * 3) + (encodedLength % 4 == 0 ? 0 : (encodedLength % 4) - 1);
+    }
+
+    public static bool IsCanonical(ReadOnlySpan<char> text)
+    {
+        if (GetDecodedLength(text.Length) < 0)
+        {
+            return false;
+        }
+
+        foreach (char c in text)
+        {
+            if (Value(c) < 0)
+            {
+                return false;
+            }
+        }
+
+        // The last character of a 2- or 3-character tail carries unused low bits that must be zero.
+        int tail = text.Length % 4;
+        if (tail != 0)
+        {
+            int last = Value(text[^1]);
+            int unusedBitsMask = tail == 2 ? 0b1111 : 0b11;
+            if ((last & unusedBitsMask) != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Decodes canonical unpadded base64url into <paramref name="destination"/>; false for anything else.</summary>
+    public static bool TryDecode(ReadOnlySpan<char> text, Span<byte> destination, out int written)
+    {
+        written = 0;
+        int length = GetDecodedLength(text.Length);
+        if (length < 0 || length > destination.Length || !IsCanonical(text))
+        {
+            return false;
+        }
+
+        if (Base64Url.TryDecodeFromChars(text, destination, out written) && written == length)
+        {
+            return true;
+        }
+
+        written = 0;
+        return false;
+    }
+
+    /// <summary>Decodes canonical unpadded base64url into a new array; null for anything else.</summary>
+    public static byte[]? TryDecode(ReadOnlySpan<char> text)
+    {
+        int length = GetDecodedLength(text.Length);
+        if (length < 0)
+        {
+            return null;
+        }
+
+        byte[] buffer = new byte[length];
+        return TryDecode(text, buffer, out _) ? buffer : null;
+    }
+
+    private static int Value(char c) => c switch
+    {
+        >= 'A' and <= 'Z' => c - 'A',
+        >= 'a' and <= 'z' => c - 'a' + 26,
+        >= '0' and <= '9' => c - '0' + 52,
+        '-' => 62,
+        '_' => 63,
+        _ => -1,
+    };
+}
