@@ -7,7 +7,7 @@ namespace SessionCore.Internal;
 /// Every message text the library produces. No message takes a token, a key or any value that came
 /// from untrusted input, so nothing secret can leak through an exception.
 /// </summary>
-internal static class Error
+internal static partial class Error
 {
     public const string EmptyString = "The value must not be empty or white space.";
     public const string BuilderUsed = "This builder has already built an instance and cannot be reused.";
