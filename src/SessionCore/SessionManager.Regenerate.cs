@@ -55,6 +55,7 @@ public sealed partial class SessionManager
             SessionValidationResult validation = await ValidateCoreAsync(token.Id, touch: false, cancellationToken).ConfigureAwait(false);
             if (!validation.TryGetValue(out Session? current))
             {
+                activity?.SetTag("sessioncore.outcome", validation.Status.ToString());
                 return SessionRegenerationResult.NotValid(validation.Status);
             }
 
@@ -83,6 +84,7 @@ public sealed partial class SessionManager
             catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
             {
                 SessionCoreTelemetry.StoreFailures.Add(1);
+                activity?.SetTag("sessioncore.outcome", nameof(SessionRegenerationStatus.StoreUnavailable));
                 return SessionRegenerationResult.Failure(SessionRegenerationStatus.StoreUnavailable);
             }
 
@@ -97,8 +99,10 @@ public sealed partial class SessionManager
                     // A concurrent renewal bumped the version; read again and retry with the fresh record.
                     continue;
                 case SessionRegenerateStatus.NotFound:
+                    activity?.SetTag("sessioncore.outcome", nameof(SessionValidationStatus.NotFound));
                     return SessionRegenerationResult.NotValid(SessionValidationStatus.NotFound);
                 default:
+                    activity?.SetTag("sessioncore.outcome", nameof(SessionValidationStatus.Revoked));
                     return SessionRegenerationResult.NotValid(SessionValidationStatus.Revoked);
             }
         }

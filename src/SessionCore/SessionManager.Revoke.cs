@@ -112,7 +112,7 @@ public sealed partial class SessionManager
         CheckUserId(userId);
         if (trigger == InvalidationTrigger.AccountDisabled && keep is not null)
         {
-            throw new ArgumentException("A disabled account keeps no session.", nameof(keep));
+            throw new ArgumentException(Error.KeepWithDisabledAccount, nameof(keep));
         }
 
         RevocationReason reason = trigger switch

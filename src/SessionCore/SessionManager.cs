@@ -203,11 +203,15 @@ public sealed partial class SessionManager
             return SessionValidationStatus.ClockSkew;
         }
 
-        if (now >= session.AbsoluteExpiresAt)
+        // Stored expiries are capped by the configured lifetimes, so a tampered record or one written under a
+        // laxer configuration cannot outlive what this manager allows.
+        if (now >= session.AbsoluteExpiresAt || now >= session.CreatedAt + _settings.AbsoluteLifetime)
         {
             return SessionValidationStatus.ExpiredAbsolute;
         }
 
-        return now >= session.IdleExpiresAt ? SessionValidationStatus.ExpiredIdle : SessionValidationStatus.Valid;
+        return now >= session.IdleExpiresAt || now >= session.LastSeenAt + _settings.IdleTimeout
+            ? SessionValidationStatus.ExpiredIdle
+            : SessionValidationStatus.Valid;
     }
 }

@@ -23,13 +23,20 @@ public static class SessionCoreServiceCollectionExtensions
     /// <returns>A builder for stores and features.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An option is out of bounds or contradicts another.</exception>
+    /// <exception cref="InvalidOperationException">SessionCore is registered already.</exception>
     public static SessionCoreBuilder AddSessionCore(this IServiceCollection services, Action<SessionOptions>? configure = null)
     {
         Throw.IfNull(services);
+        if (services.HasService<SessionManager>())
+        {
+            // A second call would validate its options and then be silently ignored.
+            Throw.InvalidOperation(Error.AddedTwice);
+        }
+
         SessionOptions options = new();
         configure?.Invoke(options);
         SessionManagerSettings settings = SessionManagerSettings.Create(options);
-        services.TryAddSingleton(sp => new SessionManager(
+        services.AddSingleton(sp => new SessionManager(
             sp.GetService<ISessionStore>() ?? Throw.InvalidOperation<ISessionStore>(Error.StoreMissing),
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             TokenSource.System,

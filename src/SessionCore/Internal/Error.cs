@@ -19,6 +19,8 @@ internal static partial class Error
     public const string IdleLongerThanAbsolute = "IdleTimeout must not be longer than AbsoluteLifetime.";
     public const string RenewalNotShorterThanIdle = "RenewalInterval must be shorter than IdleTimeout.";
     public const string StoreFailed = "The session store could not complete the operation.";
+    public const string AddedTwice = "AddSessionCore was called twice; configure everything in one call.";
+    public const string KeepWithDisabledAccount = "A disabled account keeps no session.";
     public const string SessionLimitInvalid = "MaxSessionsPerUser must be null (no limit) or between 1 and 1000.";
 
     public static string OutOfRange(TimeSpan min, TimeSpan max) =>

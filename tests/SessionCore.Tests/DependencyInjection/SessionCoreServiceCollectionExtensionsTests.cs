@@ -62,4 +62,13 @@ public sealed class SessionCoreServiceCollectionExtensionsTests
 
         Assert.IsType<InMemorySessionStore>(provider.GetRequiredService<ISessionStore>());
     }
+
+    [Fact]
+    public void AddSessionCore_Twice_Throws()
+    {
+        ServiceCollection services = new();
+        services.AddSessionCore();
+
+        Assert.Throws<InvalidOperationException>(() => services.AddSessionCore(o => o.IdleTimeout = TimeSpan.FromMinutes(5)));
+    }
 }

@@ -286,6 +286,22 @@ public sealed partial class SessionManagerTests
         Assert.Equal(SessionValidationStatus.Valid, (await behind.ValidateAsync(token, Ct)).Status);
     }
 
+    [Fact]
+    public async Task Validate_RecordWithExpiryBeyondConfiguredLifetime_IsCappedByConfiguration()
+    {
+        // A record written under a laxer configuration (or tampered with) cannot outlive this manager's limits.
+        SessionFixture lax = new(o => { o.AbsoluteLifetime = TimeSpan.FromDays(20); o.IdleTimeout = TimeSpan.FromDays(1); });
+        string token = (await lax.Manager.SignInAsync(new SignInRequest("alice"), Ct)).Value.Reveal();
+        FakeTimeProvider time = new(SessionFixture.Start + TimeSpan.FromHours(13));
+        SessionManager strict = new SessionManagerBuilder { Store = lax.Inner, TimeProvider = time, Options = new SessionOptions { IdleTimeout = TimeSpan.FromHours(12) } }.Build();
+
+        Assert.Equal(SessionValidationStatus.ExpiredAbsolute, (await strict.ValidateAsync(token, Ct)).Status);
+        Assert.Equal(SessionValidationStatus.Valid, (await lax.Manager.ValidateAsync(token, Ct)).Status);
+
+        SessionManager shortIdle = new SessionManagerBuilder { Store = lax.Inner, TimeProvider = new FakeTimeProvider(SessionFixture.Start + TimeSpan.FromHours(2)) }.Build();
+        Assert.Equal(SessionValidationStatus.ExpiredIdle, (await shortIdle.ValidateAsync(token, Ct)).Status);
+    }
+
     private static SessionManager ManagerAt(SessionFixture f, DateTimeOffset now) =>
         new SessionManagerBuilder { Store = f.Inner, TimeProvider = new FakeTimeProvider(now) }.Build();
 
