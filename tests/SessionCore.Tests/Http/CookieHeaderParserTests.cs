@@ -108,6 +108,20 @@ public sealed class CookieHeaderParserTests
         return CookieHeaderParser.Find(header, Name).Status == HeaderValueStatus.Ambiguous;
     }
 
+    [Fact]
+    public async System.Threading.Tasks.Task RoundTrip_SetCookieThenCookieHeader_ValidatesSession()
+    {
+        SessionCore.Tests.Policies.PolicyTestHost host = new();
+        SignInResult signIn = await host.SignInAsync("alice");
+        SessionCookieBuilder builder = new();
+        string setCookie = builder.Build(signIn.Value, signIn.Session!, host.Time.GetUtcNow());
+        string pair = setCookie[..setCookie.IndexOf(';', StringComparison.Ordinal)];
+
+        HeaderValueResult read = CookieHeaderParser.Find("theme=dark; " + pair, builder.Name);
+
+        Assert.True((await host.Manager.ValidateAsync(read.Value, TestContext.Current.CancellationToken)).IsValid);
+    }
+
     private static void AssertFailure(string? header, HeaderValueStatus expected)
     {
         HeaderValueResult result = CookieHeaderParser.Find(header, Name);

@@ -34,6 +34,20 @@ public sealed class SessionManagerDevicesTests
     }
 
     [Fact]
+    public async Task NewDeviceSignIn_CarriesNoRawAddressOrCookie()
+    {
+        PolicyTestHost host = new();
+        string deviceId = host.Manager.MintDeviceId();
+
+        await host.SignInAsync("alice", r => r.Client = new ClientInfo(Firefox, "203.0.113.9", deviceId));
+
+        string text = host.Events.Of<NewDeviceSignIn>()[0].ToString();
+        Assert.DoesNotContain("203.0.113.9", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(deviceId, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(deviceId[DeviceFingerprint.DeviceIdPrefix.Length..], text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SignIn_SameDeviceAgain_IsNotNew()
     {
         PolicyTestHost host = new();
