@@ -149,7 +149,9 @@ public sealed partial class SessionManager
         SessionRegenerationResult? kept = null;
         if (keptToken is not null)
         {
-            kept = await RegenerateAsync(keptToken, new SessionChange { SecurityEpoch = epoch, Reauthenticated = true }, cancellationToken).ConfigureAwait(false);
+            // Not marked as re-authenticated: the library saw no proof here, and a freshness window must
+            // only be opened by the host after it checked a credential (RegenerateAsync with Reauthenticated).
+            kept = await RegenerateAsync(keptToken, new SessionChange { SecurityEpoch = epoch }, cancellationToken).ConfigureAwait(false);
             if (!kept.IsSuccess)
             {
                 // The kept session could not be moved to the new epoch: it must not survive on the old one.

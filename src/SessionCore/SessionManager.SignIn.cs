@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SessionCore.Diagnostics;
 using SessionCore.Internal;
+using SessionCore.Policies;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 
@@ -19,7 +20,7 @@ public sealed partial class SessionManager
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The new token and session, or why none was created.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The user id is empty or too long, or the data bag is too large.</exception>
+    /// <exception cref="ArgumentException">The user id is empty or too long, the data bag is too large, or both <see cref="SignInRequest.Device"/> and <see cref="SignInRequest.Client"/> are set.</exception>
     /// <remarks>
     /// <para>
     /// Security (fixation): a fresh token is always minted from the CSPRNG; a token the client presented
@@ -32,6 +33,12 @@ public sealed partial class SessionManager
         Throw.IfNull(request);
         CheckUserId(request.UserId);
         IReadOnlyDictionary<string, string> data = CheckData(request.Data);
+        if (request.Client is not null && request.Device is not null)
+        {
+            throw new ArgumentException(Error.DeviceAndClientBoth, nameof(request));
+        }
+
+        DeviceFingerprint? fingerprint = request.Client is null ? null : DeviceFingerprint.FromClient(request.Client);
         using Activity? activity = SessionCoreTelemetry.ActivitySource.StartActivity("SessionCore.SignIn");
         DateTimeOffset now = _time.GetUtcNow();
         try
@@ -53,7 +60,7 @@ public sealed partial class SessionManager
                 IdleExpiresAt = Min(now + _settings.IdleTimeout, now + _settings.AbsoluteLifetime),
                 AbsoluteExpiresAt = now + _settings.AbsoluteLifetime,
                 AuthenticationLevel = request.AuthenticationLevel,
-                Device = request.Device,
+                Device = fingerprint?.ToSessionDevice() ?? request.Device,
                 SecurityEpoch = state.SecurityEpoch,
                 Data = data,
             };
@@ -74,7 +81,13 @@ public sealed partial class SessionManager
                 await RaiseAsync(new SessionEvicted(session.UserId, evicted, now, session.Id), cancellationToken).ConfigureAwait(false);
             }
 
-            return SignInResult.Success(token, session, created.Evicted);
+            if (fingerprint is null)
+            {
+                return SignInResult.Success(token, session, created.Evicted);
+            }
+
+            (bool isNewDevice, DeviceChange changes) = await CheckDeviceAsync(session, fingerprint, state.KnownDevices, now, cancellationToken).ConfigureAwait(false);
+            return SignInResult.Success(token, session, created.Evicted, isNewDevice, changes);
         }
         catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
         {

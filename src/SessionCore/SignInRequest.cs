@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using SessionCore.Policies;
 
 namespace SessionCore;
 
@@ -19,7 +20,17 @@ public sealed class SignInRequest
 
     /// <summary>Gets or sets what is known of the client device.</summary>
     /// <value><see langword="null"/>.</value>
+    /// <remarks>Leave it <see langword="null"/> when <see cref="Client"/> is set: the library then derives the device itself.</remarks>
     public SessionDevice? Device { get; set; }
+
+    /// <summary>Gets or sets the raw client information (user agent, address, device-id cookie) for new-device detection.</summary>
+    /// <value><see langword="null"/>: no device is recorded and no new-device check is made.</value>
+    /// <remarks>
+    /// Security: the library stores only the user-agent family, the coarse network and a hash of the
+    /// device-id cookie, remembers the fingerprint for the user and reports an unseen one through
+    /// <see cref="SignInResult.IsNewDevice"/> and a <see cref="Diagnostics.NewDeviceSignIn"/> event.
+    /// </remarks>
+    public ClientInfo? Client { get; set; }
 
     /// <summary>Gets or sets the session token the client presented before signing in, if any.</summary>
     /// <value><see langword="null"/>.</value>

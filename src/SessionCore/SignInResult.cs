@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using SessionCore.Internal;
+using SessionCore.Policies;
 using SessionCore.Tokens;
 
 namespace SessionCore;
@@ -10,12 +11,14 @@ namespace SessionCore;
 /// <threadsafety>Immutable.</threadsafety>
 public sealed class SignInResult
 {
-    private SignInResult(SignInStatus status, SessionToken? token, Session? session, IReadOnlyList<SessionId> evicted)
+    private SignInResult(SignInStatus status, SessionToken? token, Session? session, IReadOnlyList<SessionId> evicted, bool isNewDevice, DeviceChange deviceChange)
     {
         Status = status;
         Token = token;
         Session = session;
         Evicted = evicted;
+        IsNewDevice = isNewDevice;
+        DeviceChange = deviceChange;
     }
 
     /// <summary>Gets the outcome.</summary>
@@ -34,6 +37,20 @@ public sealed class SignInResult
     /// <summary>Gets the sessions evicted to respect the concurrent-session limit.</summary>
     public IReadOnlyList<SessionId> Evicted { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether the device fingerprint was not remembered for the user (a
+    /// <see cref="Diagnostics.NewDeviceSignIn"/> event was raised). Always <see langword="false"/> when the
+    /// request carried no <see cref="SignInRequest.Client"/>.
+    /// </summary>
+    /// <remarks>
+    /// A user's first sign-in is new too and carries <see cref="Policies.DeviceChange.FirstDevice"/>. A new
+    /// combination of individually known parts is new with no other flag set.
+    /// </remarks>
+    public bool IsNewDevice { get; }
+
+    /// <summary>Gets what was new about the device, compared with every device remembered for the user.</summary>
+    public DeviceChange DeviceChange { get; }
+
     /// <summary>Gets the new token.</summary>
     /// <exception cref="InvalidOperationException">The sign-in failed.</exception>
     public SessionToken Value => Token ?? Throw.InvalidOperation<SessionToken>(Error.FailedResultHasNoValue);
@@ -50,8 +67,8 @@ public sealed class SignInResult
     /// <inheritdoc/>
     public override string ToString() => Status.ToString();
 
-    internal static SignInResult Success(SessionToken token, Session session, IReadOnlyList<SessionId> evicted) =>
-        new(SignInStatus.SignedIn, token, session, evicted);
+    internal static SignInResult Success(SessionToken token, Session session, IReadOnlyList<SessionId> evicted, bool isNewDevice = false, DeviceChange deviceChange = DeviceChange.None) =>
+        new(SignInStatus.SignedIn, token, session, evicted, isNewDevice, deviceChange);
 
-    internal static SignInResult Failure(SignInStatus status) => new(status, null, null, []);
+    internal static SignInResult Failure(SignInStatus status) => new(status, null, null, [], false, DeviceChange.None);
 }

@@ -1,0 +1,9 @@
+namespace SessionCore.Internal;
+
+/// <summary>Messages of the session policies (devices, freshness).</summary>
+internal static partial class Error
+{
+    public const string DeviceAndClientBoth = "Set either Device or Client on the sign-in request, not both; the library derives the device from Client.";
+    public const string FreshnessMaxAgeOutOfRange = "The maximum authentication age must be greater than zero and at most 30 days.";
+    public const string FreshnessLevelNegative = "The minimum authentication level must not be negative.";
+}

@@ -1,0 +1,69 @@
+using System;
+using FsCheck;
+using FsCheck.Xunit;
+using SessionCore.Http;
+using Xunit;
+
+namespace SessionCore.Tests.Http;
+
+public sealed class RequestOriginPolicyTests
+{
+    private static readonly RequestOriginPolicy Policy = new("https://app.example.com");
+
+    [Theory]
+    [InlineData("GET", "cross-site", "https://evil.example")]
+    [InlineData("HEAD", null, null)]
+    [InlineData("OPTIONS", "cross-site", null)]
+    public void Evaluate_SafeMethod_Allowed(string method, string? site, string? origin) =>
+        Assert.Equal(new OriginCheckResult(true, OriginCheckReason.SafeMethod), Policy.Evaluate(method, site, origin));
+
+    [Theory]
+    [InlineData("POST", "same-origin", null, true, OriginCheckReason.SameOrigin)]
+    [InlineData("POST", "same-origin", "https://app.example.com", true, OriginCheckReason.SameOrigin)]
+    [InlineData("DELETE", "none", null, true, OriginCheckReason.UserInitiated)]
+    [InlineData("POST", "cross-site", "https://evil.example", false, OriginCheckReason.CrossSite)]
+    [InlineData("POST", "same-site", "https://sub.app.example.com", false, OriginCheckReason.SameSite)]
+    [InlineData("POST", "same-origin", "https://evil.example", false, OriginCheckReason.OriginMismatch)]
+    [InlineData("POST", "bogus", null, false, OriginCheckReason.InvalidHeader)]
+    [InlineData("POST", null, "https://app.example.com", true, OriginCheckReason.SameOrigin)]
+    [InlineData("POST", null, "HTTPS://APP.EXAMPLE.COM", true, OriginCheckReason.SameOrigin)]
+    [InlineData("POST", null, "https://app.example.com:8443", false, OriginCheckReason.OriginMismatch)]
+    [InlineData("POST", null, "http://app.example.com", false, OriginCheckReason.OriginMismatch)]
+    [InlineData("POST", null, "null", false, OriginCheckReason.OriginMismatch)]
+    [InlineData("POST", null, null, false, OriginCheckReason.MissingHeaders)]
+    [InlineData("get", "cross-site", null, false, OriginCheckReason.CrossSite)]
+    [InlineData(null, "cross-site", null, false, OriginCheckReason.CrossSite)]
+    public void Evaluate_UnsafeMethod_Decides(string? method, string? site, string? origin, bool allowed, OriginCheckReason reason) =>
+        Assert.Equal(new OriginCheckResult(allowed, reason), Policy.Evaluate(method, site, origin));
+
+    [Fact]
+    public void Evaluate_NoHeadersWhenAllowed_Allowed() =>
+        Assert.Equal(
+            new OriginCheckResult(true, OriginCheckReason.NoBrowserHeaders),
+            new RequestOriginPolicy("https://api.example.com/", allowRequestsWithoutBrowserHeaders: true).Evaluate("POST", null, null));
+
+    [Theory]
+    [InlineData("https://app.example.com:443", "https://app.example.com")]
+    [InlineData("https://app.example.com/", "https://app.example.com")]
+    [InlineData("http://localhost:5000", "http://localhost:5000")]
+    public void Constructor_NormalisesOrigin(string configured, string expected) =>
+        Assert.Equal(expected, new RequestOriginPolicy(configured).ExpectedOrigin);
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("app.example.com")]
+    [InlineData("ftp://app.example.com")]
+    [InlineData("https://app.example.com/path")]
+    [InlineData("https://app.example.com/?q=1")]
+    [InlineData("https://user@app.example.com")]
+    public void Constructor_NotAnOrigin_Throws(string origin) =>
+        Assert.Throws<ArgumentException>(() => new RequestOriginPolicy(origin));
+
+    [Property(MaxTest = 500)]
+    public bool Evaluate_AnyHeaders_NeverThrowsAndCrossSiteNeverAllowed(string? method, string? origin)
+    {
+        OriginCheckResult result = Policy.Evaluate(method, "cross-site", origin);
+        bool safe = method is "GET" or "HEAD" or "OPTIONS" or "TRACE";
+        return result.IsAllowed == safe;
+    }
+}
