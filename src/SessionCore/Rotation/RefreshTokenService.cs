@@ -25,12 +25,15 @@ namespace SessionCore.Rotation;
 /// Security (retry): a client that lost the response may present the rotated token again within
 /// <see cref="RefreshTokenOptions.GraceWindow"/> and receives the same successor, which the store keeps
 /// sealed under a key held only in this process (or shared through <see cref="RefreshTokenOptions.SealingKey"/>).
-/// The service refuses to unseal once the window has passed.
+/// The service refuses to unseal once the window has passed, or when the rotation time lies further in the
+/// future than <see cref="SessionOptions.ClockSkewTolerance"/>. A retry that cannot be answered (another
+/// node's key, a clock fault, a damaged record) is <see cref="RefreshTokenStatus.RetryConflict"/>: nothing is
+/// revoked and nothing is issued.
 /// </para>
 /// <para>
 /// Security (reuse): a spent token presented outside the window, or any token of a revoked family, is
-/// treated as theft: the family and its session are revoked, <see cref="RefreshTokenReuseDetected"/> is
-/// raised and nothing is issued. Store failures are answered with
+/// treated as theft: the family and its session are revoked, <see cref="RefreshTokenReuseDetected"/> (and
+/// <see cref="SessionRevoked"/> when this call ended the session) is raised and nothing is issued. Store failures are answered with
 /// <see cref="RefreshTokenStatus.StoreUnavailable"/> (fail closed).
 /// </para>
 /// <para>
@@ -44,6 +47,7 @@ public sealed class RefreshTokenService : IDisposable
     private readonly SessionManager _manager;
     private readonly RefreshTokenSettings _settings;
     private readonly SuccessorSealer _sealer;
+    private bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="RefreshTokenService"/> class.</summary>
     /// <param name="manager">The session manager whose store, clock and event sinks are used.</param>
@@ -85,10 +89,12 @@ public sealed class RefreshTokenService : IDisposable
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The first refresh token and the session, or why none was issued.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="sessionToken"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The service has been disposed.</exception>
     /// <remarks>Security: the session is validated through the manager (revocation, idle and absolute expiry) first.</remarks>
     public async ValueTask<RefreshTokenResult> IssueAsync(SessionToken sessionToken, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(sessionToken);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         using Activity? activity = SessionCoreTelemetry.ActivitySource.StartActivity("SessionCore.RefreshIssue");
         RefreshTokenResult result = await IssueCoreAsync(sessionToken.Id, cancellationToken).ConfigureAwait(false);
         activity?.SetTag("sessioncore.outcome", result.Status.ToString());
@@ -115,6 +121,7 @@ public sealed class RefreshTokenService : IDisposable
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The successor and the session, or why none was issued.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="refreshToken"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The service has been disposed.</exception>
     /// <remarks>
     /// Security: see the type remarks. A spent token outside the grace window, or a token of a revoked
     /// family, revokes the family and its session.
@@ -122,6 +129,7 @@ public sealed class RefreshTokenService : IDisposable
     public async ValueTask<RefreshTokenResult> RedeemAsync(RefreshToken refreshToken, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(refreshToken);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         using Activity? activity = SessionCoreTelemetry.ActivitySource.StartActivity("SessionCore.RefreshRedeem");
         RefreshTokenResult result;
         try
@@ -170,8 +178,12 @@ public sealed class RefreshTokenService : IDisposable
         }
     }
 
-    /// <summary>Releases the sealing key.</summary>
-    public void Dispose() => _sealer.Dispose();
+    /// <summary>Releases the sealing key; the service cannot issue or redeem afterwards.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _sealer.Dispose();
+    }
 
     private static bool HashEquals(string? a, string b)
     {
@@ -303,6 +315,13 @@ public sealed class RefreshTokenService : IDisposable
         if (!inGrace)
         {
             return await ReuseAsync(family, now, familyWasRevoked: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (family.RotatedAt > now + _manager.Settings.ClockSkewTolerance)
+        {
+            // Rotated by a node whose clock is far ahead of ours: the window cannot be judged, so refuse
+            // to unseal, but a clock fault is no evidence of theft.
+            return RefreshTokenResult.Failure(RefreshTokenStatus.RetryConflict);
         }
 
         if (now >= family.CurrentIdleExpiresAt)

@@ -60,7 +60,7 @@ internal sealed class SuccessorSealer : IDisposable
         {
             if (!Base64UrlStrict.TryDecode(successor.Reveal().AsSpan(RefreshToken.Prefix.Length), secret, out int written) || written != secret.Length)
             {
-                throw new InvalidOperationException();
+                Throw.InvalidOperation(Error.RefreshSuccessorMalformed);
             }
 
             byte[] sealedValue = new byte[SealedLength];

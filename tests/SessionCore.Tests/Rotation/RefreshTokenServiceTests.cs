@@ -442,4 +442,49 @@ public sealed class RefreshTokenServiceTests
         SessionCoreBuilder builder = services.AddSessionCore();
         Assert.Throws<ArgumentOutOfRangeException>(() => builder.AddRefreshTokens(o => o.GraceWindow = TimeSpan.FromMinutes(2)));
     }
+
+    [Fact]
+    public async Task Redeem_RetryOnNodeWithClockFarBehind_RetryConflictWithoutRevocation()
+    {
+        byte[] key = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
+        using RotationHarness h = new(new RefreshTokenOptions { SealingKey = key });
+        Microsoft.Extensions.Time.Testing.FakeTimeProvider lateClock = new(RotationHarness.Start + TimeSpan.FromHours(1));
+        using RotationHarness lateNode = new(new RefreshTokenOptions { SealingKey = key }, store: h.Store, time: lateClock);
+        h.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(2));
+        (_, RefreshTokenResult issued) = await h.SignInAndIssueAsync();
+        RefreshTokenResult first = await h.Service.RedeemAsync(issued.Value);
+
+        RefreshTokenResult retry = await lateNode.Service.RedeemAsync(issued.Value);
+
+        Assert.Equal(RefreshTokenStatus.RetryConflict, retry.Status);
+        Assert.False((await h.RequireFamilyAsync(first.Value.Hash)).IsRevoked);
+    }
+
+    [Fact]
+    public async Task Redeem_AfterDispose_Throws()
+    {
+        using RotationHarness h = new();
+        (_, RefreshTokenResult issued) = await h.SignInAndIssueAsync();
+        h.Service.Dispose();
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await h.Service.RedeemAsync(issued.Value));
+    }
+
+    [Fact]
+    public async Task Result_ToString_ShowsStatusOnly()
+    {
+        using RotationHarness h = new();
+        (_, RefreshTokenResult issued) = await h.SignInAndIssueAsync();
+        RefreshTokenResult rotated = await h.Service.RedeemAsync(issued.Value);
+        Assert.Equal("Rotated", rotated.ToString());
+        Assert.Equal("[redacted]", rotated.Value.ToString());
+    }
+
+    [Fact]
+    public void PublicTypes_Rotation_SealedOrStatic()
+    {
+        foreach (Type type in typeof(RefreshTokenService).Assembly.GetExportedTypes().Where(t => t.Namespace == "SessionCore.Rotation" && t.IsClass))
+        {
+            Assert.True(type.IsSealed, type.Name);
+        }
+    }
 }
