@@ -22,6 +22,10 @@ public static class SessionCoreTelemetry
     internal static readonly Counter<long> SessionsRegenerated = Meter.CreateCounter<long>("sessioncore.sessions.regenerated", "{session}", "Sessions replaced by a new identifier.");
     internal static readonly Counter<long> SessionsRevoked = Meter.CreateCounter<long>("sessioncore.sessions.revoked", "{session}", "Sessions revoked, tagged by reason.");
     internal static readonly Counter<long> StoreFailures = Meter.CreateCounter<long>("sessioncore.store.failures", "{failure}", "Store operations that failed and were answered fail-closed.");
+    internal static readonly Counter<long> RefreshIssued = Meter.CreateCounter<long>("sessioncore.refresh.issued", "{family}", "Refresh families created.");
+    internal static readonly Counter<long> RefreshRedeemed = Meter.CreateCounter<long>("sessioncore.refresh.redeemed", "{redemption}", "Refresh token redemptions, tagged by outcome.");
+    internal static readonly Counter<long> RefreshRotated = Meter.CreateCounter<long>("sessioncore.refresh.rotated", "{token}", "Refresh tokens rotated into a new successor.");
+    internal static readonly Counter<long> RefreshReuseDetected = Meter.CreateCounter<long>("sessioncore.refresh.reuse_detected", "{family}", "Refresh token reuse detected; the family and its session were revoked.");
     internal static readonly Counter<long> EventSinkFailures = Meter.CreateCounter<long>("sessioncore.events.sink_failures", "{failure}", "Event sinks that threw.");
 
     internal static KeyValuePair<string, object?> Outcome(object value) => new("outcome", value.ToString());
