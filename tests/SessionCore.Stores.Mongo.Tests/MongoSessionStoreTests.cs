@@ -195,10 +195,8 @@ public sealed class MongoSessionStoreTests
     [Fact]
     public void AddMongoStore_NoConnectionStringOrClient_ThrowsAtRegistration()
     {
-        ServiceCollection services = new();
-
-        Assert.Throws<ArgumentException>(() => services.AddSessionCore().AddMongoStore(_ => { }));
-        Assert.Throws<ArgumentException>(() => services.AddSessionCore().AddMongoStore(o => { o.ConnectionString = "mongodb://x"; o.DatabaseName = " "; }));
+        Assert.Throws<ArgumentException>(() => new ServiceCollection().AddSessionCore().AddMongoStore(_ => { }));
+        Assert.Throws<ArgumentException>(() => new ServiceCollection().AddSessionCore().AddMongoStore(o => { o.ConnectionString = "mongodb://x"; o.DatabaseName = " "; }));
     }
 
     private static string UnreachableUri => "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300&connectTimeoutMS=300&directConnection=true";

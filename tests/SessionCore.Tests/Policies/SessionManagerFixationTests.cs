@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading.Tasks;
 using SessionCore.Diagnostics;
+using SessionCore.Stores;
 using SessionCore.Tokens;
 using Xunit;
 
@@ -80,7 +81,7 @@ public sealed class SessionManagerFixationTests
     {
         PolicyTestHost host = new();
         SignInResult signIn = await host.SignInAsync("alice");
-        int countBefore = ((Stores.InMemorySessionStore)host.Store).Count;
+        int countBefore = ((InMemorySessionStore)host.Store).Count;
 
         SessionRegenerationResult result = await host.Manager.RegenerateAsync(signIn.Value.Reveal(), new SessionChange { AuthenticationLevel = 2, Reauthenticated = true });
 
@@ -91,7 +92,7 @@ public sealed class SessionManagerFixationTests
         SessionValidationResult live = await host.Manager.ValidateAsync(result.Value.Reveal());
         Assert.Equal(2, live.Value.AuthenticationLevel);
         Assert.Equal(signIn.Session.AbsoluteExpiresAt, live.Value.AbsoluteExpiresAt);
-        Assert.Equal(countBefore + 1, ((Stores.InMemorySessionStore)host.Store).Count);
+        Assert.Equal(countBefore + 1, ((InMemorySessionStore)host.Store).Count);
         SessionRegenerated raised = Assert.Single(host.Events.Of<SessionRegenerated>());
         Assert.Equal(signIn.Session.Id, raised.PreviousSessionId);
     }
@@ -128,7 +129,7 @@ public sealed class SessionManagerFixationTests
     private sealed class CountingStore : DelegatingSessionStore
     {
         public CountingStore()
-            : base(new Stores.InMemorySessionStore())
+            : base(new InMemorySessionStore())
         {
         }
 
@@ -138,13 +139,13 @@ public sealed class SessionManagerFixationTests
 
         public int Creations { get; private set; }
 
-        public override ValueTask<Stores.SessionCreateResult> CreateAsync(Session session, Stores.SessionLimit limit, DateTimeOffset now, System.Threading.CancellationToken cancellationToken = default)
+        public override ValueTask<SessionCreateResult> CreateAsync(Session session, SessionLimit limit, DateTimeOffset now, System.Threading.CancellationToken cancellationToken = default)
         {
             Creations++;
             return base.CreateAsync(session, limit, now, cancellationToken);
         }
 
-        public override ValueTask<Stores.SessionRegenerateStatus> RegenerateAsync(SessionId currentId, long expectedVersion, Session replacement, DateTimeOffset now, System.Threading.CancellationToken cancellationToken = default)
+        public override ValueTask<SessionRegenerateStatus> RegenerateAsync(SessionId currentId, long expectedVersion, Session replacement, DateTimeOffset now, System.Threading.CancellationToken cancellationToken = default)
         {
             Regenerations++;
             return base.RegenerateAsync(currentId, expectedVersion, replacement, now, cancellationToken);
