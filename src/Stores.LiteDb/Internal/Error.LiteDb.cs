@@ -1,0 +1,16 @@
+namespace SessionCore.Stores.LiteDb.Internal;
+
+/// <summary>Message texts of the LiteDB store. None carries a token, a hash, a user id or any stored value.</summary>
+internal static partial class Error
+{
+    public const string StoreFailed = "The LiteDB session store could not complete the operation.";
+    public const string OpenFailed = "The LiteDB session store could not open its database file.";
+    public const string NoLocation = "Set exactly one of FilePath and ConnectionString.";
+    public const string SharedModeUnsupported = "The LiteDB session store needs Connection=direct: one process owns the file. See docs/stores/litedb.md.";
+    public const string ReadOnlyUnsupported = "The LiteDB session store needs write access to its file.";
+    public const string PurgeIntervalOutOfRange = "PurgeInterval must be null (no periodic purge) or between 1 second and 1 day.";
+    public const string SessionExists = "A session with this identifier exists already.";
+    public const string FamilyExists = "A refresh family or token with this identifier exists already.";
+    public const string TokenExists = "A refresh token with this identifier exists already.";
+    public const string CorruptRecord = "A record in the LiteDB session store has an unexpected shape.";
+}

@@ -1,0 +1,243 @@
+using System;
+using System.Buffers.Text;
+using System.Collections.Generic;
+using System.Security.Cryptography;
+using System.Text;
+using LiteDB;
+using SessionCore.Tokens;
+
+namespace SessionCore.Stores.LiteDb.Internal;
+
+/// <summary>
+/// Hand-written mapping between the store records and BSON documents, with short explicit field names.
+/// Instants are stored as UTC ticks (Int64), so a round trip is exact to the tick; LiteDB's own date type
+/// keeps milliseconds only.
+/// </summary>
+internal static class LiteDbMapper
+{
+    public const string Id = "_id";
+    public const string UserKey = "uk";
+    public const string UserId = "u";
+    public const string CreatedAt = "c";
+    public const string LastSeenAt = "ls";
+    public const string IdleExpiresAt = "ie";
+    public const string AbsoluteExpiresAt = "ae";
+    public const string AuthenticatedAt = "aa";
+    public const string AuthenticationLevel = "al";
+    public const string Device = "dv";
+    public const string DeviceUserAgent = "ua";
+    public const string DeviceNetwork = "nw";
+    public const string DeviceId = "di";
+    public const string SecurityEpoch = "ep";
+    public const string Version = "v";
+    public const string RevokedAt = "ra";
+    public const string RevocationReason = "rr";
+    public const string Data = "d";
+    public const string DataKey = "k";
+    public const string DataValue = "x";
+
+    public const string SessionId = "s";
+    public const string Generation = "g";
+    public const string CurrentTokenHash = "ch";
+    public const string CurrentIssuedAt = "ci";
+    public const string CurrentIdleExpiresAt = "cie";
+    public const string SealedCurrentToken = "sc";
+    public const string PreviousTokenHash = "ph";
+    public const string RotatedAt = "rot";
+    public const string SpentTokenHashes = "sp";
+
+    public const string FamilyId = "f";
+
+    public const string KnownDevices = "kd";
+    public const string DeviceKey = "k";
+    public const string DeviceIdHash = "dh";
+    public const string UserAgentFamily = "uf";
+    public const string FirstSeenAt = "fs";
+
+    /// <summary>
+    /// The indexed form of a user id: SHA-256 of its UTF-8 bytes, in base64url. LiteDB limits an index key
+    /// to about 1 KB, and user ids may be longer (in bytes) than that; the hash has a fixed 43 characters.
+    /// Every match on it is confirmed against the stored id, so even a collision could not mix users.
+    /// </summary>
+    public static string UserKeyOf(string userId) => Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(userId)));
+
+    public static BsonValue Ticks(DateTimeOffset value) => new(value.UtcTicks);
+
+    public static BsonValue Ticks(DateTimeOffset? value) => value is { } v ? new BsonValue(v.UtcTicks) : BsonValue.Null;
+
+    public static BsonValue Text(string? value) => value is null ? BsonValue.Null : new BsonValue(value);
+
+    public static BsonDocument ToDocument(Session session)
+    {
+        BsonArray data = [];
+        foreach (KeyValuePair<string, string> entry in session.Data)
+        {
+            data.Add(new BsonDocument { [DataKey] = entry.Key, [DataValue] = entry.Value });
+        }
+
+        return new BsonDocument
+        {
+            [Id] = session.Id.ToString(),
+            [UserKey] = UserKeyOf(session.UserId),
+            [UserId] = session.UserId,
+            [CreatedAt] = Ticks(session.CreatedAt),
+            [LastSeenAt] = Ticks(session.LastSeenAt),
+            [IdleExpiresAt] = Ticks(session.IdleExpiresAt),
+            [AbsoluteExpiresAt] = Ticks(session.AbsoluteExpiresAt),
+            [AuthenticatedAt] = Ticks(session.AuthenticatedAt),
+            [AuthenticationLevel] = session.AuthenticationLevel,
+            [Device] = session.Device is { } device
+                ? new BsonDocument { [DeviceUserAgent] = Text(device.UserAgent), [DeviceNetwork] = Text(device.Network), [DeviceId] = Text(device.DeviceId) }
+                : BsonValue.Null,
+            [SecurityEpoch] = new BsonValue(session.SecurityEpoch),
+            [Version] = new BsonValue(session.Version),
+            [RevokedAt] = Ticks(session.RevokedAt),
+            [RevocationReason] = session.RevocationReason is { } reason ? new BsonValue((int)reason) : BsonValue.Null,
+            [Data] = data,
+        };
+    }
+
+    public static Session ToSession(BsonDocument doc)
+    {
+        Dictionary<string, string> data = new(StringComparer.Ordinal);
+        foreach (BsonValue entry in doc[Data].AsArray)
+        {
+            data[entry[DataKey].AsString] = entry[DataValue].AsString;
+        }
+
+        BsonValue device = doc[Device];
+        return new Session
+        {
+            Id = Tokens.SessionId.Parse(doc[Id].AsString),
+            UserId = doc[UserId].AsString,
+            CreatedAt = FromTicks(doc[CreatedAt]),
+            LastSeenAt = FromTicks(doc[LastSeenAt]),
+            IdleExpiresAt = FromTicks(doc[IdleExpiresAt]),
+            AbsoluteExpiresAt = FromTicks(doc[AbsoluteExpiresAt]),
+            AuthenticatedAt = FromTicks(doc[AuthenticatedAt]),
+            AuthenticationLevel = doc[AuthenticationLevel].AsInt32,
+            Device = device.IsDocument
+                ? new SessionDevice(NullableText(device[DeviceUserAgent]), NullableText(device[DeviceNetwork]), NullableText(device[DeviceId]))
+                : null,
+            SecurityEpoch = doc[SecurityEpoch].AsInt64,
+            Version = doc[Version].AsInt64,
+            RevokedAt = NullableTicks(doc[RevokedAt]),
+            RevocationReason = doc[RevocationReason].IsNull ? null : (RevocationReason)doc[RevocationReason].AsInt32,
+            Data = data,
+        };
+    }
+
+    public static BsonDocument ToDocument(RefreshFamily family)
+    {
+        BsonArray spent = [];
+        foreach (string hash in family.SpentTokenHashes)
+        {
+            spent.Add(hash);
+        }
+
+        return new BsonDocument
+        {
+            [Id] = family.FamilyId,
+            [SessionId] = family.SessionId.ToString(),
+            [UserKey] = UserKeyOf(family.UserId),
+            [UserId] = family.UserId,
+            [CreatedAt] = Ticks(family.CreatedAt),
+            [AbsoluteExpiresAt] = Ticks(family.AbsoluteExpiresAt),
+            [Generation] = family.Generation,
+            [CurrentTokenHash] = family.CurrentTokenHash,
+            [CurrentIssuedAt] = Ticks(family.CurrentIssuedAt),
+            [CurrentIdleExpiresAt] = Ticks(family.CurrentIdleExpiresAt),
+            [SealedCurrentToken] = new BsonValue(family.SealedCurrentToken.ToArray()),
+            [PreviousTokenHash] = Text(family.PreviousTokenHash),
+            [RotatedAt] = Ticks(family.RotatedAt),
+            [SpentTokenHashes] = spent,
+            [RevokedAt] = Ticks(family.RevokedAt),
+            [RevocationReason] = family.RevocationReason is { } reason ? new BsonValue((int)reason) : BsonValue.Null,
+            [Version] = new BsonValue(family.Version),
+        };
+    }
+
+    public static RefreshFamily ToFamily(BsonDocument doc)
+    {
+        BsonArray spentArray = doc[SpentTokenHashes].AsArray;
+        string[] spent = new string[spentArray.Count];
+        for (int i = 0; i < spent.Length; i++)
+        {
+            spent[i] = spentArray[i].AsString;
+        }
+
+        return new RefreshFamily
+        {
+            FamilyId = doc[Id].AsString,
+            SessionId = Tokens.SessionId.Parse(doc[SessionId].AsString),
+            UserId = doc[UserId].AsString,
+            CreatedAt = FromTicks(doc[CreatedAt]),
+            AbsoluteExpiresAt = FromTicks(doc[AbsoluteExpiresAt]),
+            Generation = doc[Generation].AsInt32,
+            CurrentTokenHash = doc[CurrentTokenHash].AsString,
+            CurrentIssuedAt = FromTicks(doc[CurrentIssuedAt]),
+            CurrentIdleExpiresAt = FromTicks(doc[CurrentIdleExpiresAt]),
+            SealedCurrentToken = doc[SealedCurrentToken].AsBinary ?? [],
+            PreviousTokenHash = NullableText(doc[PreviousTokenHash]),
+            RotatedAt = NullableTicks(doc[RotatedAt]),
+            SpentTokenHashes = spent,
+            RevokedAt = NullableTicks(doc[RevokedAt]),
+            RevocationReason = doc[RevocationReason].IsNull ? null : (RevocationReason)doc[RevocationReason].AsInt32,
+            Version = doc[Version].AsInt64,
+        };
+    }
+
+    public static BsonDocument ToDocument(UserSecurityState state)
+    {
+        BsonArray devices = [];
+        foreach (KnownDevice device in state.KnownDevices)
+        {
+            devices.Add(new BsonDocument
+            {
+                [DeviceKey] = device.Key,
+                [DeviceIdHash] = Text(device.DeviceIdHash),
+                [UserAgentFamily] = Text(device.UserAgentFamily),
+                [DeviceNetwork] = Text(device.Network),
+                [FirstSeenAt] = Ticks(device.FirstSeenAt),
+                [LastSeenAt] = Ticks(device.LastSeenAt),
+            });
+        }
+
+        return new BsonDocument
+        {
+            [Id] = UserKeyOf(state.UserId),
+            [UserId] = state.UserId,
+            [SecurityEpoch] = new BsonValue(state.SecurityEpoch),
+            [KnownDevices] = devices,
+        };
+    }
+
+    public static UserSecurityState ToUserState(BsonDocument doc)
+    {
+        BsonArray array = doc[KnownDevices].AsArray;
+        KnownDevice[] devices = new KnownDevice[array.Count];
+        for (int i = 0; i < devices.Length; i++)
+        {
+            BsonValue d = array[i];
+            devices[i] = new KnownDevice(
+                d[DeviceKey].AsString,
+                NullableText(d[DeviceIdHash]),
+                NullableText(d[UserAgentFamily]),
+                NullableText(d[DeviceNetwork]),
+                FromTicks(d[FirstSeenAt]),
+                FromTicks(d[LastSeenAt]));
+        }
+
+        return new UserSecurityState(doc[UserId].AsString, doc[SecurityEpoch].AsInt64, devices);
+    }
+
+    public static BsonDocument TokenDocument(string tokenHash, string familyId) =>
+        new() { [Id] = tokenHash, [FamilyId] = familyId };
+
+    private static DateTimeOffset FromTicks(BsonValue value) =>
+        value.IsInt64 ? new DateTimeOffset(value.AsInt64, TimeSpan.Zero) : throw new FormatException(Error.CorruptRecord);
+
+    private static DateTimeOffset? NullableTicks(BsonValue value) => value.IsNull ? null : FromTicks(value);
+
+    private static string? NullableText(BsonValue value) => value.IsNull ? null : value.AsString;
+}

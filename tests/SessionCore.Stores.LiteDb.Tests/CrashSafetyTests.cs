@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using SessionCore.Tokens;
+using Xunit;
+
+namespace SessionCore.Stores.LiteDb.Tests;
+
+public sealed class CrashSafetyTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Kill_MidStream_EveryAcknowledgedWriteSurvivesAndFileOpens()
+    {
+        string path = _folder.File("crash.db");
+        string writer = Path.Combine(AppContext.BaseDirectory, "SessionCore.Stores.LiteDb.CrashWriter.dll");
+        Assert.True(File.Exists(writer), "The crash writer must be built next to the tests.");
+        ProcessStartInfo start = new("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(writer);
+        start.ArgumentList.Add(path);
+        List<string> acknowledged = [];
+
+        using (Process child = Process.Start(start)!)
+        {
+            using CancellationTokenSource timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(60));
+            Assert.Equal("ready", await child.StandardOutput.ReadLineAsync(timeout.Token));
+            while (acknowledged.Count < 300)
+            {
+                string? line = await child.StandardOutput.ReadLineAsync(timeout.Token);
+                Assert.NotNull(line);
+                acknowledged.Add(line);
+            }
+
+            // SIGKILL on Unix: no finalizers, no dispose, no flush. Lines still buffered in the pipe count too.
+            child.Kill(entireProcessTree: true);
+            await child.WaitForExitAsync(TestContext.Current.CancellationToken);
+            string? rest;
+            while ((rest = await child.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken)) is not null)
+            {
+                if (SessionId.TryParse(rest, out _))
+                {
+                    acknowledged.Add(rest);
+                }
+            }
+        }
+
+        using LiteDbSessionStore reopened = new(new LiteDbSessionStoreOptions { FilePath = path, PurgeInterval = null });
+        foreach (string id in acknowledged)
+        {
+            Assert.NotNull(await reopened.FindAsync(SessionId.Parse(id), TestContext.Current.CancellationToken));
+        }
+
+        // The file is usable after the crash: a new write and a purge go through.
+        Session session = new()
+        {
+            Id = SessionId.Parse(System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))),
+            UserId = "after-crash",
+            CreatedAt = DateTimeOffset.UnixEpoch,
+            LastSeenAt = DateTimeOffset.UnixEpoch,
+            AuthenticatedAt = DateTimeOffset.UnixEpoch,
+            IdleExpiresAt = DateTimeOffset.UnixEpoch.AddHours(1),
+            AbsoluteExpiresAt = DateTimeOffset.UnixEpoch.AddHours(1),
+        };
+        Assert.True((await reopened.CreateAsync(session, SessionLimit.None, DateTimeOffset.UnixEpoch, TestContext.Current.CancellationToken)).Created);
+        Assert.True(await reopened.PurgeExpiredAsync(DateTimeOffset.UnixEpoch.AddDays(1), TestContext.Current.CancellationToken) >= 1);
+    }
+}
