@@ -41,7 +41,7 @@ public sealed partial class RedisSessionStore
             code = (int)await EvaluateAsync(db, RedisScripts.CreateFamily, keys, [.. values], cancellationToken).ConfigureAwait(false);
             await pointerWrite.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsDriverFailure(ex))
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Wrap(ex);
         }
@@ -86,7 +86,7 @@ public sealed partial class RedisSessionStore
             RefreshFamily family = DecodeFamily(fields);
             return family.Contains(tokenHash) ? family : null;
         }
-        catch (Exception ex) when (IsDriverFailure(ex))
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Wrap(ex);
         }
@@ -140,7 +140,7 @@ public sealed partial class RedisSessionStore
                 await WritePointerAsync(db, successorPointer, resolved, rotated.AbsoluteExpiresAt, redemption.Now).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (IsDriverFailure(ex))
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Wrap(ex);
         }
@@ -182,7 +182,7 @@ public sealed partial class RedisSessionStore
                 db, RedisScripts.RevokeFamily, [key], [_keys.Prefix, h, familyId, Number((int)reason), Ticks(now)], cancellationToken).ConfigureAwait(false);
             return (int)reply == 1;
         }
-        catch (Exception ex) when (IsDriverFailure(ex))
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Wrap(ex);
         }

@@ -37,7 +37,7 @@ public sealed partial class RedisSessionStore
             reply = (RedisResult[])(await EvaluateAsync(db, RedisScripts.Create, keys, [.. values], cancellationToken).ConfigureAwait(false))!;
             await pointerWrite.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsDriverFailure(ex))
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Wrap(ex);
         }
@@ -94,7 +94,7 @@ public sealed partial class RedisSessionStore
 
             return fields.Count == 0 ? null : DecodeSession(fields);
         }
-        catch (Exception ex) when (IsDriverFailure(ex))
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Wrap(ex);
         }
@@ -125,7 +125,7 @@ public sealed partial class RedisSessionStore
                 cancellationToken).ConfigureAwait(false);
             return (int)reply == 1;
         }
-        catch (Exception ex) when (IsDriverFailure(ex))
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Wrap(ex);
         }
@@ -170,7 +170,7 @@ public sealed partial class RedisSessionStore
             code = (int)await EvaluateAsync(db, RedisScripts.Regenerate, keys, [.. values], cancellationToken).ConfigureAwait(false);
             await pointerWrite.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsDriverFailure(ex))
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Wrap(ex);
         }
@@ -210,7 +210,7 @@ public sealed partial class RedisSessionStore
                 cancellationToken).ConfigureAwait(false);
             return (int)reply == 1;
         }
-        catch (Exception ex) when (IsDriverFailure(ex))
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Wrap(ex);
         }
@@ -233,7 +233,7 @@ public sealed partial class RedisSessionStore
                 [_keys.Prefix, h, except is { IsEmpty: false } keep ? keep.ToString() : string.Empty, Number((int)reason), Ticks(now), Number(_settings.GraceMilliseconds)],
                 cancellationToken).ConfigureAwait(false))!;
         }
-        catch (Exception ex) when (IsDriverFailure(ex))
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Wrap(ex);
         }
@@ -265,7 +265,7 @@ public sealed partial class RedisSessionStore
 
             return sessions;
         }
-        catch (Exception ex) when (IsDriverFailure(ex))
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Wrap(ex);
         }

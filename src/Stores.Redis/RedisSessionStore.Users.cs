@@ -31,7 +31,7 @@ public sealed partial class RedisSessionStore
             devices.Sort(static (a, b) => a.LastSeenAt.CompareTo(b.LastSeenAt));
             return new UserSecurityState(userId, epoch, devices);
         }
-        catch (Exception ex) when (IsDriverFailure(ex))
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Wrap(ex);
         }
@@ -47,7 +47,7 @@ public sealed partial class RedisSessionStore
             IDatabase db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
             return await db.HashIncrementAsync(_keys.Security(RedisKeys.UserHash(userId)), "ep").WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsDriverFailure(ex))
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Wrap(ex);
         }
@@ -68,7 +68,7 @@ public sealed partial class RedisSessionStore
             RedisResult reply = await EvaluateAsync(db, RedisScripts.RememberDevice, [_keys.Devices(h)], [.. values], cancellationToken).ConfigureAwait(false);
             return (int)reply == 1;
         }
-        catch (Exception ex) when (IsDriverFailure(ex))
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Wrap(ex);
         }
@@ -89,12 +89,21 @@ public sealed partial class RedisSessionStore
             bool cluster = IsCluster(db);
             HashSet<string> users = new(StringComparer.Ordinal);
             int database = _settings.Database < 0 ? db.Database : _settings.Database;
+            int primaries = 0;
             foreach (IServer server in db.Multiplexer.GetServers())
             {
-                if (!server.IsConnected || server.IsReplica)
+                if (server.IsReplica)
                 {
                     continue;
                 }
+
+                // A primary that cannot be scanned would leave its records behind unseen: fail, let the job retry.
+                if (!server.IsConnected)
+                {
+                    throw new SessionStoreException(Error.Unavailable);
+                }
+
+                primaries++;
 
                 foreach (string suffix in (string[])["ss", "fs"])
                 {
@@ -106,6 +115,11 @@ public sealed partial class RedisSessionStore
                         }
                     }
                 }
+            }
+
+            if (primaries == 0)
+            {
+                throw new SessionStoreException(Error.Unavailable);
             }
 
             int removed = 0;
@@ -134,7 +148,7 @@ public sealed partial class RedisSessionStore
 
             return removed;
         }
-        catch (Exception ex) when (IsDriverFailure(ex))
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Wrap(ex);
         }

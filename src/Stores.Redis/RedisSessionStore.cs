@@ -91,6 +91,13 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     private static bool IsDriverFailure(Exception exception) =>
         exception is RedisException or TimeoutException or FormatException or InvalidCastException or OverflowException;
 
+    /// <summary>
+    /// A driver failure, or a shared connection that its owner closed under a store that is still in use
+    /// (the store's own disposal stays an <see cref="ObjectDisposedException"/>: that is caller misuse).
+    /// </summary>
+    private bool IsFailure(Exception exception) =>
+        IsDriverFailure(exception) || (exception is ObjectDisposedException && !_disposed);
+
     private static SessionStoreException Wrap(Exception exception) =>
         exception is FormatException or InvalidCastException or OverflowException ? new(Error.Unreadable, exception) : Unavailable(exception);
 

@@ -40,7 +40,14 @@ public sealed class RedisFixture : IAsyncLifetime
             return;
         }
 
-        foreach (IServer server in Multiplexer.GetServers())
+        await DeleteKeysAsync(Multiplexer, Prefix);
+        await Multiplexer.DisposeAsync();
+    }
+
+    /// <summary>Deletes every key under <paramref name="prefix"/> (test data only).</summary>
+    public static async Task DeleteKeysAsync(IConnectionMultiplexer multiplexer, string prefix)
+    {
+        foreach (IServer server in multiplexer.GetServers())
         {
             if (!server.IsConnected || server.IsReplica)
             {
@@ -48,18 +55,16 @@ public sealed class RedisFixture : IAsyncLifetime
             }
 
             List<RedisKey> keys = [];
-            await foreach (RedisKey key in server.KeysAsync(pattern: Prefix + "*"))
+            await foreach (RedisKey key in server.KeysAsync(pattern: prefix + "*"))
             {
                 keys.Add(key);
             }
 
             foreach (RedisKey key in keys)
             {
-                await Multiplexer.GetDatabase().KeyDeleteAsync(key);
+                await multiplexer.GetDatabase().KeyDeleteAsync(key);
             }
         }
-
-        await Multiplexer.DisposeAsync();
     }
 
     /// <summary>Skips the calling test when no server is configured, and returns a store on this class's prefix.</summary>
