@@ -29,17 +29,26 @@ public sealed partial class RedisSessionStore
                 family.FamilyId, family.SessionId.ToString(), Ticks(family.AbsoluteExpiresAt), family.CurrentTokenHash,
             ];
             values.AddRange(FamilyFields(family));
-            Task pointerWrite = Task.CompletedTask;
             if (cluster)
             {
-                pointerWrite = Task.WhenAll(
-                    WritePointerAsync(db, tokenPointer, h + family.FamilyId, family.AbsoluteExpiresAt, now),
-                    WritePointerAsync(db, familyPointer, h, family.AbsoluteExpiresAt, now));
+                // Pointers live in other slots: claim them first (NX is the duplicate check), drop them if the
+                // family is not created.
+                bool[] claimed = await Task.WhenAll(
+                    ClaimPointerAsync(db, tokenPointer, h + family.FamilyId, family.AbsoluteExpiresAt, now),
+                    ClaimPointerAsync(db, familyPointer, h, family.AbsoluteExpiresAt, now)).WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (!claimed[0] || !claimed[1])
+                {
+                    await ReleasePointersAsync(db, claimed[0] ? tokenPointer : default, claimed[1] ? familyPointer : default, cancellationToken).ConfigureAwait(false);
+                    throw new InvalidOperationException(Error.DuplicateFamily);
+                }
             }
 
             RedisKey[] keys = cluster ? [familyKey] : [familyKey, tokenPointer, familyPointer];
             code = (int)await EvaluateAsync(db, RedisScripts.CreateFamily, keys, [.. values], cancellationToken).ConfigureAwait(false);
-            await pointerWrite.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (cluster && code != 1)
+            {
+                await ReleasePointersAsync(db, tokenPointer, familyPointer, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (IsFailure(ex))
         {
@@ -110,16 +119,26 @@ public sealed partial class RedisSessionStore
             RedisKey successorPointer = _keys.TokenPointer(redemption.SuccessorTokenHash);
             string resolved = string.Empty;
             RedisKey[] keys = [pointer, successorPointer];
-            if (IsCluster(db))
+            bool cluster = IsCluster(db);
+            if (cluster)
             {
-                RedisValue value = await db.StringGetAsync(pointer).WaitAsync(cancellationToken).ConfigureAwait(false);
-                if (!TrySplitTokenPointer(value, out string? h, out string? familyId))
+                RedisValueWithExpiry found = await db.StringGetWithExpiryAsync(pointer).WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (!TrySplitTokenPointer(found.Value, out string? h, out string? familyId))
                 {
                     return RefreshRedeemResult.NotFound;
                 }
 
-                resolved = (string)value!;
+                resolved = (string)found.Value!;
                 keys = [_keys.Family(h, familyId)];
+
+                // The successor's pointer lives in another slot, so it must exist before the rotation does: a
+                // losing redeemer learns the new current hash from its result and may present it at once. It
+                // lives as long as the presented token's pointer, which was set to the family's lifetime.
+                TimeSpan life = found.Expiry ?? TimeSpan.FromMilliseconds(_settings.GraceMilliseconds);
+                if (!await db.StringSetAsync(successorPointer, resolved, life, When.NotExists).WaitAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    throw new InvalidOperationException(Error.DuplicateToken);
+                }
             }
 
             reply = (RedisResult[])(await EvaluateAsync(
@@ -132,12 +151,9 @@ public sealed partial class RedisSessionStore
                     Number(_settings.GraceMilliseconds),
                 ],
                 cancellationToken).ConfigureAwait(false))!;
-            if ((int)reply[0] == (int)RefreshRedeemStatus.Rotated && IsCluster(db))
+            if (cluster && (int)reply[0] != (int)RefreshRedeemStatus.Rotated)
             {
-                // The successor's pointer lives in another slot; it is written once the rotation has won. The
-                // client learns the successor only after this returns, so nobody can look it up earlier.
-                RefreshFamily rotated = DecodeFamily(Fields(reply[1]));
-                await WritePointerAsync(db, successorPointer, resolved, rotated.AbsoluteExpiresAt, redemption.Now).WaitAsync(cancellationToken).ConfigureAwait(false);
+                await db.KeyDeleteAsync(successorPointer).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (IsFailure(ex))
@@ -185,6 +201,17 @@ public sealed partial class RedisSessionStore
         catch (Exception ex) when (IsFailure(ex))
         {
             throw Wrap(ex);
+        }
+    }
+
+    private static async Task ReleasePointersAsync(IDatabase db, RedisKey first, RedisKey second, CancellationToken cancellationToken)
+    {
+        foreach (RedisKey key in (RedisKey[])[first, second])
+        {
+            if (key != default(RedisKey))
+            {
+                await db.KeyDeleteAsync(key).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

@@ -287,9 +287,12 @@ public sealed partial class RedisSessionStore
         return h.IsNull ? (pointer, null) : (_keys.Session((string)h!, id), (string)h!);
     }
 
-    private Task<bool> WritePointerAsync(IDatabase db, RedisKey pointer, string value, DateTimeOffset purgeAt, DateTimeOffset now)
-    {
-        TimeSpan life = purgeAt > now ? purgeAt - now : TimeSpan.Zero;
-        return db.StringSetAsync(pointer, value, life + TimeSpan.FromMilliseconds(_settings.GraceMilliseconds));
-    }
+    private Task<bool> WritePointerAsync(IDatabase db, RedisKey pointer, string value, DateTimeOffset purgeAt, DateTimeOffset now) =>
+        db.StringSetAsync(pointer, value, PointerLife(purgeAt, now));
+
+    private Task<bool> ClaimPointerAsync(IDatabase db, RedisKey pointer, string value, DateTimeOffset purgeAt, DateTimeOffset now) =>
+        db.StringSetAsync(pointer, value, PointerLife(purgeAt, now), When.NotExists);
+
+    private TimeSpan PointerLife(DateTimeOffset purgeAt, DateTimeOffset now) =>
+        (purgeAt > now ? purgeAt - now : TimeSpan.Zero) + TimeSpan.FromMilliseconds(_settings.GraceMilliseconds);
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using StackExchange.Redis;
@@ -22,6 +23,8 @@ public sealed class RedisFixture : IAsyncLifetime
     private int _stores;
 
     public ConnectionMultiplexer? Multiplexer { get; private set; }
+
+    public bool IsCluster => Multiplexer?.GetServers().Any(s => s.ServerType == ServerType.Cluster) == true;
 
     public string Prefix { get; } = "sct:" + Guid.NewGuid().ToString("N")[..12] + ":";
 
