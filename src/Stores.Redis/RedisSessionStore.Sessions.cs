@@ -36,6 +36,11 @@ public sealed partial class RedisSessionStore
             Task pointerWrite = cluster ? WritePointerAsync(db, pointer, h, session.AbsoluteExpiresAt, now) : Task.CompletedTask;
             reply = (RedisResult[])(await EvaluateAsync(db, RedisScripts.Create, keys, [.. values], cancellationToken).ConfigureAwait(false))!;
             await pointerWrite.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (cluster && (int)reply[0] == 0)
+            {
+                // Rejected at the limit: the pointer written alongside leads nowhere, so drop it now.
+                await db.KeyDeleteAsync(pointer).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (IsFailure(ex))
         {
@@ -169,6 +174,10 @@ public sealed partial class RedisSessionStore
             RedisKey[] keys = cluster ? [key] : [key, newPointer];
             code = (int)await EvaluateAsync(db, RedisScripts.Regenerate, keys, [.. values], cancellationToken).ConfigureAwait(false);
             await pointerWrite.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (cluster && code > 0)
+            {
+                await db.KeyDeleteAsync(newPointer).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (IsFailure(ex))
         {
