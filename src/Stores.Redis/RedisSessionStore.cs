@@ -32,7 +32,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     private readonly RedisKeys _keys;
     private readonly SemaphoreSlim _connectGate = new(1, 1);
     private IConnectionMultiplexer? _multiplexer;
-    private bool? _isCluster;
+    private int _topology; // 0 unknown, 1 single server (or replicated), 2 cluster
     private bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="RedisSessionStore"/> class.</summary>
@@ -50,6 +50,8 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
         _keys = new RedisKeys(settings.Prefix);
         _multiplexer = settings.Multiplexer;
     }
+
+    internal string KeyPrefix => _keys.Prefix;
 
     /// <summary>Closes the connection when the store opened it; a shared <see cref="RedisSessionStoreOptions.ConnectionMultiplexer"/> stays open.</summary>
     public void Dispose()
@@ -133,9 +135,10 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     /// </summary>
     private bool IsCluster(IDatabase database)
     {
-        if (_isCluster is bool known)
+        int topology = Volatile.Read(ref _topology);
+        if (topology != 0)
         {
-            return known;
+            return topology == 2;
         }
 
         foreach (IServer server in database.Multiplexer.GetServers())
@@ -143,7 +146,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
             if (server.IsConnected)
             {
                 bool cluster = server.ServerType == ServerType.Cluster;
-                _isCluster = cluster;
+                Volatile.Write(ref _topology, cluster ? 2 : 1);
                 return cluster;
             }
         }

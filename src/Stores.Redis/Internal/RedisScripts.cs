@@ -90,6 +90,7 @@ internal static class RedisScripts
               return a[1] < b[1]
             end)
             for i = 1, excess do
+              -- '2' is RevocationReason.Evicted
               revoke_session(h, live[i][1], '2', now, grace)
               result[#result + 1] = live[i][1]
             end
@@ -138,7 +139,7 @@ internal static class RedisScripts
         if f[1] or now >= f[2] or now >= f[3] then return 2 end
         if f[4] ~= ARGV[4] then return 3 end
         if redis.call('EXISTS', uk(nh, 's:' .. nsid)) == 1 then return -1 end
-        revoke_session(h, cur, '1', now, grace)
+        revoke_session(h, cur, '1', now, grace) -- '1' is RevocationReason.Regenerated
         insert_session(nh, nsid, ie, ae, now, grace, 11)
         if #KEYS >= 2 then redis.call('SET', KEYS[2], nh, 'PX', ttl(ae, now, grace)) end
         return 0

@@ -1,5 +1,4 @@
 using System;
-using SessionCore.Stores.Redis;
 using StackExchange.Redis;
 
 namespace SessionCore.Stores.Redis.Internal;
@@ -43,12 +42,12 @@ internal sealed class RedisStoreSettings
 
         if (options.Database < -1 || options.Database > 1023)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), "Database must be between -1 and 1023.");
+            throw new ArgumentOutOfRangeException(nameof(options), Error.DatabaseOutOfRange);
         }
 
         if (options.ExpiryGrace < TimeSpan.FromSeconds(1) || options.ExpiryGrace > TimeSpan.FromDays(1))
         {
-            throw new ArgumentOutOfRangeException(nameof(options), "ExpiryGrace must be between 1 second and 1 day.");
+            throw new ArgumentOutOfRangeException(nameof(options), Error.GraceOutOfRange);
         }
 
         ConfigurationOptions? configuration = null;
