@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -43,6 +44,7 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
     private readonly ILiteCollection<BsonDocument> _users;
     private readonly TimeProvider _time;
     private readonly ITimer? _purgeTimer;
+    private readonly FileStream? _lockFile;
     private bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="LiteDbSessionStore"/> class and opens (or creates) the file.</summary>
@@ -56,6 +58,7 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
         ArgumentNullException.ThrowIfNull(options);
         (ConnectionString connection, TimeSpan? purgeInterval) = Validate(options);
         _time = timeProvider ?? TimeProvider.System;
+        _lockFile = AcquireFileLock(connection.Filename);
         try
         {
             _db = new LiteDatabase(connection);
@@ -74,6 +77,7 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
         catch (Exception ex) when (IsDriverFailure(ex))
         {
             _db?.Dispose();
+            _lockFile?.Dispose();
             throw new SessionStoreException(Error.OpenFailed, ex);
         }
 
@@ -339,6 +343,7 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
 
             _disposed = true;
             _db.Dispose();
+            _lockFile?.Dispose();
         }
     }
 
@@ -382,6 +387,30 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
 
         connection.Connection = ConnectionType.Direct;
         return connection;
+    }
+
+    // LiteDB's direct mode does not stop a second process from opening the same file on every platform
+    // (on Linux both opens succeed), and two writers would corrupt it. An exclusive lock on a side file,
+    // held for the store's lifetime, makes the second process fail at start-up instead.
+    private static FileStream? AcquireFileLock(string filename)
+    {
+        if (string.IsNullOrEmpty(filename) || filename.StartsWith(':'))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new FileStream(Path.GetFullPath(filename) + ".sessioncore-lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new SessionStoreException(Error.FileInUse, ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new SessionStoreException(Error.OpenFailed, ex);
+        }
     }
 
     // The driver's failures become SessionStoreException. Our own InvalidOperationException (a duplicate

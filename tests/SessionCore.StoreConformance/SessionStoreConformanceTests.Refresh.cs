@@ -320,6 +320,33 @@ public abstract partial class SessionStoreConformanceTests
     }
 
     [Fact]
+    public async Task CreateRefreshFamilyAndRevokeSession_Racing_NoFamilyOutlivesItsSession()
+    {
+        ISessionStore store = await NewStoreAsync();
+        string user = NewUserId();
+        Session[] sessions = new Session[24];
+        for (int i = 0; i < sessions.Length; i++)
+        {
+            sessions[i] = await InsertAsync(store, NewSession(user));
+        }
+
+        RefreshFamily[] families = [.. sessions.Select(s => NewFamily(s, T0.AddMinutes(1)))];
+
+        // Even indexes create the family, odd ones revoke the session; pairs race each other.
+        bool[] results = await RunInParallelAsync(sessions.Length * 2, async i => i % 2 == 0
+            ? await store.CreateRefreshFamilyAsync(families[i / 2], T0.AddMinutes(1), Ct)
+            : await store.RevokeAsync(sessions[i / 2].Id, RevocationReason.Logout, T0.AddMinutes(1), Ct));
+
+        for (int i = 0; i < sessions.Length; i++)
+        {
+            Assert.True(results[(2 * i) + 1]);
+            RefreshFamily? found = await store.FindRefreshFamilyByTokenAsync(families[i].CurrentTokenHash, Ct);
+            Assert.Equal(results[2 * i], found is not null);
+            Assert.True(found is null || found.IsRevoked);
+        }
+    }
+
+    [Fact]
     public async Task RevokeAllAndRedeem_Racing_NoFamilyOfTheUserSurvives()
     {
         ISessionStore store = await NewStoreAsync();

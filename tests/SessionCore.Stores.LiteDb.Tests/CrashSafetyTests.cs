@@ -15,18 +15,49 @@ public sealed class CrashSafetyTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
+    private static Process StartWriter(string path)
+    {
+        string writer = Path.Combine(AppContext.BaseDirectory, "SessionCore.Stores.LiteDb.CrashWriter.dll");
+        Assert.True(File.Exists(writer), "The crash writer must be built next to the tests.");
+        ProcessStartInfo start = new("dotnet") { RedirectStandardOutput = true, RedirectStandardError = false, UseShellExecute = false };
+        start.ArgumentList.Add(writer);
+        start.ArgumentList.Add(path);
+        return Process.Start(start)!;
+    }
+
+    [Fact]
+    public async Task Open_FileOwnedByAnotherProcess_ThrowsUntilThatProcessEnds()
+    {
+        string path = _folder.File("owned.db");
+        using Process child = StartWriter(path);
+        using CancellationTokenSource timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        Assert.Equal("ready", await child.StandardOutput.ReadLineAsync(timeout.Token));
+
+        SessionStoreException ex = Assert.Throws<SessionStoreException>(() => new LiteDbSessionStore(new LiteDbSessionStoreOptions { FilePath = path, PurgeInterval = null }));
+
+        child.Kill(entireProcessTree: true);
+        await child.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(path, ex.Message, StringComparison.Ordinal);
+        using LiteDbSessionStore reopened = new(new LiteDbSessionStoreOptions { FilePath = path, PurgeInterval = null });
+    }
+
+    [Fact]
+    public void Open_SameFileTwiceInOneProcess_Throws()
+    {
+        string path = _folder.File("twice.db");
+        using LiteDbSessionStore first = new(new LiteDbSessionStoreOptions { FilePath = path, PurgeInterval = null });
+
+        Assert.Throws<SessionStoreException>(() => new LiteDbSessionStore(new LiteDbSessionStoreOptions { FilePath = path, PurgeInterval = null }));
+    }
+
     [Fact]
     public async Task Kill_MidStream_EveryAcknowledgedWriteSurvivesAndFileOpens()
     {
         string path = _folder.File("crash.db");
-        string writer = Path.Combine(AppContext.BaseDirectory, "SessionCore.Stores.LiteDb.CrashWriter.dll");
-        Assert.True(File.Exists(writer), "The crash writer must be built next to the tests.");
-        ProcessStartInfo start = new("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(writer);
-        start.ArgumentList.Add(path);
         List<string> acknowledged = [];
 
-        using (Process child = Process.Start(start)!)
+        using (Process child = StartWriter(path))
         {
             using CancellationTokenSource timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(60));

@@ -4,6 +4,7 @@ namespace SessionCore.Stores.LiteDb.Internal;
 internal static partial class Error
 {
     public const string StoreFailed = "The LiteDB session store could not complete the operation.";
+    public const string FileInUse = "The LiteDB session store's file is in use by another process; one process must own it. See docs/stores/litedb.md.";
     public const string OpenFailed = "The LiteDB session store could not open its database file.";
     public const string NoLocation = "Set exactly one of FilePath and ConnectionString.";
     public const string SharedModeUnsupported = "The LiteDB session store needs Connection=direct: one process owns the file. See docs/stores/litedb.md.";

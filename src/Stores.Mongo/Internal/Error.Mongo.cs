@@ -1,0 +1,15 @@
+namespace SessionCore.Stores.Mongo.Internal;
+
+/// <summary>Message texts of the MongoDB store. None carries a token, a hash, a user id or any stored value.</summary>
+internal static partial class Error
+{
+    public const string StoreFailed = "The MongoDB session store could not complete the operation.";
+    public const string Contention = "The MongoDB session store gave up after too many concurrent writers changed the same record.";
+    public const string SessionExists = "A session with this identifier exists already.";
+    public const string FamilyExists = "A refresh family or token with this identifier exists already.";
+    public const string TokenExists = "A refresh token with this identifier exists already.";
+    public const string ReplacementOtherUser = "A replacement session must belong to the same user as the session it replaces.";
+    public const string NoConnectionString = "ConnectionString must be set.";
+    public const string BadName = "DatabaseName and the collection names must not be empty.";
+    public const string CorruptRecord = "A record in the MongoDB session store has an unexpected shape.";
+}
