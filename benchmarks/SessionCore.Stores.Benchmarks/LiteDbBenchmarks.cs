@@ -1,0 +1,57 @@
+using System.Threading.Tasks;
+using BenchmarkDotNet.Attributes;
+using LiteDB;
+using SessionCore.Tokens;
+
+namespace SessionCore.Stores.Benchmarks;
+
+/// <summary>
+/// Session validation on the LiteDB store against a raw LiteDB <c>FindById</c> on a copy of the same collection
+/// (same documents, same indexes). The file is read through LiteDB's page cache after warm-up.
+/// </summary>
+[MemoryDiagnoser]
+public class LiteDbBenchmarks
+{
+    private const int Count = 1000;
+    private LiteDbFixture _fixture = null!;
+    private LiteDatabase _raw = null!;
+    private string _rawPath = string.Empty;
+    private ILiteCollection<BsonDocument> _rawSessions = null!;
+    private BsonValue _id = null!;
+    private SessionId _sessionId;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _fixture = LiteDbFixture.Open(Count);
+        _rawPath = LiteDbFixture.RawCopy(Count, "find");
+        _raw = new LiteDatabase(new ConnectionString { Filename = _rawPath, Connection = ConnectionType.Direct });
+        _rawSessions = LiteDbFixture.RawSessions(_raw);
+        _sessionId = SessionToken.TryParse(_fixture.Token, out SessionToken? token) ? token.Id : default;
+        _id = _sessionId.ToString();
+        if (_rawSessions.FindById(_id) is null || !Complete(_fixture.Manager.ValidateAsync(_fixture.Token)).IsValid)
+        {
+            throw new System.InvalidOperationException("The probe session is missing from the LiteDB file.");
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _fixture.Dispose();
+        _raw.Dispose();
+        LiteDbFixture.Delete(_rawPath);
+    }
+
+    [Benchmark(Baseline = true)]
+    public BsonDocument RawLiteDbFindById() => _rawSessions.FindById(_id);
+
+    [Benchmark]
+    public Session? StoreFindAsync() => Complete(_fixture.Store.FindAsync(_sessionId));
+
+    [Benchmark]
+    public SessionValidationResult ManagerValidateAsync() => Complete(_fixture.Manager.ValidateAsync(_fixture.Token));
+
+    internal static T Complete<T>(ValueTask<T> pending) =>
+        pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+}
