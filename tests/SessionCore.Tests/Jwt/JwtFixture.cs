@@ -48,7 +48,7 @@ internal sealed class JwtFixture : IDisposable
         get
         {
             long now = Time.GetUtcNow().ToUnixTimeSeconds();
-            return $$"""{"iss":"{{Issuer}}","sub":"user-1","aud":"{{Audience}}","exp":{{now + 600}},"iat":{{now}},"nbf":{{now}},"jti":"abc"}""";
+            return $$"""{"iss":"{{Issuer}}","sub":"user-1","aud":"{{Audience}}","exp":{{now + 600}},"iat":{{now - 300}},"nbf":{{now - 300}},"jti":"abc"}""";
         }
     }
 
