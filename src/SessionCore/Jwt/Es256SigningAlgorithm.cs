@@ -85,6 +85,17 @@ internal sealed class EcdsaP256KeyMaterial : KeyMaterial
         {
             // ECDsa.Create validates that Q is on the curve and, with D, that D matches Q.
             ecdsa = ECDsa.Create(parameters);
+            if (d is not null)
+            {
+                // Not every platform checks that d belongs to (x, y); a JWK that publishes one key and signs
+                // with another must not import.
+                ECParameters derived = ecdsa.ExportParameters(includePrivateParameters: false);
+                if (!derived.Q.X.AsSpan().SequenceEqual(x) || !derived.Q.Y.AsSpan().SequenceEqual(y))
+                {
+                    return null;
+                }
+            }
+
             EcdsaP256KeyMaterial material = new(ecdsa, parameters.Q.X!, parameters.Q.Y!, d is not null);
             ecdsa = null;
             return material;

@@ -108,6 +108,20 @@ public sealed class SigningKeyTests
         Assert.DoesNotContain("11qYAY", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(Registry.Algorithms), MemberType = typeof(Registry))]
+    public void TryImportJwk_PrivatePartOfAnotherKey_ReturnsFalse(string algorithm)
+    {
+        using SigningKey a = SigningKey.Generate(Registry.Get(algorithm), SigningKeyExportPolicies.AllowPrivateExport);
+        using SigningKey b = SigningKey.Generate(Registry.Get(algorithm), SigningKeyExportPolicies.AllowPrivateExport);
+        using JsonDocument publicA = JsonDocument.Parse(a.ExportPublicJwk());
+        using JsonDocument privateB = JsonDocument.Parse(b.ExportPrivateJwk());
+        string y = publicA.RootElement.TryGetProperty("y", out JsonElement yValue) ? $",\"y\":\"{yValue.GetString()}\"" : string.Empty;
+        string mixed = $"{{\"kty\":\"{publicA.RootElement.GetProperty("kty").GetString()}\",\"crv\":\"{publicA.RootElement.GetProperty("crv").GetString()}\",\"x\":\"{publicA.RootElement.GetProperty("x").GetString()}\"{y},\"d\":\"{privateB.RootElement.GetProperty("d").GetString()}\"}}";
+
+        Assert.False(SigningKey.TryImportJwk(mixed, SigningKeyExportPolicies.None, out _));
+    }
+
     [Fact]
     public void KeyId_Is43CharacterBase64UrlThumbprint()
     {
