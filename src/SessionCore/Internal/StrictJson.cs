@@ -15,6 +15,8 @@ internal static class StrictJson
 {
     public const int MaxDepth = 16;
 
+    private const int StackLimit = 512;
+
     private static readonly JsonReaderOptions s_options = new()
     {
         MaxDepth = MaxDepth,
@@ -33,9 +35,12 @@ internal static class StrictJson
         }
 
         // Unescaped names are never longer than their escaped text, so one arena of the input's size
-        // holds every name of every open object; the index records (offset, length) pairs.
-        byte[] arena = ArrayPool<byte>.Shared.Rent(json.Length);
-        int[] index = ArrayPool<int>.Shared.Rent(json.Length + 2);
+        // holds every name of every open object; the index records (offset, length) pairs. Small
+        // documents (every access token) stay on the stack.
+        byte[]? rentedArena = null;
+        int[]? rentedIndex = null;
+        Span<byte> arena = json.Length <= StackLimit ? stackalloc byte[StackLimit] : (rentedArena = ArrayPool<byte>.Shared.Rent(json.Length));
+        Span<int> index = json.Length <= StackLimit ? stackalloc int[StackLimit + 2] : (rentedIndex = ArrayPool<int>.Shared.Rent(json.Length + 2));
         Span<int> frames = stackalloc int[MaxDepth + 2];
         try
         {
@@ -49,12 +54,19 @@ internal static class StrictJson
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(arena);
-            ArrayPool<int>.Shared.Return(index);
+            if (rentedArena is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rentedArena);
+            }
+
+            if (rentedIndex is not null)
+            {
+                ArrayPool<int>.Shared.Return(rentedIndex);
+            }
         }
     }
 
-    private static bool Check(ReadOnlySpan<byte> json, byte[] arena, int[] index, Span<int> frames)
+    private static bool Check(ReadOnlySpan<byte> json, Span<byte> arena, Span<int> index, Span<int> frames)
     {
         Utf8JsonReader reader = new(json, isFinalBlock: true, new JsonReaderState(s_options));
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -79,8 +91,8 @@ internal static class StrictJson
                     depth--;
                     break;
                 case JsonTokenType.PropertyName:
-                    int length = reader.CopyString(arena.AsSpan(arenaUsed));
-                    ReadOnlySpan<byte> name = arena.AsSpan(arenaUsed, length);
+                    int length = reader.CopyString(arena[arenaUsed..]);
+                    ReadOnlySpan<byte> name = arena.Slice(arenaUsed, length);
                     if (!Utf8.IsValid(name))
                     {
                         return false;
@@ -88,7 +100,7 @@ internal static class StrictJson
 
                     for (int i = frames[depth]; i < names; i++)
                     {
-                        if (name.SequenceEqual(arena.AsSpan(index[2 * i], index[(2 * i) + 1])))
+                        if (name.SequenceEqual(arena.Slice(index[2 * i], index[(2 * i) + 1])))
                         {
                             return false;
                         }
@@ -100,7 +112,7 @@ internal static class StrictJson
                     arenaUsed += length;
                     break;
                 case JsonTokenType.String:
-                    if (!IsValidString(ref reader, arena.AsSpan(arenaUsed)))
+                    if (!IsValidString(ref reader, arena[arenaUsed..]))
                     {
                         return false;
                     }
@@ -116,7 +128,7 @@ internal static class StrictJson
         return depth == 0;
     }
 
-    private static bool IsValidString(ref Utf8JsonReader reader, Span<byte> scratch)
+    private static bool IsValidString(scoped ref Utf8JsonReader reader, scoped Span<byte> scratch)
     {
         if (!reader.ValueIsEscaped)
         {

@@ -324,22 +324,27 @@ public sealed class AccessTokenValidator
                 return AccessTokenValidationStatus.Malformed;
             }
 
-            Span<byte> keyId = stackalloc byte[MaxKeyIdLength];
-            AccessTokenValidationStatus status = ReadHeader(header, keyId, out int keyIdLength, out SigningAlgorithm? algorithm);
-            if (status != AccessTokenValidationStatus.Valid)
+            AccessTokenValidationStatus status;
+            if (!_ring.TryGetKeyByEncodedHeader(headerText, out SigningKey? key))
             {
-                return status;
-            }
+                // Not byte for byte a header we write: parse it strictly.
+                Span<byte> keyId = stackalloc byte[MaxKeyIdLength];
+                status = ReadHeader(header, keyId, out int keyIdLength, out SigningAlgorithm? algorithm);
+                if (status != AccessTokenValidationStatus.Valid)
+                {
+                    return status;
+                }
 
-            if (!_ring.TryGetKey(keyId[..keyIdLength], out SigningKey? key))
-            {
-                return AccessTokenValidationStatus.UnknownKey;
-            }
+                if (!_ring.TryGetKey(keyId[..keyIdLength], out key))
+                {
+                    return AccessTokenValidationStatus.UnknownKey;
+                }
 
-            // The key decides the algorithm; the header may only agree with it.
-            if (!ReferenceEquals(key.Algorithm, algorithm))
-            {
-                return AccessTokenValidationStatus.AlgorithmMismatch;
+                // The key decides the algorithm; the header may only agree with it.
+                if (!ReferenceEquals(key.Algorithm, algorithm))
+                {
+                    return AccessTokenValidationStatus.AlgorithmMismatch;
+                }
             }
 
             if (signature.Length != key.Algorithm.SignatureSize)

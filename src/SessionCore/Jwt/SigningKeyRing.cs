@@ -289,6 +289,30 @@ public sealed class SigningKeyRing
         return false;
     }
 
+    /// <summary>
+    /// Finds the usable key whose own access-token header is byte for byte <paramref name="encodedHeader"/>:
+    /// a header this library wrote, so the validator can skip parsing it.
+    /// </summary>
+    internal bool TryGetKeyByEncodedHeader(ReadOnlySpan<byte> encodedHeader, [NotNullWhen(true)] out SigningKey? key)
+    {
+        foreach (Entry entry in _state.Entries)
+        {
+            if (!entry.Key.IsDisposed && entry.Key.EncodedAccessTokenHeader.SequenceEqual(encodedHeader))
+            {
+                if (entry.RetainUntil is null || entry.IsUsableAt(_time.GetUtcNow()))
+                {
+                    key = entry.Key;
+                    return true;
+                }
+
+                break;
+            }
+        }
+
+        key = null;
+        return false;
+    }
+
     private bool TryAdd(SigningKey key, bool active)
     {
         lock (_gate)

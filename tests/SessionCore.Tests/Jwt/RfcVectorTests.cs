@@ -177,10 +177,22 @@ internal static class DerHelper
         System.Formats.Asn1.AsnWriter writer = new(System.Formats.Asn1.AsnEncodingRules.DER);
         using (writer.PushSequence())
         {
-            writer.WriteIntegerUnsigned(p1363.AsSpan(0, half));
-            writer.WriteIntegerUnsigned(p1363.AsSpan(half));
+            writer.WriteIntegerUnsigned(Minimal(p1363.AsSpan(0, half)));
+            writer.WriteIntegerUnsigned(Minimal(p1363.AsSpan(half)));
         }
 
         return writer.Encode();
+    }
+
+    // About one signature in a hundred has an r or s with a leading zero byte, which DER drops.
+    private static ReadOnlySpan<byte> Minimal(ReadOnlySpan<byte> value)
+    {
+        int start = 0;
+        while (start < value.Length - 1 && value[start] == 0)
+        {
+            start++;
+        }
+
+        return value[start..];
     }
 }
