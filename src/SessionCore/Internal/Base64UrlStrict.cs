@@ -122,22 +122,33 @@ internal static class Base64UrlStrict
     }
 
     /// <summary>Decodes canonical unpadded base64url UTF-8 into <paramref name="destination"/>; false for anything else.</summary>
+    /// <remarks>
+    /// Uses the vectorised BCL decoder, which refuses characters outside the alphabet but skips white space
+    /// and accepts padding; either makes it write fewer bytes than the input length implies, so requiring
+    /// the exact length, plus zero unused bits in the last character, leaves only the canonical form.
+    /// </remarks>
     public static bool TryDecode(ReadOnlySpan<byte> utf8, Span<byte> destination, out int written)
     {
         written = 0;
         int length = GetDecodedLength(utf8.Length);
-        if (length < 0 || length > destination.Length || !IsCanonical(utf8))
+        if (length < 0 || length > destination.Length)
         {
             return false;
         }
 
-        if (Base64Url.TryDecodeFromUtf8(utf8, destination, out written) && written == length)
+        if (Base64Url.DecodeFromUtf8(utf8, destination, out _, out int decoded, isFinalBlock: true) != System.Buffers.OperationStatus.Done || decoded != length)
         {
-            return true;
+            return false;
         }
 
-        written = 0;
-        return false;
+        int tail = utf8.Length % 4;
+        if (tail != 0 && (Value((char)utf8[^1]) & (tail == 2 ? 0b1111 : 0b11)) != 0)
+        {
+            return false;
+        }
+
+        written = length;
+        return true;
     }
 
     private static int Value(char c) => c switch

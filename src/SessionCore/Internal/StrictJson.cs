@@ -39,15 +39,17 @@ internal static class StrictJson
         // documents (every access token) stay on the stack.
         byte[]? rentedArena = null;
         int[]? rentedIndex = null;
-        Span<byte> arena = json.Length <= StackLimit ? stackalloc byte[StackLimit] : (rentedArena = ArrayPool<byte>.Shared.Rent(json.Length));
-        Span<int> index = json.Length <= StackLimit ? stackalloc int[StackLimit + 2] : (rentedIndex = ArrayPool<int>.Shared.Rent(json.Length + 2));
+        // A member takes at least four bytes (""+:+value), so fewer than length / 4 names are ever open; halve for margin.
+        int maxNames = (json.Length / 2) + 2;
+        Span<byte> arena = json.Length <= StackLimit ? stackalloc byte[json.Length] : (rentedArena = ArrayPool<byte>.Shared.Rent(json.Length));
+        Span<int> index = json.Length <= StackLimit ? stackalloc int[2 * maxNames] : (rentedIndex = ArrayPool<int>.Shared.Rent(2 * maxNames));
         Span<int> frames = stackalloc int[MaxDepth + 2];
         try
         {
             return Check(json, arena, index, frames);
         }
 #pragma warning disable CA1031 // Untrusted input: any parser complaint is a plain "no".
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
 #pragma warning restore CA1031
         {
             return false;

@@ -170,10 +170,8 @@ public sealed class AccessTokenIssuer
         long now = _time.GetUtcNow().ToUnixTimeSeconds();
         long expires = checked(now + (long)lifetime.TotalSeconds);
 
-        Span<byte> jti = stackalloc byte[JtiBytes];
         Span<byte> jtiText = stackalloc byte[Base64UrlStrict.GetEncodedLength(JtiBytes)];
-        _tokens.Fill(jti);
-        Base64UrlStrict.EncodeToUtf8(jti, jtiText);
+        buffer.WriteTokenId(_tokens, jtiText);
 
         writer.WriteStartObject();
         writer.WriteString("iss"u8, _settings.IssuerUtf8);
@@ -208,7 +206,6 @@ public sealed class AccessTokenIssuer
 
         writer.WriteEndObject();
         writer.Flush();
-        CryptographicOperations.ZeroMemory(jti);
         return buffer.Written;
     }
 
@@ -219,10 +216,32 @@ public sealed class AccessTokenIssuer
     {
         private readonly ArrayBufferWriter<byte> _buffer = new(512);
         private readonly Utf8JsonWriter _writer;
+        private readonly byte[] _random = new byte[JtiBytes * 32];
+        private int _randomUsed = JtiBytes * 32;
+        private TokenSource? _randomSource;
 
         public PayloadBuffer() => _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = false });
 
         public ReadOnlySpan<byte> Written => _buffer.WrittenSpan;
+
+        /// <summary>
+        /// Writes a fresh 128-bit token id. The CSPRNG is asked for many ids at once: one call per token
+        /// cost more than the rest of the payload. Each id is handed out once and its bytes zeroed.
+        /// </summary>
+        public void WriteTokenId(TokenSource source, Span<byte> destination)
+        {
+            if (_randomUsed == _random.Length || !ReferenceEquals(_randomSource, source))
+            {
+                source.Fill(_random);
+                _randomSource = source;
+                _randomUsed = 0;
+            }
+
+            Span<byte> id = _random.AsSpan(_randomUsed, JtiBytes);
+            Base64UrlStrict.EncodeToUtf8(id, destination);
+            CryptographicOperations.ZeroMemory(id);
+            _randomUsed += JtiBytes;
+        }
 
         public Utf8JsonWriter Start()
         {

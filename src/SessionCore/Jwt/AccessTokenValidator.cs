@@ -109,7 +109,7 @@ public sealed class AccessTokenValidator
         }
 
         byte[]? rented = null;
-        Span<byte> utf8 = token.Length <= StackBufferSize ? stackalloc byte[StackBufferSize] : (rented = ArrayPool<byte>.Shared.Rent(token.Length));
+        Span<byte> utf8 = token.Length <= StackBufferSize ? stackalloc byte[token.Length] : (rented = ArrayPool<byte>.Shared.Rent(token.Length));
         try
         {
             // Every legal character is ASCII; anything else becomes '?', which the base64url check refuses.
@@ -311,15 +311,13 @@ public sealed class AccessTokenValidator
 
         int total = headerLength + payloadLength + signatureLength;
         byte[]? rented = null;
-        Span<byte> buffer = total <= StackBufferSize ? stackalloc byte[StackBufferSize] : (rented = ArrayPool<byte>.Shared.Rent(total));
+        Span<byte> buffer = total <= StackBufferSize ? stackalloc byte[total] : (rented = ArrayPool<byte>.Shared.Rent(total));
         try
         {
             Span<byte> header = buffer[..headerLength];
             Span<byte> payload = buffer.Slice(headerLength, payloadLength);
             Span<byte> signature = buffer.Slice(headerLength + payloadLength, signatureLength);
-            if (!Base64UrlStrict.TryDecode(headerText, header, out _)
-                || !Base64UrlStrict.TryDecode(payloadText, payload, out _)
-                || !Base64UrlStrict.TryDecode(signatureText, signature, out _))
+            if (!Base64UrlStrict.TryDecode(payloadText, payload, out _) || !Base64UrlStrict.TryDecode(signatureText, signature, out _))
             {
                 return AccessTokenValidationStatus.Malformed;
             }
@@ -327,6 +325,11 @@ public sealed class AccessTokenValidator
             AccessTokenValidationStatus status;
             if (!_ring.TryGetKeyByEncodedHeader(headerText, out SigningKey? key))
             {
+                if (!Base64UrlStrict.TryDecode(headerText, header, out _))
+                {
+                    return AccessTokenValidationStatus.Malformed;
+                }
+
                 // Not byte for byte a header we write: parse it strictly.
                 Span<byte> keyId = stackalloc byte[MaxKeyIdLength];
                 status = ReadHeader(header, keyId, out int keyIdLength, out SigningAlgorithm? algorithm);
@@ -512,7 +515,7 @@ public sealed class AccessTokenValidator
 
                 result.SessionId = sid;
             }
-            else if (reader.ValueTextEquals(AccessTokenClaims.SecurityEpochClaimName))
+            else if (reader.ValueTextEquals("sc_epoch"u8))
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long epoch) || epoch < 0)

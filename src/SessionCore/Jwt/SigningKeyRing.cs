@@ -110,6 +110,11 @@ public sealed class SigningKeyRing
         {
             if (!SigningKey.TryImport(jwk, SigningKeyExportPolicies.None, out SigningKey? key))
             {
+                foreach (Entry entry in ring._state.Entries)
+                {
+                    entry.Key.Dispose();
+                }
+
                 throw new ArgumentException(Error.InvalidJwks, nameof(jwks));
             }
 

@@ -256,6 +256,25 @@ public sealed class AccessTokenValidatorTests
         Assert.False(fixture.Validator.ValidateOffline(token).IsSuccess);
     }
 
+    [Theory]
+    [MemberData(nameof(Registry.Algorithms), MemberType = typeof(Registry))]
+    public void IssueAndValidate_FromManyThreads_AllSucceed(string algorithm)
+    {
+        using JwtFixture fixture = new(Registry.Get(algorithm), o => o.SignatureCacheSize = 64);
+        int failures = 0;
+
+        System.Threading.Tasks.Parallel.For(0, 400, i =>
+        {
+            string token = fixture.Issue("user-" + (i % 50));
+            if (!fixture.Validator.ValidateOffline(token).IsSuccess || !fixture.Validator.ValidateOffline(token).IsSuccess)
+            {
+                System.Threading.Interlocked.Increment(ref failures);
+            }
+        });
+
+        Assert.Equal(0, failures);
+    }
+
     internal static string WithClaim(string payload, string name, string? json)
     {
         using System.Text.Json.JsonDocument document = System.Text.Json.JsonDocument.Parse(payload);
