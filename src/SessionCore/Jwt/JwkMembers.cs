@@ -1,5 +1,3 @@
-using System;
-
 namespace SessionCore.Jwt;
 
 /// <summary>The decoded members of a JWK that key import needs; byte arrays are owned by the caller, which zeroes <see cref="D"/>.</summary>
@@ -24,6 +22,4 @@ internal readonly struct JwkMembers
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(value);
         }
     }
-
-    public static ReadOnlySpan<byte> Span(byte[]? value) => value;
 }
