@@ -370,7 +370,7 @@ public sealed class AccessTokenValidator
                 return AccessTokenValidationStatus.InvalidSignature;
             }
 
-            status = ReadClaims(payload, key, out claims);
+            status = ReadClaims(payload, key, structureChecked: cached, out claims);
             if (status == AccessTokenValidationStatus.Valid && _cache is not null && !cached)
             {
                 _cache.Add(hash, key);
@@ -400,10 +400,13 @@ public sealed class AccessTokenValidator
         }
     }
 
-    private AccessTokenValidationStatus ReadClaims(ReadOnlySpan<byte> payload, SigningKey key, out AccessTokenClaims? claims)
+    // structureChecked: the token is byte for byte one that passed this method before (the signature cache is keyed
+    // by the SHA-256 of the whole token and only holds tokens that validated), so the strict JSON pass, which depends
+    // on the payload bytes alone, would give the same answer again. The claims themselves are read and checked anew.
+    private AccessTokenValidationStatus ReadClaims(ReadOnlySpan<byte> payload, SigningKey key, bool structureChecked, out AccessTokenClaims? claims)
     {
         claims = null;
-        if (!StrictJson.IsObjectWithUniqueMembers(payload))
+        if (!structureChecked && !StrictJson.IsObjectWithUniqueMembers(payload))
         {
             return AccessTokenValidationStatus.Malformed;
         }

@@ -38,6 +38,24 @@ public sealed class AccessTokenValidatorCacheTests
     }
 
     [Fact]
+    public void Validate_CachedTokenWithDuplicateMemberAppended_IsStillRefused()
+    {
+        // A cache hit skips the strict JSON pass; a payload changed in any byte must not be a hit.
+        using JwtFixture fixture = new(SigningAlgorithm.Es256, o => o.SignatureCacheSize = 16);
+        string token = fixture.Issue();
+        Assert.True(fixture.Validator.ValidateOffline(token).IsSuccess);
+        string[] parts = token.Split('.');
+        string payload = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1]));
+        string duplicated = payload[..^1] + ",\"sub\":\"someone-else\"}";
+        string forged = parts[0] + "." + System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(duplicated)) + "." + parts[2];
+
+        AccessTokenValidationResult result = fixture.Validator.ValidateOffline(forged);
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal(1, fixture.Validator.CachedSignatureCount);
+    }
+
+    [Fact]
     public void Remove_KeyOfCachedTokens_EvictsThemAndRefuses()
     {
         using JwtFixture fixture = new(SigningAlgorithm.Es256, o => o.SignatureCacheSize = 16);
