@@ -49,6 +49,11 @@ public sealed class BenchmarkSmokeTests
         Assert.Contains("SessionsBenchmarks", names);
         Assert.Contains("RotationBenchmarks", names);
         Assert.Contains("CsrfBenchmarks", names);
+        Assert.Contains("CookieHeaderBenchmarks", names);
+        Assert.Contains("AuthorizationHeaderBenchmarks", names);
+        Assert.Contains("JwtEs256IssueBenchmarks", names);
+        Assert.Contains("JwtEdDsaValidateBenchmarks", names);
+        Assert.Contains("JwtSignatureCacheBenchmarks", names);
         Assert.Contains("LiteDbBenchmarks", names);
         Assert.Contains("LiteDbScalingBenchmarks", names);
     }
