@@ -1,5 +1,7 @@
+using System;
 using System.Threading.Tasks;
 using SessionCore.Http;
+using SessionCore.Policies;
 using SessionCore.Tokens;
 
 namespace SessionCore.DocSnippets;
@@ -40,5 +42,19 @@ public static class WebSnippets
         bool allowed = token == CsrfTokenStatus.Valid && origin.IsAllowed;
         #endregion
         return allowed;
+    }
+
+    public static async Task<FreshnessStatus> FreshnessAsync(SessionManager manager, string cookieValue)
+    {
+        #region snippet_Freshness
+        FreshnessResult fresh = await manager.CheckFreshnessAsync(
+            cookieValue, new FreshnessRequirement(TimeSpan.FromMinutes(5), minimumAuthenticationLevel: 2));
+        if (!fresh.IsFresh)
+        {
+            // fresh.Status: ReauthenticationRequired or StepUpRequired (ask the user again, then
+            // RegenerateAsync with Reauthenticated = true), or NotAuthenticated.
+        }
+        #endregion
+        return fresh.Status;
     }
 }

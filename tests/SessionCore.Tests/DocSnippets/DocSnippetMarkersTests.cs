@@ -73,8 +73,9 @@ public sealed partial class DocSnippetMarkersTests
             }
         }
 
-        Assert.Empty(problems);
-        Assert.Empty(s_pagesWithSnippets.Except(pagesWithMarkers));
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        string[] unmarked = [.. s_pagesWithSnippets.Except(pagesWithMarkers)];
+        Assert.True(unmarked.Length == 0, "pages that lost their snippet markers: " + string.Join(", ", unmarked));
     }
 
     private static Dictionary<string, string[]> ReadRegions(string folder)

@@ -1,7 +1,9 @@
 using System;
 using System.Security.Cryptography;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Time.Testing;
 using SessionCore.DocSnippets;
+using SessionCore.Policies;
 using SessionCore.Stores;
 using Xunit;
 
@@ -52,5 +54,21 @@ public sealed class WebSnippetsTests
 
         Assert.Equal(expected, allowed);
         Assert.Equal(86, formToken.Length);
+    }
+
+    [Fact]
+    public async Task Freshness_StepUpThenAge_FreshOnlyWhileYoungAndStrongEnough()
+    {
+        FakeTimeProvider time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        SessionManager manager = new SessionManagerBuilder { Store = new InMemorySessionStore(), TimeProvider = time }.Build();
+        string token = (await manager.SignInAsync(new SignInRequest("alice"), TestContext.Current.CancellationToken)).Value.Reveal();
+
+        Assert.Equal(FreshnessStatus.StepUpRequired, await WebSnippets.FreshnessAsync(manager, token));
+        string stepped = (await manager.RegenerateAsync(token, new SessionChange { AuthenticationLevel = 2, Reauthenticated = true }, TestContext.Current.CancellationToken)).Value.Reveal();
+        Assert.Equal(FreshnessStatus.Fresh, await WebSnippets.FreshnessAsync(manager, stepped));
+
+        time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(FreshnessStatus.ReauthenticationRequired, await WebSnippets.FreshnessAsync(manager, stepped));
+        Assert.Equal(FreshnessStatus.NotAuthenticated, await WebSnippets.FreshnessAsync(manager, "junk"));
     }
 }
