@@ -70,7 +70,9 @@ internal sealed class HttpServer : IDisposable
         context.SetHeader("Pragma", "no-cache");
         context.SetHeader("X-Content-Type-Options", "nosniff");
         context.SetHeader("Content-Security-Policy", ContentSecurityPolicy);
-        context.SetHeader("Referrer-Policy", "no-referrer");
+        // Not no-referrer: with it Chromium sends "Origin: null" on same-origin form posts, which the origin
+        // check must refuse. same-origin keeps the referrer (and the origin) from every other site.
+        context.SetHeader("Referrer-Policy", "same-origin");
         context.SetHeader("X-Frame-Options", "DENY");
         context.SetHeader("Cross-Origin-Opener-Policy", "same-origin");
         context.SetHeader("Cross-Origin-Resource-Policy", "same-origin");
