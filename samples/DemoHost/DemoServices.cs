@@ -4,6 +4,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using SessionCore.Diagnostics;
 using SessionCore.Http;
+using SessionCore.Jwt;
+using SessionCore.Rotation;
 using SessionCore.Samples.DemoHost.Hosting;
 using SessionCore.Samples.DemoHost.Users;
 using SessionCore.Stores.LiteDb;
@@ -13,36 +15,37 @@ namespace SessionCore.Samples.DemoHost;
 /// <summary>Everything the handlers share, built once at start-up (so bad configuration fails before listening).</summary>
 internal sealed class DemoServices : IDisposable
 {
+    private readonly SigningKey _signingKey;
+
     public DemoServices(HostSettings settings)
     {
         Settings = settings;
         Directory.CreateDirectory(settings.DataDirectory);
         Users = new UserDirectory(settings.DataDirectory);
         Store = new LiteDbSessionStore(new LiteDbSessionStoreOptions { FilePath = Path.Combine(settings.DataDirectory, "sessions.db") });
-        LogSink sink = new();
 
-        SessionManagerBuilder browser = new()
+        SessionManagerBuilder sessions = new()
         {
             Store = Store,
             Options = new SessionOptions { MaxSessionsPerUser = settings.MaxSessionsPerUser },
         };
-        browser.EventSinks.Add(sink);
-        Browser = browser.Build();
+        sessions.EventSinks.Add(new LogSink());
+        Sessions = sessions.Build();
 
-        // API grants: the session behind a refresh-token family is never presented by the client, so it is not
-        // renewed by use; its idle limit is the refresh token's, and the session only bounds the absolute lifetime.
-        SessionManagerBuilder api = new()
+        // ES256 access tokens (RFC 9068 profile), checked online against the store so revocation and a
+        // password change end them at once. The key lives as long as the process: a restart invalidates
+        // outstanding access tokens, and clients refresh.
+        _signingKey = SigningKey.Generate(SigningAlgorithm.Es256);
+        KeyRing = new SigningKeyRing(_signingKey);
+        AccessTokenBuilder accessTokens = new()
         {
+            KeyRing = KeyRing,
             Store = Store,
-            Options = new SessionOptions
-            {
-                IdleTimeout = TimeSpan.FromHours(12),
-                AbsoluteLifetime = TimeSpan.FromHours(12),
-                MaxSessionsPerUser = settings.MaxSessionsPerUser,
-            },
+            Options = new AccessTokenOptions { Issuer = settings.Origin, Audience = settings.Origin + "/api" },
         };
-        api.EventSinks.Add(sink);
-        Api = api.Build();
+        AccessTokens = accessTokens.BuildIssuer();
+        AccessTokenValidator = accessTokens.BuildValidator();
+        RefreshTokens = new RefreshTokenService(Sessions, new RefreshTokenOptions { GraceWindow = settings.RefreshGrace }, AccessTokens);
 
         SessionCookie = new SessionCookieBuilder(new SessionCookieOptions { MaxAge = TimeSpan.FromHours(12) });
         DeviceCookie = new SessionCookieBuilder(new SessionCookieOptions { Name = "__Host-device", MaxAge = TimeSpan.FromDays(365) });
@@ -61,11 +64,17 @@ internal sealed class DemoServices : IDisposable
 
     public LiteDbSessionStore Store { get; }
 
-    /// <summary>Browser sessions: 30-minute idle and 12-hour absolute limits (the library's defaults).</summary>
-    public SessionManager Browser { get; }
+    /// <summary>Browser sessions and the sessions behind OAuth grants: 30-minute idle and 12-hour absolute limits (the library's defaults).</summary>
+    public SessionManager Sessions { get; }
 
-    /// <summary>Sessions behind OAuth grants.</summary>
-    public SessionManager Api { get; }
+    public SigningKeyRing KeyRing { get; }
+
+    public AccessTokenIssuer AccessTokens { get; }
+
+    public AccessTokenValidator AccessTokenValidator { get; }
+
+    /// <summary>Refresh-token rotation; every issued or redeemed refresh token comes with a fresh access token.</summary>
+    public RefreshTokenService RefreshTokens { get; }
 
     public SessionCookieBuilder SessionCookie { get; }
 
@@ -77,11 +86,13 @@ internal sealed class DemoServices : IDisposable
 
     public RequestOriginPolicy SessionOrigin { get; }
 
-    public TimeProvider Time => Browser.TimeProvider;
+    public TimeProvider Time => Sessions.TimeProvider;
 
     public void Dispose()
     {
+        RefreshTokens.Dispose();
         Csrf.Dispose();
+        _signingKey.Dispose();
         Store.Dispose();
     }
 

@@ -4,6 +4,7 @@ using System.Threading;
 using SessionCore.Samples.DemoHost;
 using SessionCore.Samples.DemoHost.Browser;
 using SessionCore.Samples.DemoHost.Hosting;
+using SessionCore.Samples.DemoHost.OAuth;
 
 if (!HostSettings.TryParse(args, out HostSettings settings, out string? error))
 {
@@ -15,6 +16,7 @@ if (!HostSettings.TryParse(args, out HostSettings settings, out string? error))
 using DemoServices services = new(settings);
 Router router = new();
 new BrowserEndpoints(services).Map(router);
+new OAuthEndpoints(services).Map(router);
 
 using CancellationTokenSource stopping = new();
 using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>

@@ -66,7 +66,7 @@ internal sealed class AccountEndpoints
             return;
         }
 
-        IReadOnlyList<SessionSummary>? sessions = await _services.Browser.ListSessionSummariesAsync(current.Session.UserId, current.Session.Id, context.CancellationToken);
+        IReadOnlyList<SessionSummary>? sessions = await _services.Sessions.ListSessionSummariesAsync(current.Session.UserId, current.Session.Id, context.CancellationToken);
         if (sessions is null)
         {
             await context.WriteErrorAsync(503, "temporarily_unavailable");
@@ -118,7 +118,7 @@ internal sealed class AccountEndpoints
         }
 
         // Privilege change: a new session id (the old cookie dies in the same store step) and a fresh authentication time.
-        SessionRegenerationResult result = await _services.Browser.RegenerateAsync(
+        SessionRegenerationResult result = await _services.Sessions.RegenerateAsync(
             current.Token, new SessionChange { Reauthenticated = true, AuthenticationLevel = 2 }, context.CancellationToken);
         if (!await SetRegeneratedCookieAsync(context, result))
         {
@@ -156,7 +156,7 @@ internal sealed class AccountEndpoints
 
         // Every other session (browser and API grants) dies, the security epoch moves so online-validated
         // access tokens die too, and this session continues under a new id.
-        UserInvalidationResult result = await _services.Browser.InvalidateUserAsync(userId, InvalidationTrigger.PasswordChanged, keep: current.Token, context.CancellationToken);
+        UserInvalidationResult result = await _services.Sessions.InvalidateUserAsync(userId, InvalidationTrigger.PasswordChanged, keep: current.Token, context.CancellationToken);
         Log.Write($"password changed for {userId}; {result.Revoked.Count} other session(s) revoked");
         if (result.Kept is null || !await SetRegeneratedCookieAsync(context, result.Kept))
         {
@@ -180,7 +180,7 @@ internal sealed class AccountEndpoints
             return;
         }
 
-        SessionOperationStatus status = await _services.Browser.RevokeOtherSessionsAsync(request.Value.Session.Token, context.CancellationToken);
+        SessionOperationStatus status = await _services.Sessions.RevokeOtherSessionsAsync(request.Value.Session.Token, context.CancellationToken);
         await FinishAsync(context, status);
     }
 
@@ -199,7 +199,7 @@ internal sealed class AccountEndpoints
         }
 
         // Only sessions of the caller's own user can be revoked; anything else is silently nothing to do.
-        SessionOperationStatus status = await _services.Browser.RevokeOwnSessionAsync(request.Value.Session.Token, target, context.CancellationToken);
+        SessionOperationStatus status = await _services.Sessions.RevokeOwnSessionAsync(request.Value.Session.Token, target, context.CancellationToken);
         await FinishAsync(context, status);
     }
 

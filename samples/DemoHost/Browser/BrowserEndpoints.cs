@@ -31,7 +31,7 @@ internal sealed class BrowserEndpoints
     private static Task StylesheetAsync(RequestContext context)
     {
         context.SetHeader("Cache-Control", "public, max-age=3600");
-        context.SetHeader("Pragma", string.Empty);
+        context.RemoveHeader("Pragma");
         return context.WriteTextAsync(200, "text/css; charset=utf-8", HtmlPage.Stylesheet);
     }
 
@@ -45,7 +45,7 @@ internal sealed class BrowserEndpoints
         }
 
         Session session = current.Session;
-        IReadOnlyList<SessionSummary>? sessions = await _services.Browser.ListSessionSummariesAsync(session.UserId, session.Id, context.CancellationToken);
+        IReadOnlyList<SessionSummary>? sessions = await _services.Sessions.ListSessionSummariesAsync(session.UserId, session.Id, context.CancellationToken);
         if (sessions is null)
         {
             await context.WriteErrorAsync(503, "temporarily_unavailable");
@@ -101,11 +101,11 @@ internal sealed class BrowserEndpoints
             : null;
         if (deviceId is null)
         {
-            deviceId = _services.Browser.MintDeviceId();
+            deviceId = _services.Sessions.MintDeviceId();
             context.AddSetCookie(_services.DeviceCookie.Build(deviceId, s_deviceCookieLifetime));
         }
 
-        SignInResult result = await _services.Browser.SignInAsync(
+        SignInResult result = await _services.Sessions.SignInAsync(
             new SignInRequest(userName)
             {
                 // Fixation defence: whatever session cookie the browser holds is revoked, never adopted.
@@ -136,7 +136,7 @@ internal sealed class BrowserEndpoints
             return;
         }
 
-        SessionOperationStatus status = await _services.Browser.RevokeAsync(request.Value.Session.Token, RevocationReason.Logout, context.CancellationToken);
+        SessionOperationStatus status = await _services.Sessions.RevokeAsync(request.Value.Session.Token, RevocationReason.Logout, context.CancellationToken);
         if (status == SessionOperationStatus.StoreUnavailable)
         {
             await context.WriteErrorAsync(503, "temporarily_unavailable");

@@ -28,7 +28,7 @@ internal sealed class BrowserGuard
             return null;
         }
 
-        SessionValidationResult result = await _services.Browser.ValidateAsync(token, context.CancellationToken);
+        SessionValidationResult result = await _services.Sessions.ValidateAsync(token, context.CancellationToken);
         if (result.TryGetValue(out Session? session))
         {
             return new BrowserSession(token, session);

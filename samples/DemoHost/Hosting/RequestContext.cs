@@ -49,6 +49,8 @@ internal sealed class RequestContext
 
     public void SetHeader(string name, string value) => _inner.Response.Headers[name] = value;
 
+    public void RemoveHeader(string name) => _inner.Response.Headers.Remove(name);
+
     public void AddSetCookie(string value) => _inner.Response.Headers.Add("Set-Cookie", value);
 
     /// <summary>Reads the body as a form. On failure the error response is written and <see langword="null"/> returned.</summary>
