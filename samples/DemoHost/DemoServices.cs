@@ -21,7 +21,7 @@ internal sealed class DemoServices : IDisposable
     {
         Settings = settings;
         Directory.CreateDirectory(settings.DataDirectory);
-        Users = new UserDirectory(settings.DataDirectory);
+        Users = new UserDirectory(settings.DataDirectory, TimeProvider.System);
         Store = new LiteDbSessionStore(new LiteDbSessionStoreOptions { FilePath = Path.Combine(settings.DataDirectory, "sessions.db") });
 
         SessionManagerBuilder sessions = new()

@@ -110,7 +110,14 @@ internal sealed class AccountEndpoints
         }
 
         (BrowserSession current, FormData form) = request.Value;
-        if (!_services.Users.Verify(current.Session.UserId, form["password"]))
+        CredentialCheck check = _services.Users.Check(current.Session.UserId, form["password"]);
+        if (check == CredentialCheck.LockedOut)
+        {
+            await context.WriteLockedOutAsync(SignInThrottle.Window);
+            return;
+        }
+
+        if (check != CredentialCheck.Valid)
         {
             Log.Write($"failed step-up for session {current.Session.Id}");
             await context.WriteErrorAsync(401, "invalid_credentials");
@@ -139,7 +146,14 @@ internal sealed class AccountEndpoints
         (BrowserSession current, FormData form) = request.Value;
         string userId = current.Session.UserId;
         string? replacement = form["new"];
-        if (!_services.Users.Verify(userId, form["current"]))
+        CredentialCheck check = _services.Users.Check(userId, form["current"]);
+        if (check == CredentialCheck.LockedOut)
+        {
+            await context.WriteLockedOutAsync(SignInThrottle.Window);
+            return;
+        }
+
+        if (check != CredentialCheck.Valid)
         {
             Log.Write($"failed password change for session {current.Session.Id}");
             await context.WriteErrorAsync(401, "invalid_credentials");

@@ -3,6 +3,7 @@ using System.Threading.Tasks;
 using SessionCore.Http;
 using SessionCore.Policies;
 using SessionCore.Samples.DemoHost.Hosting;
+using SessionCore.Samples.DemoHost.Users;
 
 namespace SessionCore.Samples.DemoHost.Browser;
 
@@ -80,7 +81,14 @@ internal sealed class BrowserEndpoints
             return;
         }
 
-        if (!_services.Users.Verify(userName, password))
+        CredentialCheck check = _services.Users.Check(userName, password);
+        if (check == CredentialCheck.LockedOut)
+        {
+            await context.WriteLockedOutAsync(SignInThrottle.Window);
+            return;
+        }
+
+        if (check != CredentialCheck.Valid)
         {
             Log.Write($"failed sign-in from {context.RemoteAddress}");
             if (context.AcceptsHtml)

@@ -163,6 +163,13 @@ internal sealed class RequestContext
         });
     }
 
+    /// <summary>Too many failed password checks for this user name: 429 with <c>Retry-After</c>.</summary>
+    public Task WriteLockedOutAsync(TimeSpan retryAfter)
+    {
+        SetHeader("Retry-After", ((long)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return WriteErrorAsync(429, "too_many_attempts");
+    }
+
     /// <summary>The last-resort answer when a handler failed: a bare 500 that reveals nothing, if nothing was sent yet.</summary>
     public void Fail()
     {

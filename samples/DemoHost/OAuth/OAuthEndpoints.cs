@@ -6,6 +6,7 @@ using SessionCore.Jwt;
 using SessionCore.Policies;
 using SessionCore.Rotation;
 using SessionCore.Samples.DemoHost.Hosting;
+using SessionCore.Samples.DemoHost.Users;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 
@@ -79,7 +80,14 @@ internal sealed class OAuthEndpoints
             return;
         }
 
-        if (!_services.Users.Verify(userName, password))
+        CredentialCheck check = _services.Users.Check(userName, password);
+        if (check == CredentialCheck.LockedOut)
+        {
+            await context.WriteLockedOutAsync(SignInThrottle.Window);
+            return;
+        }
+
+        if (check != CredentialCheck.Valid)
         {
             Log.Write($"failed password grant from {context.RemoteAddress}");
             await OAuthErrorAsync(context, "invalid_grant");

@@ -5,6 +5,14 @@ using System.Text.Json;
 
 namespace SessionCore.Samples.DemoHost.Users;
 
+/// <summary>The outcome of a password check.</summary>
+internal enum CredentialCheck
+{
+    Valid,
+    Invalid,
+    LockedOut,
+}
+
 /// <summary>
 /// The demo's user accounts: user name to password hash, kept in <c>users.json</c> in the data folder.
 /// A fresh folder starts with the two demo users; their hashes were computed once, offline, so no password
@@ -25,8 +33,11 @@ internal sealed class UserDirectory
     private readonly object _gate = new();
     private readonly Dictionary<string, PasswordHash> _users = new(StringComparer.Ordinal);
 
-    public UserDirectory(string dataDirectory)
+    private readonly SignInThrottle _throttle;
+
+    public UserDirectory(string dataDirectory, TimeProvider time)
     {
+        _throttle = new SignInThrottle(time);
         _path = Path.Combine(dataDirectory, "users.json");
         Dictionary<string, string> stored = File.Exists(_path) ? Read(_path) : s_seed;
         foreach ((string name, string encoded) in stored)
@@ -40,8 +51,32 @@ internal sealed class UserDirectory
         }
     }
 
-    /// <summary>Checks a user name and password. Unknown names cost as much as known ones.</summary>
-    public bool Verify(string? userName, string? password)
+    /// <summary>Checks a user name and password. Unknown names cost as much as known ones; repeated failures lock the name out for a while.</summary>
+    public CredentialCheck Check(string? userName, string? password)
+    {
+        if (userName is null || userName.Length > MaxUserNameLength)
+        {
+            _ = PasswordHash.Decoy.Verify(password);
+            return CredentialCheck.Invalid;
+        }
+
+        if (_throttle.IsLockedOut(userName))
+        {
+            return CredentialCheck.LockedOut;
+        }
+
+        bool valid = Verify(userName, password);
+        if (valid)
+        {
+            _throttle.RecordSuccess(userName);
+            return CredentialCheck.Valid;
+        }
+
+        _throttle.RecordFailure(userName);
+        return CredentialCheck.Invalid;
+    }
+
+    private bool Verify(string? userName, string? password)
     {
         PasswordHash? hash = null;
         if (userName is not null && userName.Length <= MaxUserNameLength)
