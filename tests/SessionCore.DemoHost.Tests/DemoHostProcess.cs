@@ -33,6 +33,8 @@ public sealed class DemoHostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>What the host wrote to standard error so far (its log).</summary>
     public string Log
     {
@@ -45,12 +47,19 @@ public sealed class DemoHostProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<DemoHostProcess> StartAsync(params string[] extraArguments)
+    /// <summary>Starts a host on a fresh temporary data folder, deleted when the host is disposed.</summary>
+    public static Task<DemoHostProcess> StartAsync(params string[] extraArguments)
+    {
+        string data = Path.Combine(Path.GetTempPath(), "sessioncore-demohost-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)));
+        Directory.CreateDirectory(data);
+        return StartOnAsync(data, extraArguments);
+    }
+
+    /// <summary>Starts a host on an existing data folder (for example after <see cref="StopAsync"/>); this host deletes it when disposed.</summary>
+    public static async Task<DemoHostProcess> StartOnAsync(string data, params string[] extraArguments)
     {
         string host = Path.Combine(AppContext.BaseDirectory, "DemoHost.dll");
         Assert.True(File.Exists(host), "DemoHost must be built next to the tests.");
-        string data = Path.Combine(Path.GetTempPath(), "sessioncore-demohost-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)));
-        Directory.CreateDirectory(data);
 
         int port = FreePort();
         Uri baseUri = new($"http://127.0.0.1:{port}/");
@@ -93,6 +102,8 @@ public sealed class DemoHostProcess : IAsyncDisposable
             }
         }
 
+        await process.WaitForExitAsync(timeout.Token);
+        process.WaitForExit(); // drains the asynchronous standard-error reader
         string log = running.Log;
         await running.DisposeAsync();
         throw new InvalidOperationException("DemoHost exited before listening: " + log);
@@ -100,6 +111,21 @@ public sealed class DemoHostProcess : IAsyncDisposable
 
     /// <summary>A client that neither follows redirects nor keeps cookies: tests send and read cookies themselves.</summary>
     public DemoClient CreateClient() => new(new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(60) }, Origin);
+
+    /// <summary>Asks the host to stop with SIGTERM, as a service manager would, and waits; the data folder stays.</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using (Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using CancellationTokenSource timeout = new(TimeSpan.FromSeconds(20));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

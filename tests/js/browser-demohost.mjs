@@ -62,6 +62,17 @@ function startAttackerSite() {
   return new Promise((resolve) => server.listen(0, () => resolve(server)));
 }
 
+// Submits a form and waits for its POST and for the page the 303 leads to, so later checks see the outcome.
+async function submit(page, form, action) {
+  const posted = page.waitForResponse((r) => r.url() === `${base}${action}` && r.request().method() === 'POST');
+  const landed = page.waitForResponse((r) => r.url() === `${base}/` && r.request().method() === 'GET');
+  await page.click(`${form} button[type=submit]`);
+  const status = (await posted).status();
+  await landed;
+  await page.waitForLoadState('load');
+  return status;
+}
+
 async function sessionCookie(context) {
   return (await context.cookies(base)).find((c) => c.name === cookieName);
 }
@@ -96,9 +107,9 @@ try {
     await page.goto(`${base}/`);
     await page.fill('#login input[name=username]', 'alice');
     await page.fill('#login input[name=password]', 'alice-password');
-    await Promise.all([page.waitForURL(`${base}/`, { waitUntil: 'load' }), page.click('#login button[type=submit]')]);
+    const status = await submit(page, '#login', '/login');
     const greeting = await page.textContent('#greeting').catch(() => null);
-    return [greeting === 'Signed in as alice', `greeting: ${greeting}`];
+    return [status === 303 && greeting === 'Signed in as alice', `POST /login: ${status}; greeting: ${greeting}`];
   });
 
   await scenario('screenshot', async () => {
@@ -148,7 +159,7 @@ try {
     const old = (await sessionCookie(context))?.value;
     await page.goto(`${base}/`);
     await page.fill('#elevate input[name=password]', 'alice-password');
-    await Promise.all([page.waitForURL(`${base}/`, { waitUntil: 'load' }), page.click('#elevate button[type=submit]')]);
+    await submit(page, '#elevate', '/elevate');
     const renewed = (await sessionCookie(context))?.value;
     const level = await page.textContent('#level').catch(() => null);
     const oldStatus = await getWithCookie(`${base}/api/session`, old);
@@ -160,7 +171,7 @@ try {
   await scenario('sign-out', async () => {
     const old = (await sessionCookie(context))?.value;
     await page.goto(`${base}/`);
-    await Promise.all([page.waitForURL(`${base}/`, { waitUntil: 'load' }), page.click('#logout button[type=submit]')]);
+    await submit(page, '#logout', '/logout');
     const signInShown = await page.isVisible('#login');
     const remaining = await sessionCookie(context);
     const oldStatus = old ? await getWithCookie(`${base}/api/session`, old) : 0;

@@ -53,8 +53,26 @@ internal sealed class HttpServer : IDisposable
                 continue;
             }
 
-            await _slots.WaitAsync(stopping);
+            try
+            {
+                await _slots.WaitAsync(stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                context.Response.Abort();
+                break;
+            }
+
             _ = Task.Run(() => HandleAsync(context, stopping), CancellationToken.None);
+        }
+
+        // Let requests in flight finish (briefly) before the store is closed under them.
+        for (int i = 0; i < MaxConcurrentRequests; i++)
+        {
+            if (!await _slots.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None))
+            {
+                break;
+            }
         }
     }
 
