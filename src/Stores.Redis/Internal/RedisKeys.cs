@@ -1,0 +1,67 @@
+using System;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using SessionCore.Tokens;
+using StackExchange.Redis;
+
+namespace SessionCore.Stores.Redis.Internal;
+
+/// <summary>
+/// Key names. Everything a user owns carries the hash tag <c>{u:HASH}</c>, where HASH is the first 16 bytes
+/// of SHA-256 over the UTF-8 user id in base64url (22 characters): user ids never appear in key names, and
+/// braces in a user id cannot change the slot. Lookups by session id, token hash or family id go through
+/// small pointer keys outside any user tag.
+/// </summary>
+internal sealed class RedisKeys
+{
+    /// <summary>The length of a user hash; the scripts split pointer values at this length.</summary>
+    public const int UserHashLength = 22;
+
+    public RedisKeys(string prefix) => Prefix = prefix;
+
+    public string Prefix { get; }
+
+    public static string UserHash(string userId)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(userId);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(bytes, digest);
+        return Base64Url.EncodeToString(digest[..16]);
+    }
+
+    public RedisKey User(string userHash, string suffix) => Prefix + "{u:" + userHash + "}:" + suffix;
+
+    public RedisKey Session(string userHash, SessionId id) => User(userHash, "s:" + id.ToString());
+
+    public RedisKey UserSessions(string userHash) => User(userHash, "ss");
+
+    public RedisKey Family(string userHash, string familyId) => User(userHash, "f:" + familyId);
+
+    public RedisKey UserFamilies(string userHash) => User(userHash, "fs");
+
+    public RedisKey Security(string userHash) => User(userHash, "sec");
+
+    public RedisKey Devices(string userHash) => User(userHash, "dz");
+
+    public RedisKey SessionPointer(SessionId id) => Prefix + "sid:" + id.ToString();
+
+    public RedisKey TokenPointer(string tokenHash) => Prefix + "rt:" + tokenHash;
+
+    public RedisKey FamilyPointer(string familyId) => Prefix + "fam:" + familyId;
+
+    /// <summary>Reads the user hash out of a user-owned key name, or returns <see langword="null"/>.</summary>
+    public string? UserHashOf(string key, string suffix)
+    {
+        string head = Prefix + "{u:";
+        string tail = "}:" + suffix;
+        if (key.Length == head.Length + UserHashLength + tail.Length
+            && key.StartsWith(head, StringComparison.Ordinal)
+            && key.EndsWith(tail, StringComparison.Ordinal))
+        {
+            return key.Substring(head.Length, UserHashLength);
+        }
+
+        return null;
+    }
+}
