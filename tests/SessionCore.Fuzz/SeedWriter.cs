@@ -101,6 +101,7 @@ internal static partial class SeedWriter
         });
 
         WriteLiteDb(corpusRoot, sessionId, refresh);
+        WriteJwt(corpusRoot, source);
         return s_written;
     }
 
