@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using SessionCore.Diagnostics;
 using SessionCore.Internal;
 using SessionCore.Tokens;
 
@@ -43,6 +44,9 @@ public sealed class AccessTokenIssuer
     /// <summary>Gets the key ring whose active key signs.</summary>
     public SigningKeyRing KeyRing => _ring;
 
+    /// <summary>Gets the lifetime of the tokens this issuer writes when a request names none (for <c>expires_in</c>).</summary>
+    public TimeSpan Lifetime => _settings.Lifetime;
+
     /// <summary>Issues a token and returns its compact form.</summary>
     /// <param name="request">The subject, session and claims.</param>
     /// <returns>The compact JWS <c>header.payload.signature</c>.</returns>
@@ -56,6 +60,7 @@ public sealed class AccessTokenIssuer
         try
         {
             int written = WriteToken(request, buffer.AsSpan(0, _settings.MaxTokenLength), throwWhenTooSmall: true);
+            SessionCoreTelemetry.AccessTokensIssued.Add(1);
             return Encoding.ASCII.GetString(buffer, 0, written);
         }
         finally
@@ -76,7 +81,13 @@ public sealed class AccessTokenIssuer
     public bool TryIssue(AccessTokenRequest request, Span<byte> destination, out int bytesWritten)
     {
         bytesWritten = WriteToken(request, destination, throwWhenTooSmall: false);
-        return bytesWritten > 0;
+        if (bytesWritten == 0)
+        {
+            return false;
+        }
+
+        SessionCoreTelemetry.AccessTokensIssued.Add(1);
+        return true;
     }
 
     private static void WriteCustomClaim(Utf8JsonWriter writer, string name, object? value)
