@@ -13,6 +13,8 @@ internal static class Program
 {
     private static readonly Dictionary<string, Func<ToolContext, string[], Task<int>>> s_groups = new(StringComparer.Ordinal)
     {
+        ["keys"] = KeysCommand.RunAsync,
+        ["token"] = TokenCommand.RunAsync,
     };
 
     public static async Task<int> Main(string[] args) =>
@@ -35,9 +37,38 @@ internal static class Program
         return await group(context, args[1..]).ConfigureAwait(false);
     }
 
-    private const string Usage = """
-        usage: sessioncore <command> [options]
-        """;
+    internal static string Usage => "usage: sessioncore <command> [options]\n\ncommands:\n" + KeysCommand.Usage + "\n" + TokenCommand.Usage
+        + "\n\nexit codes: 0 success, 1 failure (for example an invalid token), 2 usage error";
+
+    /// <summary>Reports a usage error on stderr and returns <see cref="ExitCodes.Usage"/>.</summary>
+    internal static async Task<int> UsageErrorAsync(ToolContext context, string message)
+    {
+        await context.Error.WriteLineAsync($"{message.TrimEnd('.')}. Run 'sessioncore --help'.").ConfigureAwait(false);
+        return ExitCodes.Usage;
+    }
+
+    /// <summary>Reads a JWK file; reports why on stderr and returns null when it cannot. The message never quotes the file's content.</summary>
+    internal static async Task<SessionCore.Jwt.SigningKey?> ReadKeyAsync(ToolContext context, string path)
+    {
+        string text;
+        try
+        {
+            text = await File.ReadAllTextAsync(path).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await context.Error.WriteLineAsync($"cannot read '{path}': {ex.Message}").ConfigureAwait(false);
+            return null;
+        }
+
+        if (!SessionCore.Jwt.SigningKey.TryImportJwk(text.Trim(), SessionCore.Jwt.SigningKeyExportPolicies.None, out SessionCore.Jwt.SigningKey? key))
+        {
+            await context.Error.WriteLineAsync($"'{path}' is not a valid ES256 or EdDSA JWK").ConfigureAwait(false);
+            return null;
+        }
+
+        return key;
+    }
 }
 
 /// <summary>The standard streams, so tests can run commands in process.</summary>

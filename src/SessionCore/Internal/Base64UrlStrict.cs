@@ -85,6 +85,72 @@ internal static class Base64UrlStrict
         return TryDecode(text, buffer, out _) ? buffer : null;
     }
 
+    /// <summary>Length of the unpadded encoding of <paramref name="dataLength"/> bytes.</summary>
+    public static int GetEncodedLength(int dataLength) => checked(((dataLength * 4) + 2) / 3);
+
+    /// <summary>Encodes <paramref name="data"/> as unpadded base64url UTF-8 into <paramref name="destination"/>; returns the bytes written.</summary>
+    public static int EncodeToUtf8(ReadOnlySpan<byte> data, Span<byte> destination) => Base64Url.EncodeToUtf8(data, destination);
+
+    /// <summary>The UTF-8 twin of <see cref="IsCanonical(ReadOnlySpan{char})"/>, for tokens kept as bytes.</summary>
+    public static bool IsCanonical(ReadOnlySpan<byte> utf8)
+    {
+        if (GetDecodedLength(utf8.Length) < 0)
+        {
+            return false;
+        }
+
+        foreach (byte b in utf8)
+        {
+            if (Value((char)b) < 0)
+            {
+                return false;
+            }
+        }
+
+        int tail = utf8.Length % 4;
+        if (tail != 0)
+        {
+            int last = Value((char)utf8[^1]);
+            int unusedBitsMask = tail == 2 ? 0b1111 : 0b11;
+            if ((last & unusedBitsMask) != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Decodes canonical unpadded base64url UTF-8 into <paramref name="destination"/>; false for anything else.</summary>
+    /// <remarks>
+    /// Uses the vectorised BCL decoder, which refuses characters outside the alphabet but skips white space
+    /// and accepts padding; either makes it write fewer bytes than the input length implies, so requiring
+    /// the exact length, plus zero unused bits in the last character, leaves only the canonical form.
+    /// </remarks>
+    public static bool TryDecode(ReadOnlySpan<byte> utf8, Span<byte> destination, out int written)
+    {
+        written = 0;
+        int length = GetDecodedLength(utf8.Length);
+        if (length < 0 || length > destination.Length)
+        {
+            return false;
+        }
+
+        if (Base64Url.DecodeFromUtf8(utf8, destination, out _, out int decoded, isFinalBlock: true) != System.Buffers.OperationStatus.Done || decoded != length)
+        {
+            return false;
+        }
+
+        int tail = utf8.Length % 4;
+        if (tail != 0 && (Value((char)utf8[^1]) & (tail == 2 ? 0b1111 : 0b11)) != 0)
+        {
+            return false;
+        }
+
+        written = length;
+        return true;
+    }
+
     private static int Value(char c) => c switch
     {
         >= 'A' and <= 'Z' => c - 'A',

@@ -1,0 +1,25 @@
+namespace SessionCore.Internal;
+
+/// <summary>Messages of the access-token area. None carries a key, a token or a claim value.</summary>
+internal static partial class Error
+{
+    public const string KeyAlgorithmMismatch = "The key belongs to another signing algorithm.";
+    public const string KeyHasNoPrivatePart = "The key holds only a public part and cannot sign.";
+    public const string PrivateExportNotAllowed = "The key was not created with SigningKeyExportPolicies.AllowPrivateExport; its private part cannot be exported.";
+    public const string SignatureBufferSize = "The signature buffer must be exactly the algorithm's signature size.";
+    public const string InvalidJwk = "The value is not a supported JSON Web Key (EC P-256 or OKP Ed25519, strict base64url, no duplicate members, matching alg/use/kid).";
+    public const string InvalidJwks = "The value is not a JSON Web Key Set of supported keys.";
+    public const string NoActiveKey = "The key ring has no active signing key. Call Rotate with a key that holds a private part.";
+    public const string DuplicateKeyId = "The key ring already holds a key with this key id.";
+    public const string IssuerMissing = "AccessTokenOptions.Issuer must be set.";
+    public const string AudienceMissing = "AccessTokenOptions.Audience must be set.";
+    public const string KeyRingMissing = "No signing key ring is configured. Set KeyRing before building.";
+    public const string OnlineNeedsStore = "Online validation needs a session store. Set Store (or register an ISessionStore), or choose AccessTokenValidationMode.Offline deliberately.";
+    public const string ClaimNameEmpty = "A claim name must not be empty.";
+    public const string ClaimNameReserved = "The claim name is reserved for the access-token profile and is written by the issuer.";
+    public const string ClaimNameSensitive = "The claim name suggests a secret (password, key, card or social security number). JWT payloads are only encoded, not encrypted: anyone holding the token can read them. Keep secrets out of tokens.";
+    public const string ClaimValueType = "A claim value must be a string, a Boolean, an integer, a finite double, a string sequence or a JsonElement.";
+    public const string TokenTooLong = "The token would exceed AccessTokenOptions.MaxTokenLength; send fewer or shorter claims.";
+    public const string SubjectTooLong = "The subject is longer than 1024 characters.";
+    public const string ForbiddenFragmentEmpty = "ForbiddenClaimNameFragments must not contain empty entries.";
+}

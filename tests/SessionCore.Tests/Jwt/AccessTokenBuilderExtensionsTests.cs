@@ -1,0 +1,52 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.Extensions.DependencyInjection;
+using SessionCore.DependencyInjection;
+using SessionCore.Jwt;
+using Xunit;
+
+namespace SessionCore.Tests.Jwt;
+
+public sealed class AccessTokenBuilderExtensionsTests
+{
+    [Fact]
+    public async Task AddAccessTokens_WithInMemoryStore_IssuesAndValidatesOnline()
+    {
+        using SigningKey key = SigningKey.Generate(SigningAlgorithm.EdDsa);
+        ServiceCollection services = new();
+        services.AddSessionCore().UseInMemoryStore().AddAccessTokens(new SigningKeyRing(key), o =>
+        {
+            o.Issuer = "https://login.example";
+            o.Audience = "api";
+        });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        SessionManager manager = provider.GetRequiredService<SessionManager>();
+        AccessTokenIssuer issuer = provider.GetRequiredService<AccessTokenIssuer>();
+        AccessTokenValidator validator = provider.GetRequiredService<AccessTokenValidator>();
+
+        SignInResult signIn = await manager.SignInAsync(new SignInRequest("alice"), TestContext.Current.CancellationToken);
+        string token = issuer.Issue(AccessTokenRequest.ForSession(signIn.Session!));
+
+        Assert.Same(provider.GetRequiredService<SigningKeyRing>(), validator.KeyRing);
+        Assert.True((await validator.ValidateAsync(token, TestContext.Current.CancellationToken)).IsSuccess);
+        await manager.RevokeAsync(signIn.Value.Reveal(), cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(AccessTokenValidationStatus.SessionRevoked, (await validator.ValidateAsync(token, TestContext.Current.CancellationToken)).Status);
+    }
+
+    [Fact]
+    public void AddAccessTokens_InvalidOptions_ThrowsAtRegistration()
+    {
+        using SigningKey key = SigningKey.Generate(SigningAlgorithm.EdDsa);
+        ServiceCollection services = new();
+        SessionCoreBuilder builder = services.AddSessionCore().UseInMemoryStore();
+
+        Assert.Throws<ArgumentException>(() => builder.AddAccessTokens(new SigningKeyRing(key), o => o.Issuer = "i"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => builder.AddAccessTokens(new SigningKeyRing(key), o =>
+        {
+            o.Issuer = "i";
+            o.Audience = "a";
+            o.Lifetime = TimeSpan.FromHours(2);
+        }));
+    }
+}

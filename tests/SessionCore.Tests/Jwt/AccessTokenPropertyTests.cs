@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using SessionCore.Internal;
+using SessionCore.Jwt;
+
+namespace SessionCore.Tests.Jwt;
+
+public sealed class AccessTokenPropertyTests : IDisposable
+{
+    private readonly JwtFixture _es256 = new(SigningAlgorithm.Es256);
+    private readonly JwtFixture _edDsa = new(SigningAlgorithm.EdDsa);
+
+    public void Dispose()
+    {
+        _es256.Dispose();
+        _edDsa.Dispose();
+    }
+
+    [Property(MaxTest = 200)]
+    public bool SignVerifyRoundTrip_Holds(bool useEdDsa, NonEmptyString subject, Dictionary<NonEmptyString, string> strings, long number)
+    {
+        JwtFixture fixture = useEdDsa ? _edDsa : _es256;
+        Dictionary<string, object> claims = [];
+        int i = 0;
+        foreach (KeyValuePair<NonEmptyString, string> entry in strings.Where(e => e.Value is not null).Take(8))
+        {
+            claims["c" + i++ + "_" + new string([.. entry.Key.Get.Where(char.IsAsciiLetter).Take(8)])] = entry.Value;
+        }
+
+        claims["n"] = number;
+        string sub = subject.Get.Length > 1024 ? subject.Get[..1024] : subject.Get;
+        if (string.IsNullOrWhiteSpace(sub))
+        {
+            sub = "x";
+        }
+
+        AccessTokenValidationResult result = fixture.Validator.ValidateOffline(fixture.Issuer_.Issue(new AccessTokenRequest { Subject = sub, Claims = claims }));
+        if (!result.TryGetValue(out AccessTokenClaims? read) || read.Subject != sub)
+        {
+            return false;
+        }
+
+        foreach (KeyValuePair<string, object> claim in claims)
+        {
+            if (!read.TryGetClaim(claim.Key, out JsonElement value))
+            {
+                return false;
+            }
+
+            bool same = claim.Value is string text ? value.GetString() == text : value.GetInt64() == (long)claim.Value;
+            if (!same)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    [Property(MaxTest = 300)]
+    public bool AnySingleBitFlip_FailsValidation_Holds(bool useEdDsa, PositiveInt position, byte bit)
+    {
+        JwtFixture fixture = useEdDsa ? _edDsa : _es256;
+        string token = fixture.Issue();
+        string[] parts = token.Split('.');
+        byte[][] segments = [.. parts.Select(p => Base64UrlStrict.TryDecode(p)!)];
+        int total = segments.Sum(s => s.Length);
+        int index = position.Get % total;
+        int segment = 0;
+        while (index >= segments[segment].Length)
+        {
+            index -= segments[segment].Length;
+            segment++;
+        }
+
+        segments[segment][index] ^= (byte)(1 << (bit % 8));
+        string mutated = string.Join('.', segments.Select(s => Base64UrlStrict.Encode(s)));
+
+        return !fixture.Validator.ValidateOffline(mutated).IsSuccess;
+    }
+
+    [Property(MaxTest = 500)]
+    public bool AnyString_NeverThrows_Holds(string? input)
+    {
+        AccessTokenValidationResult a = _es256.Validator.ValidateOffline(input);
+        AccessTokenValidationResult b = _edDsa.Validator.ValidateAsync(input, TestContextCt).AsTask().GetAwaiter().GetResult();
+        return !a.IsSuccess && !b.IsSuccess;
+    }
+
+    [Property(MaxTest = 500)]
+    public bool NearTokens_NeverThrow_Holds(PositiveInt position, char replacement, bool insert)
+    {
+        // Random edits of a valid token explore the parser far deeper than random strings do.
+        string token = _es256.Issue();
+        int index = position.Get % token.Length;
+        string mutated = insert ? token.Insert(index, replacement.ToString()) : token.Remove(index, 1).Insert(index, replacement.ToString());
+        AccessTokenValidationResult result = _es256.Validator.ValidateOffline(mutated);
+        return mutated == token || !result.IsSuccess;
+    }
+
+    [Property(MaxTest = 300)]
+    public bool ArbitraryJsonSegments_NeverThrow_Holds(string? header, string? payload)
+    {
+        string token = _edDsa.Craft(header ?? string.Empty, payload ?? string.Empty);
+        return !_edDsa.Validator.ValidateOffline(token).IsSuccess;
+    }
+
+    [Property(MaxTest = 300)]
+    public bool TryImportJwk_ArbitraryString_NeverThrows_Holds(string? input)
+    {
+        bool imported = SigningKey.TryImportJwk(input, SigningKeyExportPolicies.None, out SigningKey? key);
+        key?.Dispose();
+        return !imported;
+    }
+
+    private static System.Threading.CancellationToken TestContextCt => Xunit.TestContext.Current.CancellationToken;
+}
