@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using SessionCore.Diagnostics;
+using SessionCore.Jwt;
 using SessionCore.Policies;
 using SessionCore.Rotation;
 using SessionCore.Stores;
@@ -39,14 +40,18 @@ internal sealed partial class Walkthrough
     private readonly SampleClock _clock;
     private readonly SessionManager _sessions;
     private readonly RefreshTokenService _refresh;
+    private readonly AccessTokenIssuer _issuer;
+    private readonly AccessTokenValidator _validator;
     private readonly string _laptopDeviceId;
 
-    private Walkthrough(Transcript transcript, SampleClock clock, SessionManager sessions, RefreshTokenService refresh)
+    private Walkthrough(Transcript transcript, SampleClock clock, SessionManager sessions, RefreshTokenService refresh, AccessTokenIssuer issuer, AccessTokenValidator validator)
     {
         _t = transcript;
         _clock = clock;
         _sessions = sessions;
         _refresh = refresh;
+        _issuer = issuer;
+        _validator = validator;
         _laptopDeviceId = sessions.MintDeviceId();
     }
 
@@ -94,11 +99,24 @@ internal sealed partial class Walkthrough
             SessionManagerBuilder builder = new() { Store = store, TimeProvider = clock };
             builder.EventSinks.Add(transcript);
             SessionManager sessions = builder.Build();
+
+            // Access tokens: ES256 with a key made for this run. Online validation checks the session and the
+            // user's security epoch in the store, so revocation reaches access tokens at once.
+            using SigningKey key = SigningKey.Generate(SigningAlgorithm.Es256);
+            AccessTokenBuilder tokens = new()
+            {
+                KeyRing = new SigningKeyRing(key, clock),
+                Options = { Issuer = "https://login.example", Audience = "https://api.example" },
+                TimeProvider = clock,
+                Store = store,
+            };
+            AccessTokenIssuer issuer = tokens.BuildIssuer();
+            AccessTokenValidator validator = tokens.BuildValidator();
             using RefreshTokenService refresh = new(sessions, new RefreshTokenOptions { GraceWindow = TimeSpan.FromSeconds(10) });
 
             transcript.Heading($"SessionCore quickstart: the life of {User}'s sessions");
             transcript.Heading($"store: LiteDB file {file} (fresh for this run)");
-            await new Walkthrough(transcript, clock, sessions, refresh).RunStepsAsync();
+            await new Walkthrough(transcript, clock, sessions, refresh, issuer, validator).RunStepsAsync();
             transcript.Heading(string.Empty);
             transcript.Heading("Every step behaved as expected.");
             return 0;
@@ -179,12 +197,15 @@ internal sealed partial class Walkthrough
 
         string laptopBefore = again.Value.Reveal();
         string phoneToken = phone.Value.Reveal();
+        string phoneAccess = _issuer.Issue(AccessTokenRequest.ForSession(phone.Session));
         UserInvalidationResult changed = await _sessions.InvalidateUserAsync(User, InvalidationTrigger.PasswordChanged, keep: laptopBefore);
         _t.Events();
         _t.Ok(changed.Status == SessionOperationStatus.Done && changed.Revoked.Count == 1 && changed.Kept is { IsSuccess: true },
             $"password changed: {changed.Revoked.Count} other session revoked, security epoch now {changed.SecurityEpoch}, laptop kept under {Transcript.Redact(changed.Kept?.Token?.Reveal() ?? string.Empty)}");
         SessionValidationResult phoneCheck = await _sessions.ValidateAsync(phoneToken);
         _t.Ok(phoneCheck.Status == SessionValidationStatus.Revoked, $"the phone's token is refused: {phoneCheck.Status}");
+        AccessTokenValidationResult phoneApi = await _validator.ValidateAsync(phoneAccess);
+        _t.Ok(!phoneApi.IsSuccess, $"the phone's access token, though unexpired, is refused too: {phoneApi.Status}");
         SessionValidationResult laptopOld = await _sessions.ValidateAsync(laptopBefore);
         _t.Ok(laptopOld.Status == SessionValidationStatus.Revoked, $"the laptop's previous token is refused too: {laptopOld.Status}");
         laptop = changed.Kept!.Value.Reveal();
