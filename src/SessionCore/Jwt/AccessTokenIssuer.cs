@@ -43,6 +43,9 @@ public sealed class AccessTokenIssuer
     /// <summary>Gets the key ring whose active key signs.</summary>
     public SigningKeyRing KeyRing => _ring;
 
+    /// <summary>Gets the lifetime of the tokens this issuer writes when a request names none (for <c>expires_in</c>).</summary>
+    public TimeSpan Lifetime => _settings.Lifetime;
+
     /// <summary>Issues a token and returns its compact form.</summary>
     /// <param name="request">The subject, session and claims.</param>
     /// <returns>The compact JWS <c>header.payload.signature</c>.</returns>

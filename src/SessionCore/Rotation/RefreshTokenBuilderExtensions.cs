@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SessionCore.DependencyInjection;
 using SessionCore.Internal;
+using SessionCore.Jwt;
 
 namespace SessionCore.Rotation;
 
@@ -11,7 +12,8 @@ public static class RefreshTokenBuilderExtensions
 {
     /// <summary>
     /// Registers a singleton <see cref="RefreshTokenService"/> over the registered <see cref="SessionManager"/>.
-    /// The options are validated now, so bad configuration fails at start-up.
+    /// The options are validated now, so bad configuration fails at start-up. When access tokens are
+    /// registered too (<c>AddAccessTokens</c>), every refresh result carries a fresh access token.
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddSessionCore</c>.</param>
     /// <param name="configure">Changes to the default options, or <see langword="null"/>.</param>
@@ -24,7 +26,7 @@ public static class RefreshTokenBuilderExtensions
         RefreshTokenOptions options = new();
         configure?.Invoke(options);
         RefreshTokenSettings settings = RefreshTokenSettings.Create(options);
-        builder.Services.TryAddSingleton(sp => new RefreshTokenService(sp.GetRequiredService<SessionManager>(), settings));
+        builder.Services.TryAddSingleton(sp => new RefreshTokenService(sp.GetRequiredService<SessionManager>(), settings, sp.GetService<AccessTokenIssuer>()));
         return builder;
     }
 }

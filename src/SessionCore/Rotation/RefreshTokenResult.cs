@@ -15,10 +15,11 @@ namespace SessionCore.Rotation;
 public sealed class RefreshTokenResult
 {
     private static readonly RefreshTokenResult[] s_failures =
-        [.. Enum.GetValues<RefreshTokenStatus>().Select(s => new RefreshTokenResult(s, null, null, null))];
+        [.. Enum.GetValues<RefreshTokenStatus>().Select(s => new RefreshTokenResult(s, null, null, null, null))];
 
-    private RefreshTokenResult(RefreshTokenStatus status, RefreshToken? token, Session? session, string? familyId)
+    private RefreshTokenResult(RefreshTokenStatus status, RefreshToken? token, Session? session, string? familyId, string? accessToken)
     {
+        AccessToken = accessToken;
         Status = status;
         Token = token;
         Session = session;
@@ -37,6 +38,13 @@ public sealed class RefreshTokenResult
 
     /// <summary>Gets the session the token's family is bound to; <see langword="null"/> on failure.</summary>
     public Session? Session { get; }
+
+    /// <summary>
+    /// Gets a fresh compact JWT access token for <see cref="Session"/>, when the service was given an
+    /// access-token issuer; otherwise, and on failure, <see langword="null"/>.
+    /// </summary>
+    /// <remarks>Security: a bearer credential like the refresh token; never log it or put it in a URL.</remarks>
+    public string? AccessToken { get; }
 
     /// <summary>Gets the identifier of the token's family (not secret); <see langword="null"/> on failure.</summary>
     public string? FamilyId { get; }
@@ -58,8 +66,8 @@ public sealed class RefreshTokenResult
     /// <returns>The name of <see cref="Status"/>.</returns>
     public override string ToString() => Status.ToString();
 
-    internal static RefreshTokenResult Success(RefreshTokenStatus status, RefreshToken token, Session session, string familyId) =>
-        new(status, token, session, familyId);
+    internal static RefreshTokenResult Success(RefreshTokenStatus status, RefreshToken token, Session session, string familyId, string? accessToken = null) =>
+        new(status, token, session, familyId, accessToken);
 
     internal static RefreshTokenResult Failure(RefreshTokenStatus status) => s_failures[(int)status];
 }

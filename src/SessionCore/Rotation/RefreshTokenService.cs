@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SessionCore.Diagnostics;
 using SessionCore.Internal;
+using SessionCore.Jwt;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 
@@ -37,8 +38,10 @@ namespace SessionCore.Rotation;
 /// <see cref="RefreshTokenStatus.StoreUnavailable"/> (fail closed).
 /// </para>
 /// <para>
-/// A redemption does not extend the session's idle timeout; the store treats a session as live for
-/// refresh until it is revoked or reaches its absolute expiry.
+/// A successful redemption counts as activity on the session: it is validated through the manager
+/// (revocation, idle and absolute expiry, clock skew) and its idle expiry slides as a validation would.
+/// When an <see cref="AccessTokenIssuer"/> is given, every issued or redeemed refresh token comes with a
+/// fresh access token for the session (<see cref="RefreshTokenResult.AccessToken"/>).
 /// </para>
 /// </remarks>
 /// <threadsafety>Safe to share between threads; register it as a singleton.</threadsafety>
@@ -47,22 +50,25 @@ public sealed class RefreshTokenService : IDisposable
     private readonly SessionManager _manager;
     private readonly RefreshTokenSettings _settings;
     private readonly SuccessorSealer _sealer;
+    private readonly AccessTokenIssuer? _accessTokens;
     private bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="RefreshTokenService"/> class.</summary>
     /// <param name="manager">The session manager whose store, clock and event sinks are used.</param>
     /// <param name="options">The options, or <see langword="null"/> for the defaults; validated and copied now.</param>
+    /// <param name="accessTokens">Mints an access token with every refresh token handed out, or <see langword="null"/> for refresh tokens only.</param>
     /// <exception cref="ArgumentNullException"><paramref name="manager"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An option is out of bounds or contradicts another, or the sealing key is unusable.</exception>
-    public RefreshTokenService(SessionManager manager, RefreshTokenOptions? options = null)
-        : this(manager, RefreshTokenSettings.Create(options ?? new RefreshTokenOptions()))
+    public RefreshTokenService(SessionManager manager, RefreshTokenOptions? options = null, AccessTokenIssuer? accessTokens = null)
+        : this(manager, RefreshTokenSettings.Create(options ?? new RefreshTokenOptions()), accessTokens)
     {
     }
 
-    internal RefreshTokenService(SessionManager manager, RefreshTokenSettings settings)
+    internal RefreshTokenService(SessionManager manager, RefreshTokenSettings settings, AccessTokenIssuer? accessTokens = null)
     {
         _manager = Throw.IfNull(manager);
         _settings = settings;
+        _accessTokens = accessTokens;
         _sealer = new SuccessorSealer(settings.SealingKey, manager.Tokens);
     }
 
@@ -234,7 +240,7 @@ public sealed class RefreshTokenService : IDisposable
         }
 
         SessionCoreTelemetry.RefreshIssued.Add(1);
-        return RefreshTokenResult.Success(RefreshTokenStatus.Issued, token, session, family.FamilyId);
+        return RefreshTokenResult.Success(RefreshTokenStatus.Issued, token, session, family.FamilyId, MintAccessToken(session));
     }
 
     private async ValueTask<RefreshTokenResult> RedeemCoreAsync(RefreshToken presented, CancellationToken cancellationToken)
@@ -342,14 +348,21 @@ public sealed class RefreshTokenService : IDisposable
 
     private async ValueTask<RefreshTokenResult> SucceedAsync(RefreshTokenStatus status, RefreshToken token, RefreshFamily family, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        Session? session = await Store.FindAsync(family.SessionId, cancellationToken).ConfigureAwait(false);
-        if (session is null || session.Id != family.SessionId || session.IsRevoked || now >= session.AbsoluteExpiresAt)
+        // Through the manager: the full liveness check (idle expiry and clock skew included) and the
+        // throttled sliding renewal, so an API client that keeps refreshing keeps its session alive.
+        SessionValidationResult validation = await _manager.ValidateCoreAsync(family.SessionId, touch: true, cancellationToken).ConfigureAwait(false);
+        if (!validation.TryGetValue(out Session? session) || now >= session.AbsoluteExpiresAt)
         {
-            return RefreshTokenResult.Failure(RefreshTokenStatus.SessionNotLive);
+            return RefreshTokenResult.Failure(validation.Status == SessionValidationStatus.StoreUnavailable
+                ? RefreshTokenStatus.StoreUnavailable
+                : RefreshTokenStatus.SessionNotLive);
         }
 
-        return RefreshTokenResult.Success(status, token, session, family.FamilyId);
+        return RefreshTokenResult.Success(status, token, session, family.FamilyId, MintAccessToken(session));
     }
+
+    private string? MintAccessToken(Session session) =>
+        _accessTokens?.Issue(AccessTokenRequest.ForSession(session));
 
     private async ValueTask<RefreshTokenResult> ReuseAsync(RefreshFamily family, DateTimeOffset now, bool familyWasRevoked, CancellationToken cancellationToken)
     {
