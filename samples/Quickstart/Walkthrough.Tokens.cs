@@ -48,13 +48,15 @@ internal sealed partial class Walkthrough
         // 5. Refresh rotation: each refresh token is good for one redemption.
         _t.Step(5, "Refresh: redeem the refresh token once; it rotates");
         RefreshTokenResult issued = await _refresh.IssueAsync(laptop);
-        _t.Ok(issued.IsSuccess, $"refresh token issued for the session: {Transcript.Redact(issued.Value.Reveal())} ({issued.Status})");
+        _t.Ok(issued.IsSuccess && issued.AccessToken is not null, $"refresh token issued for the session: {Transcript.Redact(issued.Value.Reveal())} ({issued.Status}), with an access token");
         string first = issued.Value.Reveal();
         RefreshTokenResult rotated = await _refresh.RedeemAsync(first);
-        _t.Ok(rotated.IsSuccess && rotated.Status == RefreshTokenStatus.Rotated, $"redeemed: {rotated.Status}, successor {Transcript.Redact(rotated.Value.Reveal())}");
+        string? refreshedAccess = rotated.AccessToken;
+        _t.Ok(rotated.IsSuccess && rotated.Status == RefreshTokenStatus.Rotated && refreshedAccess is not null,
+            $"redeemed: {rotated.Status}, successor {Transcript.Redact(rotated.Value.Reveal())}, with a fresh access token");
         string second = rotated.Value.Reveal();
-        string refreshedAccess = _issuer.Issue(AccessTokenRequest.ForSession(rotated.Session));
-        _t.Note($"with it, a fresh access token {Transcript.Redact(refreshedAccess)}");
+        AccessTokenValidationResult fromRefresh = await _validator.ValidateAsync(refreshedAccess);
+        _t.Ok(fromRefresh.IsSuccess && fromRefresh.Value.SessionId == rotated.Session.Id, $"the new access token is valid for the same session: {fromRefresh.Status}");
         RefreshTokenResult retry = await _refresh.RedeemAsync(first);
         _t.Ok(retry.Status == RefreshTokenStatus.GraceRetry && retry.Value.Reveal() == second,
             $"the same old token again within the 10 s grace window (a lost response, retried): {retry.Status}, the same successor, nothing new created");

@@ -112,7 +112,8 @@ internal sealed partial class Walkthrough
             };
             AccessTokenIssuer issuer = tokens.BuildIssuer();
             AccessTokenValidator validator = tokens.BuildValidator();
-            using RefreshTokenService refresh = new(sessions, new RefreshTokenOptions { GraceWindow = TimeSpan.FromSeconds(10) });
+            // Given the issuer, every issued or redeemed refresh token comes with a fresh access token.
+            using RefreshTokenService refresh = new(sessions, new RefreshTokenOptions { GraceWindow = TimeSpan.FromSeconds(10) }, issuer);
 
             transcript.Heading($"SessionCore quickstart: the life of {User}'s sessions");
             transcript.Heading($"store: LiteDB file {file} (fresh for this run)");
