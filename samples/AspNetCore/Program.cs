@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SessionCore.DependencyInjection;
 using SessionCore.Http;
+using SessionCore.Jwt;
 using SessionCore.Rotation;
 using SessionCore.Stores.LiteDb;
 
@@ -29,8 +30,16 @@ internal static class Program
         string data = builder.Configuration["data"] ?? Path.Combine(".data", "aspnetcore");
         Directory.CreateDirectory(data);
 
+        // One ES256 key per process run, for the demo; a real deployment loads its keys (see 'sessioncore keys new')
+        // and rotates them with SigningKeyRing.Rotate while publishing the JWKS.
+        using SigningKey key = SigningKey.Generate(SigningAlgorithm.Es256);
         builder.Services.AddSessionCore(o => o.MaxSessionsPerUser = 10)
             .AddLiteDbStore(o => o.FilePath = Path.Combine(data, "sessions.db"))
+            .AddAccessTokens(new SigningKeyRing(key), o =>
+            {
+                o.Issuer = origin;
+                o.Audience = origin + "/api";
+            })
             .AddRefreshTokens();
 
         // The CSRF key lives as long as the process: a restart only asks pages to fetch a new token (GET /me).
@@ -41,6 +50,7 @@ internal static class Program
         WebApplication app = builder.Build();
         app.UseMiddleware<SessionMiddleware>();
         Endpoints.Map(app);
+        TokenEndpoints.Map(app);
         app.Run();
     }
 }
