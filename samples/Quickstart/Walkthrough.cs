@@ -139,8 +139,16 @@ internal sealed partial class Walkthrough
         Directory.CreateDirectory(directory);
         string file = Path.Combine(directory, "sessions.db");
 
+        // Refuse to pull the file from under a store that has it open (an earlier run still going, or an
+        // application pointed at the same folder): the lock file is held exclusively while a store is open.
+        string lockFile = file + ".sessioncore-lock";
+        if (File.Exists(lockFile))
+        {
+            using FileStream probe = new(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        }
+
         // A fresh store every run: the database, LiteDB's log and the store's lock file.
-        foreach (string path in new[] { file, Path.Combine(directory, "sessions-log.db"), file + ".sessioncore-lock" })
+        foreach (string path in new[] { file, Path.Combine(directory, "sessions-log.db"), lockFile })
         {
             File.Delete(path);
         }

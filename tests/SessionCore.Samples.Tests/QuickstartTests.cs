@@ -86,6 +86,21 @@ public sealed class QuickstartTests : IDisposable
         Assert.StartsWith("quickstart: cannot prepare the data folder", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_DataFileHeldByAnOpenStore_ExitsOneAndLeavesTheFile()
+    {
+        Directory.CreateDirectory(_directory);
+        string file = Path.Combine(_directory, "sessions.db");
+        await using Stores.LiteDb.LiteDbSessionStore store = new(new Stores.LiteDb.LiteDbSessionStoreOptions { FilePath = file, PurgeInterval = null });
+
+        (int code, string output, string error) = await RunAsync("--data", _directory);
+
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.StartsWith("quickstart: cannot prepare the data folder", error, StringComparison.Ordinal);
+        Assert.True(File.Exists(file));
+    }
+
     public void Dispose()
     {
         try
