@@ -176,6 +176,41 @@ public sealed class SessionsCommandTests
         Assert.Contains("sessions revoke --litedb FILE --user USER [--session ID]", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RealProcess_ListThenRevoke_LoadsTheLiteDbStoreAndUsesExitCodes()
+    {
+        using ToolRunner tool = new();
+        string file = tool.PathOf("sessions.db");
+        Seeded seeded = await SeedAsync(file);
+
+        (int listCode, string listed, string listError) = await RunProcessAsync("sessions", "list", "--litedb", file, "--user", "alice", "--json");
+        (int revokeCode, string revoked, _) = await RunProcessAsync("sessions", "revoke", "--litedb", file, "--user", "alice");
+        (int usageCode, _, _) = await RunProcessAsync("sessions", "revoke", "--litedb", file);
+
+        Assert.True(listCode == 0, listError);
+        Assert.Contains(seeded.AliceLaptop.Id, listed, StringComparison.Ordinal);
+        Assert.Equal(0, revokeCode);
+        Assert.Equal("revoked 2 sessions of alice", revoked.TrimEnd());
+        Assert.Equal(2, usageCode);
+    }
+
+    private static async Task<(int ExitCode, string Out, string Error)> RunProcessAsync(params string[] args)
+    {
+        string assembly = System.IO.Path.Combine(AppContext.BaseDirectory, "SessionCore.Tool.dll");
+        System.Diagnostics.ProcessStartInfo start = new("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(assembly);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using System.Diagnostics.Process process = System.Diagnostics.Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        Task<string> error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, await output, await error);
+    }
+
     private static LiteDbSessionStore Open(string file) => new(new LiteDbSessionStoreOptions { FilePath = file, PurgeInterval = null });
 
     /// <summary>Alice on a laptop (stepped up to level 2) and a phone, one revoked session of hers, and Bob.</summary>
