@@ -1,12 +1,14 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Linq;
 using System.Threading.Tasks;
 using SessionCore.Diagnostics;
 using SessionCore.Jwt;
 using SessionCore.Stores;
+using SessionCore.Tests.TestSupport;
 using SessionCore.Tokens;
 using Xunit;
 
@@ -69,6 +71,55 @@ public sealed class SessionCoreTelemetryTests : IDisposable
                 Assert.All(forbidden, secret => Assert.DoesNotContain(secret, text, StringComparison.Ordinal));
                 Assert.True(text.Length < 32, "tags are coarse names, never values");
             }
+        }
+    }
+
+    [Fact]
+    public async Task StoreFailure_DuringInvalidation_IsCountedAndAnsweredStoreUnavailable()
+    {
+        DelegatingStore store = new(new InMemorySessionStore());
+        SessionManager manager = new SessionManagerBuilder { Store = store }.Build();
+        string token = (await manager.SignInAsync(new SignInRequest("alice"), TestContext.Current.CancellationToken)).Value.Reveal();
+        store.Fail = true;
+
+        UserInvalidationResult result = await manager.InvalidateUserAsync("alice", InvalidationTrigger.SuspectedBreach, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(SessionOperationStatus.StoreUnavailable, result.Status);
+        Assert.Contains(_measurements, m => m.Instrument == "sessioncore.store.failures");
+        store.Fail = false;
+        Assert.True((await manager.ValidateAsync(token, TestContext.Current.CancellationToken)).IsValid, "nothing was revoked, and the caller was told so");
+    }
+
+    [Fact]
+    public async Task Activities_CarryOnlyCoarseOutcomes()
+    {
+        ConcurrentQueue<Activity> activities = new();
+        using ActivityListener listener = new()
+        {
+            ShouldListenTo = source => source.Name == SessionCoreTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activities.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        SessionManager manager = new SessionManagerBuilder { Store = new InMemorySessionStore() }.Build();
+
+        SessionToken token = (await manager.SignInAsync(new SignInRequest("user-7f3a"), TestContext.Current.CancellationToken)).Value;
+        await manager.ValidateAsync(token.Reveal(), TestContext.Current.CancellationToken);
+        SessionRegenerationResult regenerated = await manager.RegenerateAsync(token.Reveal(), cancellationToken: TestContext.Current.CancellationToken);
+
+        Activity[] mine = [.. activities];
+        Assert.Contains(mine, a => a.OperationName == "SessionCore.Validate" && (string?)a.GetTagItem("sessioncore.outcome") == "Valid");
+        Assert.Contains(mine, a => a.OperationName == "SessionCore.Regenerate");
+        string[] forbidden = [token.Reveal(), token.Id.ToString(), regenerated.Value.Reveal(), regenerated.Value.Id.ToString(), "user-7f3a"];
+        foreach (Activity activity in mine)
+        {
+            foreach (KeyValuePair<string, object?> tag in activity.TagObjects)
+            {
+                string text = tag.Value?.ToString() ?? string.Empty;
+                Assert.All(forbidden, secret => Assert.DoesNotContain(secret, text, StringComparison.Ordinal));
+            }
+
+            Assert.DoesNotContain(token.Id.ToString(), activity.DisplayName, StringComparison.Ordinal);
         }
     }
 
