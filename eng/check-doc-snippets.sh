@@ -38,7 +38,7 @@ for cs in sorted(pathlib.Path("tests/SessionCore.DocSnippets").rglob("*.cs")):
 
 used = set()
 marker = re.compile(r"^\s*<!--\s*snippet:\s*(\w+)\s*-->\s*$")
-for md in sorted(pathlib.Path("docs").rglob("*.md")):
+for md in sorted(pathlib.Path("docs").rglob("*.md")) + [pathlib.Path("README.md")]:
     lines = md.read_text(encoding="utf-8").splitlines()
     changed = False
     i = 0

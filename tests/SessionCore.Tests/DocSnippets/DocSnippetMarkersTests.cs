@@ -16,7 +16,7 @@ public sealed partial class DocSnippetMarkersTests
     private static readonly string[] s_pagesWithSnippets =
     [
         "getting-started.md", "diagnostics.md", "concepts/jwt.md", "concepts/rotation.md",
-        "concepts/policies.md", "concepts/stores.md",
+        "concepts/policies.md", "concepts/stores.md", "../README.md",
     ];
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed partial class DocSnippetMarkersTests
         List<string> problems = [];
         HashSet<string> pagesWithMarkers = [];
 
-        foreach (string md in Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (string md in Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Append(Path.Combine(root, "README.md")))
         {
             string page = Path.GetRelativePath(Path.Combine(root, "docs"), md).Replace('\\', '/');
             string[] lines = File.ReadAllLines(md);
