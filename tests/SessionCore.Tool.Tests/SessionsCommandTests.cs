@@ -34,6 +34,22 @@ public sealed class SessionsCommandTests
     }
 
     [Fact]
+    public async Task List_FileHeldOpenByARunningHost_RefusedWithExitOne()
+    {
+        using ToolRunner tool = new();
+        string file = tool.PathOf("sessions.db");
+        await SeedAsync(file);
+        using LiteDbSessionStore host = new(new LiteDbSessionStoreOptions { FilePath = file, PurgeInterval = null });
+
+        (int code, string output, string error) = await tool.RunAsync("sessions", "revoke", "--litedb", file, "--user", "alice");
+
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.NotEmpty(error);
+        Assert.NotEmpty(await host.ListUserSessionsAsync("alice", DateTimeOffset.UtcNow, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task List_Json_PrintsAnArrayOfSessions()
     {
         using ToolRunner tool = new();
