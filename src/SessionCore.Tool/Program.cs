@@ -15,6 +15,7 @@ internal static class Program
     {
         ["keys"] = KeysCommand.RunAsync,
         ["token"] = TokenCommand.RunAsync,
+        ["sessions"] = SessionsCommand.RunAsync,
     };
 
     public static async Task<int> Main(string[] args) =>
@@ -37,7 +38,7 @@ internal static class Program
         return await group(context, args[1..]).ConfigureAwait(false);
     }
 
-    internal static string Usage => "usage: sessioncore <command> [options]\n\ncommands:\n" + KeysCommand.Usage + "\n" + TokenCommand.Usage
+    internal static string Usage => "usage: sessioncore <command> [options]\n\ncommands:\n" + KeysCommand.Usage + "\n" + TokenCommand.Usage + "\n" + SessionsCommand.Usage
         + "\n\nexit codes: 0 success, 1 failure (for example an invalid token), 2 usage error";
 
     /// <summary>Reports a usage error on stderr and returns <see cref="ExitCodes.Usage"/>.</summary>

@@ -72,6 +72,17 @@ public sealed partial class SessionManager
                 return SignInResult.Failure(SignInStatus.LimitReached);
             }
 
+            // An invalidation (epoch bump, then revoke-all) that ran between the epoch read and the insert
+            // could have missed this session. Read again: if the epoch moved, the credentials this sign-in
+            // rests on predate the invalidation, so the session must not survive it.
+            UserSecurityState after = await _store.GetUserSecurityStateAsync(request.UserId, cancellationToken).ConfigureAwait(false);
+            if (after.SecurityEpoch != state.SecurityEpoch)
+            {
+                await _store.RevokeAsync(session.Id, RevocationReason.Regenerated, now, cancellationToken).ConfigureAwait(false);
+                activity?.SetTag("sessioncore.outcome", nameof(SignInStatus.Invalidated));
+                return SignInResult.Failure(SignInStatus.Invalidated);
+            }
+
             SessionCoreTelemetry.SessionsCreated.Add(1);
             activity?.SetTag("sessioncore.outcome", nameof(SignInStatus.SignedIn));
             await RaiseAsync(new SessionCreated(session.UserId, session.Id, now, session.AuthenticationLevel), cancellationToken).ConfigureAwait(false);

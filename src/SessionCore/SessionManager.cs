@@ -63,7 +63,7 @@ public sealed partial class SessionManager
     {
         if (!SessionToken.TryParse(token, out SessionToken? parsed))
         {
-            SessionCoreTelemetry.SessionsValidated.Add(1, SessionCoreTelemetry.Outcome(SessionValidationStatus.Malformed));
+            SessionCoreTelemetry.CountOutcome(SessionCoreTelemetry.SessionsValidated, SessionValidationStatus.Malformed);
             return ValueTask.FromResult(SessionValidationResult.Failure(SessionValidationStatus.Malformed));
         }
 
@@ -81,7 +81,7 @@ public sealed partial class SessionManager
         using Activity? activity = SessionCoreTelemetry.ActivitySource.StartActivity("SessionCore.Validate");
         SessionValidationResult result = await ValidateCoreAsync(token.Id, touch: true, cancellationToken).ConfigureAwait(false);
         activity?.SetTag("sessioncore.outcome", result.Status.ToString());
-        SessionCoreTelemetry.SessionsValidated.Add(1, SessionCoreTelemetry.Outcome(result.Status));
+        SessionCoreTelemetry.CountOutcome(SessionCoreTelemetry.SessionsValidated, result.Status);
         return result;
     }
 

@@ -11,4 +11,10 @@ public enum SignInStatus
 
     /// <summary>The store could not answer; no session was created.</summary>
     StoreUnavailable = 2,
+
+    /// <summary>
+    /// The user's sessions were invalidated (password change, breach response) while this sign-in ran;
+    /// the session it created was revoked at once. Ask the user to sign in again.
+    /// </summary>
+    Invalidated = 3,
 }

@@ -302,26 +302,8 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDevices, 1);
         return Write(cancellationToken, () =>
         {
-            UserSecurityState state = UserStateOf(userId);
-            List<KnownDevice> devices = [.. state.KnownDevices];
-            int index = devices.FindIndex(d => string.Equals(d.Key, device.Key, StringComparison.Ordinal));
-            bool isNew = index < 0;
-            if (isNew)
-            {
-                devices.Add(device);
-            }
-            else
-            {
-                devices[index] = devices[index] with { LastSeenAt = device.LastSeenAt };
-            }
-
-            devices = [.. devices.OrderBy(d => d.LastSeenAt)];
-            if (devices.Count > maxDevices)
-            {
-                devices.RemoveRange(0, devices.Count - maxDevices);
-            }
-
-            _users.Upsert(M.ToDocument(state with { KnownDevices = devices }));
+            UserSecurityState state = UserStateOf(userId).WithDevice(device, maxDevices, out bool isNew);
+            _users.Upsert(M.ToDocument(state));
             return isNew;
         });
     }
@@ -418,36 +400,8 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
     private static bool IsDriverFailure(Exception ex) =>
         ex is not OperationCanceledException && ex.GetType() != typeof(InvalidOperationException);
 
-    private static RefreshRedeemStatus ClassifyFamily(RefreshFamily family, RefreshRedemption redemption)
-    {
-        if (family.IsRevoked)
-        {
-            return RefreshRedeemStatus.FamilyRevoked;
-        }
-
-        if (!string.Equals(family.CurrentTokenHash, redemption.PresentedTokenHash, StringComparison.Ordinal))
-        {
-            return RefreshRedeemStatus.NotCurrent;
-        }
-
-        return redemption.Now >= family.CurrentIdleExpiresAt || redemption.Now >= family.AbsoluteExpiresAt
-            ? RefreshRedeemStatus.Expired
-            : RefreshRedeemStatus.Rotated;
-    }
-
-    private RefreshRedeemStatus Classify(RefreshFamily family, RefreshRedemption redemption)
-    {
-        RefreshRedeemStatus status = ClassifyFamily(family, redemption);
-        if (status != RefreshRedeemStatus.Rotated)
-        {
-            return status;
-        }
-
-        Session? session = FindSession(family.SessionId);
-        return session is null || session.IsRevoked || redemption.Now >= session.AbsoluteExpiresAt
-            ? RefreshRedeemStatus.SessionNotLive
-            : RefreshRedeemStatus.Rotated;
-    }
+    private RefreshRedeemStatus Classify(RefreshFamily family, RefreshRedemption redemption) =>
+        family.Classify(redemption, FindSession(family.SessionId));
 
     [SuppressMessage("Design", "CA1068", Justification = "The body comes last so that call sites read like a block.")]
     private ValueTask<T> Read<T>(CancellationToken cancellationToken, Func<T> body)

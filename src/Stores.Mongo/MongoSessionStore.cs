@@ -267,24 +267,8 @@ public sealed class MongoSessionStore : ISessionStore
         {
             BsonDocument? doc = await RunAsync(() => _users.Find(UserFilter(userId)).FirstOrDefaultAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
             long version = doc?.GetValue(M.Version, 0L).ToInt64() ?? 0;
-            List<KnownDevice> devices = doc is null ? [] : [.. M.ToUserState(doc).KnownDevices];
-            int index = devices.FindIndex(d => string.Equals(d.Key, device.Key, StringComparison.Ordinal));
-            bool isNew = index < 0;
-            if (isNew)
-            {
-                devices.Add(device);
-            }
-            else
-            {
-                devices[index] = devices[index] with { LastSeenAt = device.LastSeenAt };
-            }
-
-            devices.Sort(static (a, b) => a.LastSeenAt.CompareTo(b.LastSeenAt));
-            if (devices.Count > maxDevices)
-            {
-                devices.RemoveRange(0, devices.Count - maxDevices);
-            }
-
+            UserSecurityState current = doc is null ? new UserSecurityState(userId, 0, []) : M.ToUserState(doc);
+            IReadOnlyList<KnownDevice> devices = current.WithDevice(device, maxDevices, out bool isNew).KnownDevices;
             BsonArray array = [];
             foreach (KnownDevice d in devices)
             {

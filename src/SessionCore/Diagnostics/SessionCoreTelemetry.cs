@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
@@ -26,9 +27,19 @@ public static class SessionCoreTelemetry
     internal static readonly Counter<long> RefreshRedeemed = Meter.CreateCounter<long>("sessioncore.refresh.redeemed", "{redemption}", "Refresh token redemptions, tagged by outcome.");
     internal static readonly Counter<long> RefreshRotated = Meter.CreateCounter<long>("sessioncore.refresh.rotated", "{token}", "Refresh tokens rotated into a new successor.");
     internal static readonly Counter<long> RefreshReuseDetected = Meter.CreateCounter<long>("sessioncore.refresh.reuse_detected", "{family}", "Refresh token reuse detected; the family and its session were revoked.");
+    internal static readonly Counter<long> AccessTokensIssued = Meter.CreateCounter<long>("sessioncore.access_tokens.issued", "{token}", "Access tokens issued.");
+    internal static readonly Counter<long> AccessTokensValidated = Meter.CreateCounter<long>("sessioncore.access_tokens.validated", "{validation}", "Access token validations, tagged by outcome.");
     internal static readonly Counter<long> EventSinkFailures = Meter.CreateCounter<long>("sessioncore.events.sink_failures", "{failure}", "Event sinks that threw.");
 
-    internal static KeyValuePair<string, object?> Outcome(object value) => new("outcome", value.ToString());
+    /// <summary>Counts one event tagged with its outcome; builds the tag only when someone listens (hot paths).</summary>
+    internal static void CountOutcome<TOutcome>(Counter<long> counter, TOutcome outcome)
+        where TOutcome : struct, Enum
+    {
+        if (counter.Enabled)
+        {
+            counter.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
+        }
+    }
 
     internal static KeyValuePair<string, object?> Reason(RevocationReason value) => new("reason", value.ToString());
 }

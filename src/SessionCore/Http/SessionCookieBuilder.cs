@@ -20,7 +20,7 @@ namespace SessionCore.Http;
 /// <threadsafety>Immutable and safe to share.</threadsafety>
 public sealed class SessionCookieBuilder
 {
-    /// <summary>The longest cookie value written.</summary>
+    /// <summary>The most characters of name and value together (RFC 6265 §6.1 minimum capability; browsers drop larger cookies).</summary>
     public const int MaxValueLength = 4096;
 
     private readonly string _attributes;
@@ -127,7 +127,7 @@ public sealed class SessionCookieBuilder
     }
 
     /// <summary>Writes a cookie with any value (for example a device-id cookie from <see cref="SessionManager.MintDeviceId"/>).</summary>
-    /// <param name="value">The value: RFC 6265 cookie-octets only, at most <see cref="MaxValueLength"/> characters.</param>
+    /// <param name="value">The value: RFC 6265 cookie-octets only; with the name, at most <see cref="MaxValueLength"/> characters.</param>
     /// <param name="maxAge">The lifetime: at least one second and at most <see cref="MaxAge"/>; fractions of a second are dropped.</param>
     /// <returns>The <c>Set-Cookie</c> header value.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="value"/> is <see langword="null"/>.</exception>
@@ -154,7 +154,7 @@ public sealed class SessionCookieBuilder
 
     private string Format(string value, TimeSpan maxAge)
     {
-        if (value.Length == 0 || value.Length > MaxValueLength || !HttpGrammar.IsCookieValue(value))
+        if (value.Length == 0 || Name.Length + value.Length > MaxValueLength || !HttpGrammar.IsCookieValue(value))
         {
             throw new ArgumentException(Error.CookieValueInvalid, nameof(value));
         }

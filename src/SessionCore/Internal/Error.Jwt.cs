@@ -22,4 +22,6 @@ internal static partial class Error
     public const string TokenTooLong = "The token would exceed AccessTokenOptions.MaxTokenLength; send fewer or shorter claims.";
     public const string SubjectTooLong = "The subject is longer than 1024 characters.";
     public const string ForbiddenFragmentEmpty = "ForbiddenClaimNameFragments must not contain empty entries.";
+
+    public const string JwksHoldsPrivateKey = "The JWKS holds a private key; a JWKS must carry public keys only.";
 }

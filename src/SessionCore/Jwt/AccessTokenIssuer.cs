@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using SessionCore.Diagnostics;
 using SessionCore.Internal;
 using SessionCore.Tokens;
 
@@ -59,6 +60,7 @@ public sealed class AccessTokenIssuer
         try
         {
             int written = WriteToken(request, buffer.AsSpan(0, _settings.MaxTokenLength), throwWhenTooSmall: true);
+            SessionCoreTelemetry.AccessTokensIssued.Add(1);
             return Encoding.ASCII.GetString(buffer, 0, written);
         }
         finally
@@ -79,7 +81,13 @@ public sealed class AccessTokenIssuer
     public bool TryIssue(AccessTokenRequest request, Span<byte> destination, out int bytesWritten)
     {
         bytesWritten = WriteToken(request, destination, throwWhenTooSmall: false);
-        return bytesWritten > 0;
+        if (bytesWritten == 0)
+        {
+            return false;
+        }
+
+        SessionCoreTelemetry.AccessTokensIssued.Add(1);
+        return true;
     }
 
     private static void WriteCustomClaim(Utf8JsonWriter writer, string name, object? value)

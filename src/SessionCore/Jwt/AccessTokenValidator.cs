@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using SessionCore.Diagnostics;
 using SessionCore.Internal;
 using SessionCore.Stores;
 using SessionCore.Tokens;
@@ -59,6 +60,13 @@ public sealed class AccessTokenValidator
     /// <param name="cancellationToken">Cancels the store lookups.</param>
     /// <returns>The claims, or why the token was refused.</returns>
     public async ValueTask<AccessTokenValidationResult> ValidateAsync(string? token, CancellationToken cancellationToken = default)
+    {
+        AccessTokenValidationResult result = await ValidateCoreAsync(token, cancellationToken).ConfigureAwait(false);
+        SessionCoreTelemetry.CountOutcome(SessionCoreTelemetry.AccessTokensValidated, result.Status);
+        return result;
+    }
+
+    private async ValueTask<AccessTokenValidationResult> ValidateCoreAsync(string? token, CancellationToken cancellationToken)
     {
         AccessTokenValidationResult result = ValidateOffline(token.AsSpan());
         if (!result.IsSuccess || _settings.ValidationMode == AccessTokenValidationMode.Offline)

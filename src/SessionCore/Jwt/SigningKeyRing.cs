@@ -85,11 +85,15 @@ public sealed class SigningKeyRing
     internal int Generation => Volatile.Read(ref _generation);
 
     /// <summary>Reads a JWKS (<c>{"keys":[…]}</c>) into a verification-only ring.</summary>
+    /// <remarks>
+    /// Security: a JWKS is published; one that carries a private part (<c>d</c>) is a leak waiting to
+    /// happen, so it is refused rather than silently turned into a signing-capable ring.
+    /// </remarks>
     /// <param name="jwks">The JWKS JSON.</param>
     /// <param name="timeProvider">The time source, or <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <returns>The ring.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="jwks"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The JWKS is malformed, has duplicate members or an unsupported or invalid key.</exception>
+    /// <exception cref="ArgumentException">The JWKS is malformed, has duplicate members, an unsupported or invalid key, or a private key.</exception>
     public static SigningKeyRing ImportJwks(string jwks, TimeProvider? timeProvider = null)
     {
         Throw.IfNull(jwks);
@@ -108,14 +112,15 @@ public sealed class SigningKeyRing
 
         foreach (JsonElement jwk in keys.EnumerateArray())
         {
-            if (!SigningKey.TryImport(jwk, SigningKeyExportPolicies.None, out SigningKey? key))
+            if (!SigningKey.TryImport(jwk, SigningKeyExportPolicies.None, out SigningKey? key) || key.HasPrivateKey)
             {
+                key?.Dispose();
                 foreach (Entry entry in ring._state.Entries)
                 {
                     entry.Key.Dispose();
                 }
 
-                throw new ArgumentException(Error.InvalidJwks, nameof(jwks));
+                throw new ArgumentException(key is null ? Error.InvalidJwks : Error.JwksHoldsPrivateKey, nameof(jwks));
             }
 
             if (!ring.TryAdd(key, active: false))

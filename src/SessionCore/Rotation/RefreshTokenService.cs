@@ -115,7 +115,7 @@ public sealed class RefreshTokenService : IDisposable
     {
         if (!RefreshToken.TryParse(refreshToken, out RefreshToken? parsed))
         {
-            SessionCoreTelemetry.RefreshRedeemed.Add(1, SessionCoreTelemetry.Outcome(RefreshTokenStatus.Malformed));
+            SessionCoreTelemetry.CountOutcome(SessionCoreTelemetry.RefreshRedeemed, RefreshTokenStatus.Malformed);
             return ValueTask.FromResult(RefreshTokenResult.Failure(RefreshTokenStatus.Malformed));
         }
 
@@ -149,7 +149,7 @@ public sealed class RefreshTokenService : IDisposable
         }
 
         activity?.SetTag("sessioncore.outcome", result.Status.ToString());
-        SessionCoreTelemetry.RefreshRedeemed.Add(1, SessionCoreTelemetry.Outcome(result.Status));
+        SessionCoreTelemetry.CountOutcome(SessionCoreTelemetry.RefreshRedeemed, result.Status);
         return result;
     }
 

@@ -290,25 +290,7 @@ public sealed class InMemorySessionStore : ISessionStore
         lock (_gate)
         {
             UserSecurityState state = _users.GetValueOrDefault(userId) ?? new UserSecurityState(userId, 0, []);
-            List<KnownDevice> devices = [.. state.KnownDevices];
-            int index = devices.FindIndex(d => string.Equals(d.Key, device.Key, StringComparison.Ordinal));
-            bool isNew = index < 0;
-            if (isNew)
-            {
-                devices.Add(device);
-            }
-            else
-            {
-                devices[index] = devices[index] with { LastSeenAt = device.LastSeenAt };
-            }
-
-            devices = [.. devices.OrderBy(d => d.LastSeenAt)];
-            if (devices.Count > maxDevices)
-            {
-                devices.RemoveRange(0, devices.Count - maxDevices);
-            }
-
-            _users[userId] = state with { KnownDevices = devices };
+            _users[userId] = state.WithDevice(device, maxDevices, out bool isNew);
             return ValueTask.FromResult(isNew);
         }
     }
@@ -384,30 +366,8 @@ public sealed class InMemorySessionStore : ISessionStore
         return set;
     }
 
-    private RefreshRedeemStatus Classify(RefreshFamily family, RefreshRedemption redemption)
-    {
-        if (family.IsRevoked)
-        {
-            return RefreshRedeemStatus.FamilyRevoked;
-        }
-
-        if (!string.Equals(family.CurrentTokenHash, redemption.PresentedTokenHash, StringComparison.Ordinal))
-        {
-            return RefreshRedeemStatus.NotCurrent;
-        }
-
-        if (redemption.Now >= family.CurrentIdleExpiresAt || redemption.Now >= family.AbsoluteExpiresAt)
-        {
-            return RefreshRedeemStatus.Expired;
-        }
-
-        if (!_sessions.TryGetValue(family.SessionId, out Session? session) || session.IsRevoked || redemption.Now >= session.AbsoluteExpiresAt)
-        {
-            return RefreshRedeemStatus.SessionNotLive;
-        }
-
-        return RefreshRedeemStatus.Rotated;
-    }
+    private RefreshRedeemStatus Classify(RefreshFamily family, RefreshRedemption redemption) =>
+        family.Classify(redemption, _sessions.GetValueOrDefault(family.SessionId));
 
     private RefreshFamily? FamilyOfLocked(string tokenHash) =>
         _familyByTokenHash.TryGetValue(tokenHash, out string? familyId) ? _families.GetValueOrDefault(familyId) : null;

@@ -107,6 +107,38 @@ public sealed record RefreshFamily
         };
     }
 
+    /// <summary>
+    /// Decides a redemption exactly as <see cref="ISessionStore.RedeemRefreshTokenAsync"/> specifies, for
+    /// stores that evaluate the rule in .NET: revoked family, then a non-current token, then token or
+    /// family expiry, then a session that is missing, revoked or past its absolute expiry.
+    /// </summary>
+    /// <param name="redemption">The redemption.</param>
+    /// <param name="session">The family's session as the store holds it, or <see langword="null"/> when it holds none.</param>
+    /// <returns><see cref="RefreshRedeemStatus.Rotated"/> when the store should write <see cref="Rotate"/>; otherwise why not.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="redemption"/> is <see langword="null"/>.</exception>
+    public RefreshRedeemStatus Classify(RefreshRedemption redemption, Session? session)
+    {
+        ArgumentNullException.ThrowIfNull(redemption);
+        if (IsRevoked)
+        {
+            return RefreshRedeemStatus.FamilyRevoked;
+        }
+
+        if (!string.Equals(CurrentTokenHash, redemption.PresentedTokenHash, StringComparison.Ordinal))
+        {
+            return RefreshRedeemStatus.NotCurrent;
+        }
+
+        if (redemption.Now >= CurrentIdleExpiresAt || redemption.Now >= AbsoluteExpiresAt)
+        {
+            return RefreshRedeemStatus.Expired;
+        }
+
+        return session is null || session.Id != SessionId || session.IsRevoked || redemption.Now >= session.AbsoluteExpiresAt
+            ? RefreshRedeemStatus.SessionNotLive
+            : RefreshRedeemStatus.Rotated;
+    }
+
     /// <summary>The state after revocation (a revoked family stays revoked).</summary>
     /// <param name="reason">Why it is revoked.</param>
     /// <param name="now">When.</param>

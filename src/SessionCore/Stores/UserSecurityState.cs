@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace SessionCore.Stores;
 
@@ -6,4 +8,42 @@ namespace SessionCore.Stores;
 /// <param name="UserId">The user.</param>
 /// <param name="SecurityEpoch">Starts at 0 and grows by one with every invalidation.</param>
 /// <param name="KnownDevices">The devices seen before, most recent last.</param>
-public sealed record UserSecurityState(string UserId, long SecurityEpoch, IReadOnlyList<KnownDevice> KnownDevices);
+public sealed record UserSecurityState(string UserId, long SecurityEpoch, IReadOnlyList<KnownDevice> KnownDevices)
+{
+    /// <summary>
+    /// The state after <see cref="ISessionStore.RememberDeviceAsync"/>, as every store must write it: a
+    /// device with the same <see cref="KnownDevice.Key"/> gets the new last-seen time, an unknown one is
+    /// added, and only the <paramref name="maxDevices"/> most recently seen are kept, least recent first.
+    /// </summary>
+    /// <param name="device">The device seen now.</param>
+    /// <param name="maxDevices">How many devices to keep (at least 1).</param>
+    /// <param name="isNew">Set to <see langword="true"/> when the device was not known.</param>
+    /// <returns>The new state.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="device"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDevices"/> is less than 1.</exception>
+    public UserSecurityState WithDevice(KnownDevice device, int maxDevices, out bool isNew)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDevices, 1);
+        List<KnownDevice> devices = [.. KnownDevices];
+        int index = devices.FindIndex(d => string.Equals(d.Key, device.Key, StringComparison.Ordinal));
+        isNew = index < 0;
+        if (isNew)
+        {
+            devices.Add(device);
+        }
+        else
+        {
+            devices[index] = devices[index] with { LastSeenAt = device.LastSeenAt };
+        }
+
+        // A stable sort: devices seen at the same instant keep their order.
+        devices = [.. devices.OrderBy(d => d.LastSeenAt)];
+        if (devices.Count > maxDevices)
+        {
+            devices.RemoveRange(0, devices.Count - maxDevices);
+        }
+
+        return this with { KnownDevices = devices };
+    }
+}

@@ -54,6 +54,8 @@ internal static class LiteDbMapper
     public const string UserAgentFamily = "uf";
     public const string FirstSeenAt = "fs";
 
+    private const long MaxTicks = 3155378975999999999; // DateTimeOffset.MaxValue.UtcTicks
+
     /// <summary>
     /// The indexed form of a user id: SHA-256 of its UTF-8 bytes, in base64url. LiteDB limits an index key
     /// to about 1 KB, and user ids may be longer (in bytes) than that; the hash has a fixed 43 characters.
@@ -100,29 +102,29 @@ internal static class LiteDbMapper
     public static Session ToSession(BsonDocument doc)
     {
         Dictionary<string, string> data = new(StringComparer.Ordinal);
-        foreach (BsonValue entry in doc[Data].AsArray)
+        foreach (BsonValue entry in ReadArray(Field(doc, Data)))
         {
-            data[entry[DataKey].AsString] = entry[DataValue].AsString;
+            data[ReadString(Field(entry, DataKey))] = ReadString(Field(entry, DataValue));
         }
 
         BsonValue device = doc[Device];
         return new Session
         {
-            Id = Tokens.SessionId.Parse(doc[Id].AsString),
-            UserId = doc[UserId].AsString,
-            CreatedAt = FromTicks(doc[CreatedAt]),
-            LastSeenAt = FromTicks(doc[LastSeenAt]),
-            IdleExpiresAt = FromTicks(doc[IdleExpiresAt]),
-            AbsoluteExpiresAt = FromTicks(doc[AbsoluteExpiresAt]),
-            AuthenticatedAt = FromTicks(doc[AuthenticatedAt]),
-            AuthenticationLevel = doc[AuthenticationLevel].AsInt32,
+            Id = Tokens.SessionId.Parse(ReadString(Field(doc, Id))),
+            UserId = ReadString(Field(doc, UserId)),
+            CreatedAt = FromTicks(Field(doc, CreatedAt)),
+            LastSeenAt = FromTicks(Field(doc, LastSeenAt)),
+            IdleExpiresAt = FromTicks(Field(doc, IdleExpiresAt)),
+            AbsoluteExpiresAt = FromTicks(Field(doc, AbsoluteExpiresAt)),
+            AuthenticatedAt = FromTicks(Field(doc, AuthenticatedAt)),
+            AuthenticationLevel = ReadInt32(Field(doc, AuthenticationLevel)),
             Device = device.IsDocument
-                ? new SessionDevice(NullableText(device[DeviceUserAgent]), NullableText(device[DeviceNetwork]), NullableText(device[DeviceId]))
+                ? new SessionDevice(NullableText(Field(device, DeviceUserAgent)), NullableText(Field(device, DeviceNetwork)), NullableText(Field(device, DeviceId)))
                 : null,
-            SecurityEpoch = doc[SecurityEpoch].AsInt64,
-            Version = doc[Version].AsInt64,
-            RevokedAt = NullableTicks(doc[RevokedAt]),
-            RevocationReason = doc[RevocationReason].IsNull ? null : (RevocationReason)doc[RevocationReason].AsInt32,
+            SecurityEpoch = ReadInt64(Field(doc, SecurityEpoch)),
+            Version = ReadInt64(Field(doc, Version)),
+            RevokedAt = NullableTicks(Field(doc, RevokedAt)),
+            RevocationReason = doc[RevocationReason].IsNull ? null : (RevocationReason)ReadInt32(Field(doc, RevocationReason)),
             Data = data,
         };
     }
@@ -159,31 +161,31 @@ internal static class LiteDbMapper
 
     public static RefreshFamily ToFamily(BsonDocument doc)
     {
-        BsonArray spentArray = doc[SpentTokenHashes].AsArray;
+        BsonArray spentArray = ReadArray(Field(doc, SpentTokenHashes));
         string[] spent = new string[spentArray.Count];
         for (int i = 0; i < spent.Length; i++)
         {
-            spent[i] = spentArray[i].AsString;
+            spent[i] = ReadString(spentArray[i]);
         }
 
         return new RefreshFamily
         {
-            FamilyId = doc[Id].AsString,
-            SessionId = Tokens.SessionId.Parse(doc[SessionId].AsString),
-            UserId = doc[UserId].AsString,
-            CreatedAt = FromTicks(doc[CreatedAt]),
-            AbsoluteExpiresAt = FromTicks(doc[AbsoluteExpiresAt]),
-            Generation = doc[Generation].AsInt32,
-            CurrentTokenHash = doc[CurrentTokenHash].AsString,
-            CurrentIssuedAt = FromTicks(doc[CurrentIssuedAt]),
-            CurrentIdleExpiresAt = FromTicks(doc[CurrentIdleExpiresAt]),
+            FamilyId = ReadString(Field(doc, Id)),
+            SessionId = Tokens.SessionId.Parse(ReadString(Field(doc, SessionId))),
+            UserId = ReadString(Field(doc, UserId)),
+            CreatedAt = FromTicks(Field(doc, CreatedAt)),
+            AbsoluteExpiresAt = FromTicks(Field(doc, AbsoluteExpiresAt)),
+            Generation = ReadInt32(Field(doc, Generation)),
+            CurrentTokenHash = ReadString(Field(doc, CurrentTokenHash)),
+            CurrentIssuedAt = FromTicks(Field(doc, CurrentIssuedAt)),
+            CurrentIdleExpiresAt = FromTicks(Field(doc, CurrentIdleExpiresAt)),
             SealedCurrentToken = doc[SealedCurrentToken].AsBinary ?? [],
-            PreviousTokenHash = NullableText(doc[PreviousTokenHash]),
-            RotatedAt = NullableTicks(doc[RotatedAt]),
+            PreviousTokenHash = NullableText(Field(doc, PreviousTokenHash)),
+            RotatedAt = NullableTicks(Field(doc, RotatedAt)),
             SpentTokenHashes = spent,
-            RevokedAt = NullableTicks(doc[RevokedAt]),
-            RevocationReason = doc[RevocationReason].IsNull ? null : (RevocationReason)doc[RevocationReason].AsInt32,
-            Version = doc[Version].AsInt64,
+            RevokedAt = NullableTicks(Field(doc, RevokedAt)),
+            RevocationReason = doc[RevocationReason].IsNull ? null : (RevocationReason)ReadInt32(Field(doc, RevocationReason)),
+            Version = ReadInt64(Field(doc, Version)),
         };
     }
 
@@ -214,30 +216,45 @@ internal static class LiteDbMapper
 
     public static UserSecurityState ToUserState(BsonDocument doc)
     {
-        BsonArray array = doc[KnownDevices].AsArray;
+        BsonArray array = ReadArray(Field(doc, KnownDevices));
         KnownDevice[] devices = new KnownDevice[array.Count];
         for (int i = 0; i < devices.Length; i++)
         {
             BsonValue d = array[i];
             devices[i] = new KnownDevice(
-                d[DeviceKey].AsString,
-                NullableText(d[DeviceIdHash]),
-                NullableText(d[UserAgentFamily]),
-                NullableText(d[DeviceNetwork]),
-                FromTicks(d[FirstSeenAt]),
-                FromTicks(d[LastSeenAt]));
+                ReadString(Field(d, DeviceKey)),
+                NullableText(Field(d, DeviceIdHash)),
+                NullableText(Field(d, UserAgentFamily)),
+                NullableText(Field(d, DeviceNetwork)),
+                FromTicks(Field(d, FirstSeenAt)),
+                FromTicks(Field(d, LastSeenAt)));
         }
 
-        return new UserSecurityState(doc[UserId].AsString, doc[SecurityEpoch].AsInt64, devices);
+        return new UserSecurityState(ReadString(Field(doc, UserId)), ReadInt64(Field(doc, SecurityEpoch)), devices);
     }
 
     public static BsonDocument TokenDocument(string tokenHash, string familyId) =>
         new() { [Id] = tokenHash, [FamilyId] = familyId };
 
+    // Readers check every value's BSON type, so a record of the wrong shape (another collection's, a
+    // missing or mistyped field, an out-of-range instant) is a FormatException the store wraps in
+    // SessionStoreException, never a null required value or a driver exception that quotes the raw value.
     private static DateTimeOffset FromTicks(BsonValue value) =>
-        value.IsInt64 ? new DateTimeOffset(value.AsInt64, TimeSpan.Zero) : throw new FormatException(Error.CorruptRecord);
+        value.IsInt64 && value.AsInt64 is >= 0 and <= MaxTicks ? new DateTimeOffset(value.AsInt64, TimeSpan.Zero) : throw Corrupt();
 
     private static DateTimeOffset? NullableTicks(BsonValue value) => value.IsNull ? null : FromTicks(value);
 
-    private static string? NullableText(BsonValue value) => value.IsNull ? null : value.AsString;
+    private static string? NullableText(BsonValue value) => value.IsNull ? null : ReadString(value);
+
+    private static BsonValue Field(BsonValue document, string name) => document.IsDocument ? document[name] : throw Corrupt();
+
+    private static string ReadString(BsonValue value) => value.IsString ? value.AsString : throw Corrupt();
+
+    private static BsonArray ReadArray(BsonValue value) => value.IsArray ? value.AsArray : throw Corrupt();
+
+    private static int ReadInt32(BsonValue value) => value.IsInt32 ? value.AsInt32 : throw Corrupt();
+
+    private static long ReadInt64(BsonValue value) => value.IsInt64 || value.IsInt32 ? value.AsInt64 : throw Corrupt();
+
+    private static FormatException Corrupt() => new(Error.CorruptRecord);
 }

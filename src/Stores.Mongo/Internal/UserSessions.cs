@@ -244,26 +244,6 @@ internal sealed class UserSessions
         return last;
     }
 
-    private RefreshRedeemStatus Classify(RefreshFamily family, RefreshRedemption redemption)
-    {
-        if (family.IsRevoked)
-        {
-            return RefreshRedeemStatus.FamilyRevoked;
-        }
-
-        if (!string.Equals(family.CurrentTokenHash, redemption.PresentedTokenHash, StringComparison.Ordinal))
-        {
-            return RefreshRedeemStatus.NotCurrent;
-        }
-
-        if (redemption.Now >= family.CurrentIdleExpiresAt || redemption.Now >= family.AbsoluteExpiresAt)
-        {
-            return RefreshRedeemStatus.Expired;
-        }
-
-        Session? session = FindSession(family.SessionId);
-        return session is null || session.IsRevoked || redemption.Now >= session.AbsoluteExpiresAt
-            ? RefreshRedeemStatus.SessionNotLive
-            : RefreshRedeemStatus.Rotated;
-    }
+    private RefreshRedeemStatus Classify(RefreshFamily family, RefreshRedemption redemption) =>
+        family.Classify(redemption, FindSession(family.SessionId));
 }

@@ -163,4 +163,14 @@ public sealed class SessionCookieBuilderTests
     public void ToString_ShowsNameOnly() => Assert.Equal("__Host-session", new SessionCookieBuilder().ToString());
 
     private static void AssertGrammar(string cookie) => Assert.True(SetCookieGrammar.IsValid(cookie, out string? error), error);
+
+    [Fact]
+    public void Build_NameAndValueOver4096Characters_Refused()
+    {
+        SessionCookieBuilder builder = new();
+        string fits = new('a', SessionCookieBuilder.MaxValueLength - builder.Name.Length);
+
+        Assert.Contains(fits, builder.Build(fits, TimeSpan.FromMinutes(5)), StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => builder.Build(fits + "a", TimeSpan.FromMinutes(5)));
+    }
 }

@@ -104,4 +104,20 @@ public sealed class SigningKeyRingTests
 
         Assert.Throws<ArgumentException>(() => new SigningKeyRing(publicKey, new FakeTimeProvider()));
     }
+
+    [Theory]
+    [MemberData(nameof(Algorithms))]
+    public void ImportJwks_PrivateMember_Refused(string algorithm)
+    {
+        SigningAlgorithm alg = algorithm == "ES256" ? SigningAlgorithm.Es256 : SigningAlgorithm.EdDsa;
+        using SigningKey key = SigningKey.Generate(alg, SigningKeyExportPolicies.AllowPrivateExport);
+        using SigningKey other = SigningKey.Generate(alg);
+        string jwks = "{\"keys\":[" + other.ExportPublicJwk() + "," + key.ExportPrivateJwk() + "]}";
+
+        ArgumentException error = Assert.Throws<ArgumentException>(() => SigningKeyRing.ImportJwks(jwks));
+        Assert.Contains("private", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(key.ExportPrivateJwk(), error.Message, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> Algorithms() => ["ES256", "EdDSA"];
 }

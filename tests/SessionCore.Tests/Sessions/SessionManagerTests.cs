@@ -550,6 +550,26 @@ public sealed partial class SessionManagerTests
     }
 
     [Fact]
+    public async Task SignIn_InvalidationLandsBetweenEpochReadAndInsert_SessionDoesNotSurvive()
+    {
+        SessionFixture f = new();
+
+        // The password change bumps the epoch and revokes every session just before this insert lands.
+        f.Store.AfterCreate = async () => await f.Inner.IncrementSecurityEpochAsync("alice", Ct);
+        SignInResult result = await f.Manager.SignInAsync(new SignInRequest("alice"), Ct);
+
+        Assert.Equal(SignInStatus.Invalidated, result.Status);
+        Assert.Null(result.Token);
+        Assert.Empty(await f.Manager.ListSessionsAsync("alice", Ct) ?? [null!]);
+        Assert.Empty(f.Events.OfType<SessionCreated>());
+
+        f.Store.AfterCreate = null;
+        SignInResult again = await f.Manager.SignInAsync(new SignInRequest("alice"), Ct);
+        Assert.True(again.IsSuccess);
+        Assert.Equal(1, again.Session!.SecurityEpoch);
+    }
+
+    [Fact]
     public async Task SignIn_StoreDown_IsStoreUnavailable()
     {
         SessionFixture f = new();

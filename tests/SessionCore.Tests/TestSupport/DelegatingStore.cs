@@ -19,16 +19,25 @@ internal sealed class DelegatingStore(ISessionStore inner) : ISessionStore
 
     public bool FailTouch { get; set; }
 
+    /// <summary>Runs after every successful create, to interleave another operation at that point.</summary>
+    public Func<ValueTask>? AfterCreate { get; set; }
+
     public Exception FailureToThrow { get; set; } = new SessionStoreException("connection refused");
 
     public int Finds => Volatile.Read(ref _finds);
 
     public int Touches => Volatile.Read(ref _touches);
 
-    public ValueTask<SessionCreateResult> CreateAsync(Session session, SessionLimit limit, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async ValueTask<SessionCreateResult> CreateAsync(Session session, SessionLimit limit, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ThrowIfFailing();
-        return inner.CreateAsync(session, limit, now, cancellationToken);
+        SessionCreateResult result = await inner.CreateAsync(session, limit, now, cancellationToken);
+        if (result.Created && AfterCreate is not null)
+        {
+            await AfterCreate();
+        }
+
+        return result;
     }
 
     public ValueTask<Session?> FindAsync(SessionId id, CancellationToken cancellationToken = default)

@@ -1,0 +1,115 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using SessionCore.Diagnostics;
+using SessionCore.Http;
+using SessionCore.Jwt;
+using SessionCore.Rotation;
+using SessionCore.Samples.DemoHost.Hosting;
+using SessionCore.Samples.DemoHost.Users;
+using SessionCore.Stores.LiteDb;
+
+namespace SessionCore.Samples.DemoHost;
+
+/// <summary>Everything the handlers share, built once at start-up (so bad configuration fails before listening).</summary>
+internal sealed class DemoServices : IDisposable
+{
+    private readonly SigningKey _signingKey;
+
+    public DemoServices(HostSettings settings)
+    {
+        Settings = settings;
+        Directory.CreateDirectory(settings.DataDirectory);
+        Users = new UserDirectory(settings.DataDirectory, TimeProvider.System);
+        Store = new LiteDbSessionStore(new LiteDbSessionStoreOptions { FilePath = Path.Combine(settings.DataDirectory, "sessions.db") });
+
+        SessionManagerBuilder sessions = new()
+        {
+            Store = Store,
+            Options = new SessionOptions { MaxSessionsPerUser = settings.MaxSessionsPerUser },
+        };
+        sessions.EventSinks.Add(new LogSink());
+        Sessions = sessions.Build();
+
+        // ES256 access tokens (RFC 9068 profile), checked online against the store so revocation and a
+        // password change end them at once. The key lives as long as the process: a restart invalidates
+        // outstanding access tokens, and clients refresh.
+        _signingKey = SigningKey.Generate(SigningAlgorithm.Es256);
+        KeyRing = new SigningKeyRing(_signingKey);
+        AccessTokenBuilder accessTokens = new()
+        {
+            KeyRing = KeyRing,
+            Store = Store,
+            Options = new AccessTokenOptions { Issuer = settings.Origin, Audience = settings.Origin + "/api" },
+        };
+        AccessTokens = accessTokens.BuildIssuer();
+        AccessTokenValidator = accessTokens.BuildValidator();
+        RefreshTokens = new RefreshTokenService(Sessions, new RefreshTokenOptions { GraceWindow = settings.RefreshGrace }, AccessTokens);
+
+        SessionCookie = new SessionCookieBuilder(new SessionCookieOptions { MaxAge = TimeSpan.FromHours(12) });
+        DeviceCookie = new SessionCookieBuilder(new SessionCookieOptions { Name = "__Host-device", MaxAge = TimeSpan.FromDays(365) });
+        Csrf = CsrfTokenService.CreateWithRandomKey();
+
+        // Sign-in has no session yet, so no CSRF token: it relies on Fetch Metadata / Origin and refuses
+        // requests that carry neither. Session-bound posts carry a CSRF token; the origin check there only
+        // adds a layer and lets non-browser clients (no such headers) through.
+        LoginOrigin = new RequestOriginPolicy(settings.Origin);
+        SessionOrigin = new RequestOriginPolicy(settings.Origin, allowRequestsWithoutBrowserHeaders: true);
+    }
+
+    public HostSettings Settings { get; }
+
+    public UserDirectory Users { get; }
+
+    public LiteDbSessionStore Store { get; }
+
+    /// <summary>Browser sessions and the sessions behind OAuth grants: 30-minute idle and 12-hour absolute limits (the library's defaults).</summary>
+    public SessionManager Sessions { get; }
+
+    public SigningKeyRing KeyRing { get; }
+
+    public AccessTokenIssuer AccessTokens { get; }
+
+    public AccessTokenValidator AccessTokenValidator { get; }
+
+    /// <summary>Refresh-token rotation; every issued or redeemed refresh token comes with a fresh access token.</summary>
+    public RefreshTokenService RefreshTokens { get; }
+
+    public SessionCookieBuilder SessionCookie { get; }
+
+    public SessionCookieBuilder DeviceCookie { get; }
+
+    public CsrfTokenService Csrf { get; }
+
+    public RequestOriginPolicy LoginOrigin { get; }
+
+    public RequestOriginPolicy SessionOrigin { get; }
+
+    public TimeProvider Time => Sessions.TimeProvider;
+
+    public void Dispose()
+    {
+        RefreshTokens.Dispose();
+        Csrf.Dispose();
+        _signingKey.Dispose();
+        Store.Dispose();
+    }
+
+    /// <summary>Writes security events to the log: user, session id (a hash) and kind; never a token.</summary>
+    private sealed class LogSink : ISessionEventSink
+    {
+        public ValueTask HandleAsync(SessionEvent sessionEvent, CancellationToken cancellationToken)
+        {
+            string detail = sessionEvent switch
+            {
+                NewDeviceSignIn d => $"new device ({d.Changes}, {d.UserAgentFamily})",
+                RefreshTokenReuseDetected => "refresh token reuse: family and session revoked",
+                SessionRevoked r => $"revoked ({r.Reason})",
+                _ => sessionEvent.GetType().Name,
+            };
+            Log.Write($"event user={sessionEvent.UserId} session={sessionEvent.SessionId} {detail}");
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System;
+using System.Globalization;
+using System.IO;
+
+namespace SessionCore.Samples.DemoHost;
+
+/// <summary>The command line: <c>--urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS]</c>.</summary>
+internal sealed class HostSettings
+{
+    public Uri BaseUri { get; private set; } = new("http://127.0.0.1:5080/");
+
+    public string DataDirectory { get; private set; } = Path.Combine(".data", "demohost");
+
+    public int? MaxSessionsPerUser { get; private set; }
+
+    public TimeSpan RefreshGrace { get; private set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The origin browsers send in <c>Origin</c> for this host (<c>scheme://host:port</c>).</summary>
+    public string Origin => BaseUri.GetLeftPart(UriPartial.Authority);
+
+    public static bool TryParse(string[] args, out HostSettings settings, out string? error)
+    {
+        settings = new HostSettings();
+        error = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string name = args[i];
+            string? value = i + 1 < args.Length ? args[i + 1] : null;
+            if (value is null)
+            {
+                error = $"{name} needs a value";
+                return false;
+            }
+
+            i++;
+            switch (name)
+            {
+                case "--urls":
+                    // Only one plain-HTTP loopback-style URL: the sample has no TLS of its own.
+                    string first = value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
+                    if (!Uri.TryCreate(first, UriKind.Absolute, out Uri? uri) || uri.Scheme != Uri.UriSchemeHttp || uri.AbsolutePath != "/" || uri.Query.Length != 0)
+                    {
+                        error = "--urls must be an http://host:port URL";
+                        return false;
+                    }
+
+                    settings.BaseUri = uri;
+                    break;
+                case "--data":
+                    settings.DataDirectory = value;
+                    break;
+                case "--max-sessions":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int max) || max < 1 || max > 1000)
+                    {
+                        error = "--max-sessions must be between 1 and 1000";
+                        return false;
+                    }
+
+                    settings.MaxSessionsPerUser = max;
+                    break;
+                case "--refresh-grace":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) || seconds > 60)
+                    {
+                        error = "--refresh-grace must be between 0 and 60 seconds";
+                        return false;
+                    }
+
+                    settings.RefreshGrace = TimeSpan.FromSeconds(seconds);
+                    break;
+                default:
+                    error = $"unknown option {name}";
+                    return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Tasks;
+using SessionCore.Stores;
+using SessionCore.Stores.LiteDb;
+using SessionCore.Tokens;
+
+namespace SessionCore.Tool;
+
+/// <summary>
+/// <c>sessioncore sessions list --litedb FILE --user USER [--json]</c> prints a user's live sessions;
+/// <c>sessioncore sessions revoke --litedb FILE --user USER [--session ID]</c> revokes all of them, or one
+/// that belongs to the user. Exit 1 when the store cannot be opened or fails (for example while the
+/// application that owns the file is running: a LiteDB file belongs to one process).
+/// </summary>
+internal static class SessionsCommand
+{
+    public const string Usage = """
+          sessions list --litedb FILE --user USER [--json]
+                                                    print the user's live sessions: id, created, last seen,
+                                                    device and authentication level, one per line or as JSON
+          sessions revoke --litedb FILE --user USER [--session ID]
+                                                    revoke all of the user's sessions, or the one with this id
+                                                    if it is the user's; prints how many were revoked
+        """;
+
+    private const string JsonFlag = "--json";
+
+    private static readonly HashSet<string> s_listOptions = new(StringComparer.Ordinal) { "litedb", "user" };
+    private static readonly HashSet<string> s_revokeOptions = new(StringComparer.Ordinal) { "litedb", "user", "session" };
+    private static readonly HashSet<string> s_none = new(StringComparer.Ordinal);
+
+    public static async Task<int> RunAsync(ToolContext context, string[] args)
+    {
+        if (args.Length == 0)
+        {
+            return await Program.UsageErrorAsync(context, "sessions needs a subcommand: list or revoke").ConfigureAwait(false);
+        }
+
+        return args[0] switch
+        {
+            "list" => await ListAsync(context, args[1..]).ConfigureAwait(false),
+            "revoke" => await RevokeAsync(context, args[1..]).ConfigureAwait(false),
+            _ => await Program.UsageErrorAsync(context, $"unknown sessions subcommand '{args[0]}'").ConfigureAwait(false),
+        };
+    }
+
+    private static async Task<int> ListAsync(ToolContext context, string[] args)
+    {
+        // --json is the one flag without a value; the shared parser takes only NAME VALUE options.
+        bool json = Array.IndexOf(args, JsonFlag) >= 0;
+        args = Array.FindAll(args, a => a != JsonFlag);
+        if (!CommandLine.TryParse(args, s_listOptions, s_none, out CommandLine? line, out string? error))
+        {
+            return await Program.UsageErrorAsync(context, error).ConfigureAwait(false);
+        }
+
+        if (line.Get("litedb") is not string file || line.Get("user") is not string user || line.Positional.Count > 0)
+        {
+            return await Program.UsageErrorAsync(context, "sessions list needs --litedb FILE and --user USER").ConfigureAwait(false);
+        }
+
+        if (!IsValidUser(user))
+        {
+            return await Program.UsageErrorAsync(context, "--user must be a non-empty user id").ConfigureAwait(false);
+        }
+
+        return await WithManagerAsync(context, file, async manager =>
+        {
+            IReadOnlyList<Session>? sessions = await manager.ListSessionsAsync(user).ConfigureAwait(false);
+            if (sessions is null)
+            {
+                await context.Error.WriteLineAsync($"the store at '{file}' could not list the sessions").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+
+            await context.Out.WriteAsync(json ? ToJson(sessions) : ToText(sessions)).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task<int> RevokeAsync(ToolContext context, string[] args)
+    {
+        if (!CommandLine.TryParse(args, s_revokeOptions, s_none, out CommandLine? line, out string? error))
+        {
+            return await Program.UsageErrorAsync(context, error).ConfigureAwait(false);
+        }
+
+        if (line.Get("litedb") is not string file || line.Get("user") is not string user || line.Positional.Count > 0)
+        {
+            return await Program.UsageErrorAsync(context, "sessions revoke needs --litedb FILE and --user USER").ConfigureAwait(false);
+        }
+
+        if (!IsValidUser(user))
+        {
+            return await Program.UsageErrorAsync(context, "--user must be a non-empty user id").ConfigureAwait(false);
+        }
+
+        SessionId? one = null;
+        if (line.Get("session") is string text)
+        {
+            if (!SessionId.TryParse(text, out SessionId id))
+            {
+                return await Program.UsageErrorAsync(context, "--session must be a session id as printed by 'sessions list' (43 characters of base64url)").ConfigureAwait(false);
+            }
+
+            one = id;
+        }
+
+        return await WithManagerAsync(context, file, async manager =>
+        {
+            int revoked;
+            if (one is SessionId id)
+            {
+                // Checks that the session is the user's: an id alone cannot revoke someone else's session.
+                SessionOperationStatus status = await manager.RevokeUserSessionAsync(user, id).ConfigureAwait(false);
+                if (status == SessionOperationStatus.StoreUnavailable)
+                {
+                    await context.Error.WriteLineAsync($"the store at '{file}' could not revoke the session").ConfigureAwait(false);
+                    return ExitCodes.Failure;
+                }
+
+                revoked = status == SessionOperationStatus.Done ? 1 : 0;
+            }
+            else
+            {
+                IReadOnlyList<SessionId>? all = await manager.RevokeAllAsync(user, RevocationReason.Administrative).ConfigureAwait(false);
+                if (all is null)
+                {
+                    await context.Error.WriteLineAsync($"the store at '{file}' could not revoke the sessions").ConfigureAwait(false);
+                    return ExitCodes.Failure;
+                }
+
+                revoked = all.Count;
+            }
+
+            await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"revoked {revoked} session{(revoked == 1 ? string.Empty : "s")} of {user}")).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }).ConfigureAwait(false);
+    }
+
+    private static bool IsValidUser(string user) => !string.IsNullOrWhiteSpace(user) && user.Length <= 1024;
+
+    private static async Task<int> WithManagerAsync(ToolContext context, string file, Func<SessionManager, Task<int>> action)
+    {
+        // An operator tool must not create an empty store by mistyping a path.
+        if (!File.Exists(file))
+        {
+            await context.Error.WriteLineAsync($"no LiteDB file at '{file}'").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+
+        LiteDbSessionStore store;
+        try
+        {
+            store = new LiteDbSessionStore(new LiteDbSessionStoreOptions { FilePath = file, PurgeInterval = null });
+        }
+        catch (SessionStoreException ex)
+        {
+            await context.Error.WriteLineAsync($"cannot open the store at '{file}': {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+
+        await using (store.ConfigureAwait(false))
+        {
+            SessionManager manager = new SessionManagerBuilder { Store = store }.Build();
+            return await action(manager).ConfigureAwait(false);
+        }
+    }
+
+    private static string ToText(IReadOnlyList<Session> sessions)
+    {
+        StringBuilder text = new();
+        foreach (Session s in sessions)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{s.Id}  created {Time(s.CreatedAt)}  last seen {Time(s.LastSeenAt)}  level {s.AuthenticationLevel}  {Device(s)}")
+                .Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static string ToJson(IReadOnlyList<Session> sessions)
+    {
+        using MemoryStream buffer = new();
+        using (Utf8JsonWriter writer = new(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (Session s in sessions)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", s.Id.ToString());
+                writer.WriteString("userId", s.UserId);
+                writer.WriteString("createdAt", Time(s.CreatedAt));
+                writer.WriteString("lastSeenAt", Time(s.LastSeenAt));
+                writer.WriteString("idleExpiresAt", Time(s.IdleExpiresAt));
+                writer.WriteString("absoluteExpiresAt", Time(s.AbsoluteExpiresAt));
+                writer.WriteString("authenticatedAt", Time(s.AuthenticatedAt));
+                writer.WriteNumber("authenticationLevel", s.AuthenticationLevel);
+                writer.WriteString("device", s.Device?.UserAgent);
+                writer.WriteString("network", s.Device?.Network);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    private static string Device(Session s) =>
+        s.Device is null ? "device unknown" : $"{(string.IsNullOrEmpty(s.Device.UserAgent) ? "unknown agent" : s.Device.UserAgent)}, {s.Device.Network ?? "unknown network"}";
+}

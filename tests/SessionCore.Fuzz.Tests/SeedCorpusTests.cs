@@ -1,0 +1,57 @@
+using System;
+using System.IO;
+using SessionCore.Http;
+using SessionCore.Jwt;
+using SessionCore.Tokens;
+using Xunit;
+
+namespace SessionCore.Fuzz.Tests;
+
+/// <summary>The seeds that should pass the parser do, so the fuzzer starts from inputs that reach the deep paths.</summary>
+public sealed class SeedCorpusTests
+{
+    private static readonly string s_corpus = Path.Combine(AppContext.BaseDirectory, "corpus");
+
+    [Theory]
+    [InlineData("issued-es256.txt")]
+    [InlineData("issued-eddsa.txt")]
+    [InlineData("crafted-es256-audience-array.txt")]
+    [InlineData("crafted-escaped-names.txt")]
+    [InlineData("crafted-nested-claims.txt")]
+    public void JwtSeed_ValidToken_IsValidOnTheFixedClock(string file)
+    {
+        AccessTokenValidationResult result = FuzzTargets.Jwt.Validator.ValidateOffline(Read("jwt", file));
+
+        Assert.Equal(AccessTokenValidationStatus.Valid, result.Status);
+    }
+
+    [Theory]
+    [InlineData("fixed-es256-private.json")]
+    [InlineData("fixed-eddsa-public.json")]
+    [InlineData("rfc8037-a1-ed25519-private.json")]
+    [InlineData("rfc7515-a3-ec-private.json")]
+    public void JwkSeed_SupportedKey_Imports(string file)
+    {
+        Assert.True(SigningKey.TryImportJwk(Read("jwk", file), SigningKeyExportPolicies.None, out SigningKey? key));
+        key.Dispose();
+    }
+
+    [Fact]
+    public void OpaqueSeeds_Minted_Parse()
+    {
+        Assert.True(SessionToken.TryParse(Read("session-token", "minted.txt"), out _));
+        Assert.True(RefreshToken.TryParse(Read("refresh-token", "minted.txt"), out _));
+        Assert.True(CookieHeaderParser.Find(Read("cookie-header", "single.txt"), FuzzTargets.CookieName).IsSuccess);
+        Assert.True(BearerTokenParser.Parse(Read("authorization-header", "bearer-opaque.txt")).IsSuccess);
+    }
+
+    [Fact]
+    public void CsrfSeed_Valid_Verifies()
+    {
+        using CsrfTokenService csrf = new(FuzzTargets.CsrfKey);
+
+        Assert.Equal(CsrfTokenStatus.Valid, csrf.Verify(Read("csrf-token", "valid.txt"), SessionId.Parse(FuzzTargets.CsrfSessionId)));
+    }
+
+    private static string Read(string target, string file) => File.ReadAllText(Path.Combine(s_corpus, target, file));
+}

@@ -1,0 +1,46 @@
+using System.Threading.Tasks;
+using SessionCore.DocSnippets;
+using SessionCore.Jwt;
+using SessionCore.Rotation;
+using SessionCore.Stores;
+using Xunit;
+
+namespace SessionCore.Tests.DocSnippets;
+
+// Runs the access-token and refresh-rotation code shown in docs/concepts/jwt.md and rotation.md.
+public sealed class TokenSnippetsTests
+{
+    [Fact]
+    public async Task AccessTokens_IssuedForLiveSession_ValidOnlineAndJwksIsPublic()
+    {
+        SessionManager manager = new SessionManagerBuilder { Store = new InMemorySessionStore() }.Build();
+        SignInResult signIn = await manager.SignInAsync(new SignInRequest("alice"), TestContext.Current.CancellationToken);
+
+        (string jwt, AccessTokenValidationStatus status, string jwks) = await TokenSnippets.AccessTokensAsync(manager, signIn.Session!);
+
+        Assert.Equal(AccessTokenValidationStatus.Valid, status);
+        Assert.Equal(3, jwt.Split('.').Length);
+        Assert.Contains("\"kty\":\"EC\"", jwks, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("\"d\"", jwks, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RefreshRotation_IssueThenRedeem_RotatesAndHandsOutAnAccessToken()
+    {
+        SessionManager manager = new SessionManagerBuilder { Store = new InMemorySessionStore() }.Build();
+        SignInResult signIn = await manager.SignInAsync(new SignInRequest("alice"), TestContext.Current.CancellationToken);
+        using SigningKey key = SigningKey.Generate(SigningAlgorithm.EdDsa);
+        AccessTokenIssuer issuer = new AccessTokenBuilder
+        {
+            KeyRing = new SigningKeyRing(key),
+            Options = new AccessTokenOptions { Issuer = "https://login.example", Audience = "api" },
+        }.BuildIssuer();
+
+        (RefreshTokenResult issued, RefreshTokenResult next) = await TokenSnippets.RefreshRotationAsync(manager, issuer, signIn.Value);
+
+        Assert.Equal(RefreshTokenStatus.Issued, issued.Status);
+        Assert.Equal(RefreshTokenStatus.Rotated, next.Status);
+        Assert.NotNull(next.AccessToken);
+        Assert.Equal(issued.FamilyId, next.FamilyId);
+    }
+}
