@@ -247,20 +247,15 @@ public sealed class RefreshTokenService : IDisposable
     {
         string presentedHash = presented.Hash;
 
-        // This read only resolves the family identifier for the successor's associated data; a token hash
-        // never moves between families. Every decision below comes from the single compare-and-swap.
-        RefreshFamily? known = await Store.FindRefreshFamilyByTokenAsync(presentedHash, cancellationToken).ConfigureAwait(false);
-        if (known is null || !known.Contains(presentedHash))
-        {
-            return RefreshTokenResult.Failure(RefreshTokenStatus.NotFound);
-        }
-
+        // The successor is prepared before the store is asked anything, so the redemption is one store
+        // call: every decision below comes from that single compare-and-swap. The sealed copy is bound to
+        // the presented (parent) hash, which belongs to exactly one family.
         DateTimeOffset now = Now;
         RefreshToken successor = RefreshToken.Mint(_manager.Tokens);
         RefreshRedemption redemption = new(
             presentedHash,
             successor.Hash,
-            _sealer.Seal(successor, known.FamilyId, presentedHash),
+            _sealer.Seal(successor, presentedHash),
             now + _settings.IdleLifetime,
             now);
 
@@ -271,9 +266,9 @@ public sealed class RefreshTokenService : IDisposable
             return RefreshTokenResult.Failure(RefreshTokenStatus.NotFound);
         }
 
-        if (!string.Equals(family.FamilyId, known.FamilyId, StringComparison.Ordinal))
+        if (!family.Contains(presentedHash))
         {
-            // The store answered for another family than the one holding this hash: fail closed, change nothing.
+            // The store answered for a family that does not hold this hash: fail closed, change nothing.
             return RefreshTokenResult.Failure(RefreshTokenStatus.RetryConflict);
         }
 
@@ -337,7 +332,7 @@ public sealed class RefreshTokenService : IDisposable
 
         RefreshToken? successor = family.SealedCurrentToken.IsEmpty
             ? null
-            : _sealer.Open(family.SealedCurrentToken.Span, family.FamilyId, presentedHash, family.CurrentTokenHash);
+            : _sealer.Open(family.SealedCurrentToken.Span, presentedHash, family.CurrentTokenHash);
         if (successor is null || !HashEquals(family.CurrentTokenHash, successor.Hash))
         {
             return RefreshTokenResult.Failure(RefreshTokenStatus.RetryConflict);

@@ -11,7 +11,7 @@ namespace SessionCore.Rotation;
 /// Seals the successor's 32 secret bytes for the grace window with XChaCha20-Poly1305, whose 192-bit
 /// nonces may be drawn at random for the life of a process-wide key (no counter to share between
 /// threads or nodes) and which needs no AES hardware. Layout: version (1) || nonce (24) || ciphertext
-/// and tag (32 + 16). The associated data binds the box to its family, to the token it replaced and to
+/// and tag (32 + 16). The associated data binds the box to the token it replaced (which names its family) and to
 /// the successor's hash, so a sealed value moved to another family or slot does not open.
 /// </summary>
 internal sealed class SuccessorSealer : IDisposable
@@ -52,9 +52,9 @@ internal sealed class SuccessorSealer : IDisposable
     }
 
     /// <summary>Seals the successor; the result is safe to hand to the store.</summary>
-    public byte[] Seal(RefreshToken successor, string familyId, string parentHash)
+    public byte[] Seal(RefreshToken successor, string parentHash)
     {
-        byte[] aad = AssociatedData(familyId, parentHash, successor.Hash);
+        byte[] aad = AssociatedData(parentHash, successor.Hash);
         Span<byte> secret = stackalloc byte[TokenSource.SecretLength];
         try
         {
@@ -77,14 +77,14 @@ internal sealed class SuccessorSealer : IDisposable
     }
 
     /// <summary>Opens a sealed successor; <see langword="null"/> when it does not open under this key and binding.</summary>
-    public RefreshToken? Open(ReadOnlySpan<byte> sealedValue, string familyId, string parentHash, string successorHash)
+    public RefreshToken? Open(ReadOnlySpan<byte> sealedValue, string parentHash, string successorHash)
     {
         if (sealedValue.Length != SealedLength || sealedValue[0] != FormatVersion)
         {
             return null;
         }
 
-        byte[] aad = AssociatedData(familyId, parentHash, successorHash);
+        byte[] aad = AssociatedData(parentHash, successorHash);
         Span<byte> secret = stackalloc byte[TokenSource.SecretLength];
         try
         {
@@ -103,15 +103,16 @@ internal sealed class SuccessorSealer : IDisposable
 
     public void Dispose() => _key.Dispose();
 
-    // Unambiguous: the context is fixed and every field is base64url, which never contains a NUL.
-    private static byte[] AssociatedData(string familyId, string parentHash, string successorHash)
+    // Unambiguous: the context is fixed and both fields are base64url, which never contains a NUL. The
+    // parent hash names the family too: a token hash belongs to exactly one family and never moves.
+    private static byte[] AssociatedData(string parentHash, string successorHash)
     {
         UTF8Encoding utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
-        int length = checked(s_context.Length + 3 + utf8.GetByteCount(familyId) + utf8.GetByteCount(parentHash) + utf8.GetByteCount(successorHash));
+        int length = checked(s_context.Length + 2 + utf8.GetByteCount(parentHash) + utf8.GetByteCount(successorHash));
         byte[] aad = new byte[length];
         s_context.CopyTo(aad, 0);
         int offset = s_context.Length;
-        foreach (string part in (ReadOnlySpan<string>)[familyId, parentHash, successorHash])
+        foreach (string part in (ReadOnlySpan<string>)[parentHash, successorHash])
         {
             aad[offset++] = 0;
             offset += utf8.GetBytes(part, aad.AsSpan(offset));

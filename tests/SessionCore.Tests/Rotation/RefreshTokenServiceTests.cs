@@ -373,7 +373,6 @@ public sealed class RefreshTokenServiceTests
     }
 
     [Theory]
-    [InlineData(nameof(ISessionStore.FindRefreshFamilyByTokenAsync))]
     [InlineData(nameof(ISessionStore.RedeemRefreshTokenAsync))]
     [InlineData(nameof(ISessionStore.FindAsync))]
     public async Task Redeem_StoreFails_StoreUnavailable(string failingOperation)

@@ -156,11 +156,13 @@ internal sealed class ObservedStore(ISessionStore inner) : ISessionStore
 
     public async ValueTask<RefreshRedeemResult> RedeemRefreshTokenAsync(RefreshRedemption redemption, CancellationToken cancellationToken = default)
     {
-        Write(nameof(RedeemRefreshTokenAsync));
+        // The compare-and-swap is asked on every redemption; it writes only when it rotates.
+        Check(nameof(RedeemRefreshTokenAsync));
         RefreshRedeemResult result = await inner.RedeemRefreshTokenAsync(redemption, cancellationToken);
         if (result.Status == RefreshRedeemStatus.Rotated)
         {
             Interlocked.Increment(ref _rotations);
+            Interlocked.Increment(ref _writes);
         }
 
         if (RewriteRedeemedFamily is { } rewrite && result.Family is not null)
