@@ -1,7 +1,5 @@
 using System;
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using SessionCore.Diagnostics;
@@ -191,16 +189,6 @@ public sealed class RefreshTokenService : IDisposable
         _sealer.Dispose();
     }
 
-    private static bool HashEquals(string? a, string b)
-    {
-        if (a is null || a.Length != b.Length)
-        {
-            return false;
-        }
-
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
-    }
-
     private async ValueTask<RefreshTokenResult> IssueCoreAsync(SessionId sessionId, CancellationToken cancellationToken)
     {
         SessionValidationResult validation = await _manager.ValidateCoreAsync(sessionId, touch: true, cancellationToken).ConfigureAwait(false);
@@ -275,7 +263,7 @@ public sealed class RefreshTokenService : IDisposable
         switch (outcome.Status)
         {
             case RefreshRedeemStatus.Rotated:
-                if (!HashEquals(family.CurrentTokenHash, successor.Hash))
+                if (!OpaqueToken.HashEquals(family.CurrentTokenHash, successor.Hash))
                 {
                     return RefreshTokenResult.Failure(RefreshTokenStatus.RetryConflict);
                 }
@@ -312,7 +300,7 @@ public sealed class RefreshTokenService : IDisposable
         bool inGrace = _settings.GraceWindow > TimeSpan.Zero
             && family.RotatedAt is DateTimeOffset rotatedAt
             && now - rotatedAt <= _settings.GraceWindow
-            && HashEquals(family.PreviousTokenHash, presentedHash);
+            && OpaqueToken.HashEquals(family.PreviousTokenHash, presentedHash);
         if (!inGrace)
         {
             return await ReuseAsync(family, now, familyWasRevoked: false, cancellationToken).ConfigureAwait(false);
@@ -333,7 +321,7 @@ public sealed class RefreshTokenService : IDisposable
         RefreshToken? successor = family.SealedCurrentToken.IsEmpty
             ? null
             : _sealer.Open(family.SealedCurrentToken.Span, presentedHash, family.CurrentTokenHash);
-        if (successor is null || !HashEquals(family.CurrentTokenHash, successor.Hash))
+        if (successor is null || !OpaqueToken.HashEquals(family.CurrentTokenHash, successor.Hash))
         {
             return RefreshTokenResult.Failure(RefreshTokenStatus.RetryConflict);
         }

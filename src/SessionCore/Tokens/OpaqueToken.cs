@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using SessionCore.Internal;
@@ -23,6 +24,12 @@ internal static class OpaqueToken
 
         return Base64UrlStrict.IsCanonical(text[prefix.Length..]);
     }
+
+    /// <summary>Compares two token hashes (or any two strings) in constant time for equal lengths, without allocating.</summary>
+    public static bool HashEquals(string? a, string b) =>
+        a is not null
+        && a.Length == b.Length
+        && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(a.AsSpan()), MemoryMarshal.AsBytes(b.AsSpan()));
 
     /// <summary>SHA-256 over the ASCII form of the whole token; the prefix separates token types.</summary>
     public static string Hash(string token)

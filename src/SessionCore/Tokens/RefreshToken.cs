@@ -53,8 +53,12 @@ public sealed class RefreshToken
     /// <param name="text">The presented value.</param>
     /// <param name="token">The parsed token when the format is valid.</param>
     /// <returns><see langword="true"/> when <paramref name="text"/> has the exact refresh token format.</returns>
-    public static bool TryParse(string? text, [NotNullWhen(true)] out RefreshToken? token) =>
-        TryParse(text.AsSpan(), out token);
+    public static bool TryParse(string? text, [NotNullWhen(true)] out RefreshToken? token)
+    {
+        // Keeps the caller's string instead of copying it: this runs on every request.
+        token = text is not null && OpaqueToken.IsWellFormed(text, Prefix) ? new RefreshToken(text) : null;
+        return token is not null;
+    }
 
     /// <summary>Returns the secret value, to be sent to the client once.</summary>
     /// <returns>The 47-character token.</returns>

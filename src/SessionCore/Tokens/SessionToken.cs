@@ -54,8 +54,12 @@ public sealed class SessionToken
     /// <param name="text">The presented value, for example from a cookie.</param>
     /// <param name="token">The parsed token when the format is valid.</param>
     /// <returns><see langword="true"/> when <paramref name="text"/> has the exact session token format.</returns>
-    public static bool TryParse(string? text, [NotNullWhen(true)] out SessionToken? token) =>
-        TryParse(text.AsSpan(), out token);
+    public static bool TryParse(string? text, [NotNullWhen(true)] out SessionToken? token)
+    {
+        // Keeps the caller's string instead of copying it: this runs on every request.
+        token = text is not null && OpaqueToken.IsWellFormed(text, Prefix) ? new SessionToken(text) : null;
+        return token is not null;
+    }
 
     /// <summary>Returns the secret value, to be sent to the client once.</summary>
     /// <returns>The 46-character token.</returns>
