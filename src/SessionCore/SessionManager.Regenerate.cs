@@ -64,7 +64,6 @@ public sealed partial class SessionManager
             Session replacement = current with
             {
                 Id = next.Id,
-                CreatedAt = now,
                 LastSeenAt = now,
                 IdleExpiresAt = Min(now + _settings.IdleTimeout, current.AbsoluteExpiresAt),
                 AuthenticatedAt = change?.Reauthenticated == true ? now : current.AuthenticatedAt,

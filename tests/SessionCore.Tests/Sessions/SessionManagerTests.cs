@@ -375,6 +375,25 @@ public sealed partial class SessionManagerTests
         Assert.Equal(SessionFixture.Start, result.Session!.AuthenticatedAt);
     }
 
+    [Fact]
+    public async Task Regenerate_KeepsCreatedAtAndTheAbsoluteDeadline()
+    {
+        SessionFixture f = new(o => o.IdleTimeout = TimeSpan.FromHours(12));
+        string old = (await f.Manager.SignInAsync(new SignInRequest("alice"), Ct)).Value.Reveal();
+        f.Advance(TimeSpan.FromHours(11));
+
+        SessionRegenerationResult result = await f.Manager.RegenerateAsync(old, new SessionChange { Reauthenticated = true }, Ct);
+
+        // The replacement is the same sign-in under a new identifier: listings keep the sign-in time, and
+        // a step-up shortly before the 12-hour deadline does not buy another 12 hours.
+        Assert.Equal(SessionFixture.Start, result.Session!.CreatedAt);
+        Assert.Equal(SessionFixture.Start + TimeSpan.FromHours(12), result.Session.AbsoluteExpiresAt);
+        Session listed = Assert.Single((await f.Manager.ListSessionsAsync("alice", Ct))!);
+        Assert.Equal(SessionFixture.Start, listed.CreatedAt);
+        f.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(SessionValidationStatus.ExpiredAbsolute, (await f.Manager.ValidateAsync(result.Value.Reveal(), Ct)).Status);
+    }
+
     [Theory]
     [InlineData(null, SessionValidationStatus.Malformed)]
     [InlineData("sc_tooShort", SessionValidationStatus.Malformed)]
