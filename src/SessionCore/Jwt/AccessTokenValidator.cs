@@ -358,7 +358,8 @@ public sealed class AccessTokenValidator
                 }
             }
 
-            if (signature.Length != key.Algorithm.SignatureSize)
+            // A key disposed while still in the ring verifies nothing, and its cached verdicts go with it.
+            if (key.IsDisposed || signature.Length != key.Algorithm.SignatureSize)
             {
                 return AccessTokenValidationStatus.InvalidSignature;
             }

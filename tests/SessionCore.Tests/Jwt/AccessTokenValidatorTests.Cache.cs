@@ -55,6 +55,21 @@ public sealed class AccessTokenValidatorCacheTests
         Assert.Equal(1, fixture.Validator.CachedSignatureCount);
     }
 
+    [Theory]
+    [InlineData("ES256")]
+    [InlineData("EdDSA")]
+    public void Validate_CachedTokenAfterItsKeyIsDisposed_IsRefused(string algorithm)
+    {
+        // Disposing a compromised key without removing it from the ring must not leave its cached verdicts valid.
+        using JwtFixture fixture = new(algorithm == "ES256" ? SigningAlgorithm.Es256 : SigningAlgorithm.EdDsa, o => o.SignatureCacheSize = 16);
+        string token = fixture.Issue();
+        Assert.True(fixture.Validator.ValidateOffline(token).IsSuccess);
+
+        fixture.Key.Dispose();
+
+        Assert.Equal(AccessTokenValidationStatus.InvalidSignature, fixture.Validator.ValidateOffline(token).Status);
+    }
+
     [Fact]
     public void Remove_KeyOfCachedTokens_EvictsThemAndRefuses()
     {
