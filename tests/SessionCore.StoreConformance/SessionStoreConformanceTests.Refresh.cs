@@ -87,7 +87,7 @@ public abstract partial class SessionStoreConformanceTests
     public async Task Redeem_SuccessorIdleBeyondFamily_CapsAtAbsoluteExpiry()
     {
         ISessionStore store = await NewStoreAsync();
-        Session session = await InsertAsync(store, NewSession(NewUserId()));
+        Session session = await InsertAsync(store, NewSession(NewUserId(), idle: TimeSpan.FromHours(2)));
         RefreshFamily family = await InsertAsync(store, NewFamily(session, absolute: TimeSpan.FromMinutes(90)));
         RefreshRedemption redemption = Redeem(family.CurrentTokenHash, T0.AddMinutes(45)) with { SuccessorIdleExpiresAt = T0.AddHours(5) };
 
@@ -190,6 +190,26 @@ public abstract partial class SessionStoreConformanceTests
         Assert.Equal(RefreshRedeemStatus.Expired, result.Status);
         Assert.Equal(presented, result.Family!.CurrentTokenHash);
         Assert.Null(await store.FindRefreshFamilyByTokenAsync(redemption.SuccessorTokenHash, Ct));
+    }
+
+    [Fact]
+    public async Task Redeem_SessionPastIdleExpiry_ReturnsSessionNotLiveAndSpendsNothing()
+    {
+        ISessionStore store = await NewStoreAsync();
+        Session idle = await InsertAsync(store, NewSession(NewUserId(), idle: TimeSpan.FromMinutes(10)));
+        RefreshFamily family = await InsertAsync(store, NewFamily(idle, idle: TimeSpan.FromHours(3)));
+        RefreshRedemption first = Redeem(family.CurrentTokenHash, T0.AddMinutes(10));
+
+        RefreshRedeemResult atExpiry = await store.RedeemRefreshTokenAsync(first, Ct);
+        RefreshRedeemResult later = await store.RedeemRefreshTokenAsync(Redeem(family.CurrentTokenHash, T0.AddMinutes(40)), Ct);
+
+        // Deciding after a swap would spend the token without delivering its successor, so the client's
+        // next try would look like reuse of a rotated token.
+        Assert.Equal(RefreshRedeemStatus.SessionNotLive, atExpiry.Status);
+        Assert.Equal(RefreshRedeemStatus.SessionNotLive, later.Status);
+        Assert.Equal(0, later.Family!.Generation);
+        Assert.Equal(family.CurrentTokenHash, later.Family.CurrentTokenHash);
+        Assert.Null(await store.FindRefreshFamilyByTokenAsync(first.SuccessorTokenHash, Ct));
     }
 
     [Fact]

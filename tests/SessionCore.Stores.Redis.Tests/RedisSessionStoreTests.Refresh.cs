@@ -191,7 +191,7 @@ public sealed partial class RedisSessionStoreTests
     private async Task<(RedisSessionStore Store, RefreshFamily Family)> StoreWithFamilyAsync(TimeSpan? sessionLifetime = null)
     {
         RedisSessionStore store = fixture.CreateStore();
-        Session session = NewSession(NewUser(), Now, absolute: sessionLifetime);
+        Session session = NewSession(NewUser(), Now, idle: sessionLifetime, absolute: sessionLifetime);
         await store.CreateAsync(session, SessionLimit.None, Now, TestContext.Current.CancellationToken);
         RefreshFamily family = NewFamily(session, Now);
         Assert.True(await store.CreateRefreshFamilyAsync(family, Now, TestContext.Current.CancellationToken));

@@ -115,7 +115,7 @@ public interface ISessionStore
     /// <summary>
     /// The refresh compare-and-swap. Atomically: find the family holding the presented hash; when it is
     /// not revoked, the presented hash is its current token, the token and family are unexpired and the
-    /// family's session is live (not revoked, before its absolute expiry), write
+    /// family's session is live (not revoked, before its idle and its absolute expiry), write
     /// <see cref="RefreshFamily.Rotate"/> and return <see cref="RefreshRedeemStatus.Rotated"/>. In every
     /// other case write nothing and say why. Of any number of concurrent redemptions of one token, at
     /// most one rotates.

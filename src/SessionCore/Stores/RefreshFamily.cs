@@ -110,7 +110,7 @@ public sealed record RefreshFamily
     /// <summary>
     /// Decides a redemption exactly as <see cref="ISessionStore.RedeemRefreshTokenAsync"/> specifies, for
     /// stores that evaluate the rule in .NET: revoked family, then a non-current token, then token or
-    /// family expiry, then a session that is missing, revoked or past its absolute expiry.
+    /// family expiry, then a session that is missing, revoked or past its idle or absolute expiry.
     /// </summary>
     /// <param name="redemption">The redemption.</param>
     /// <param name="session">The family's session as the store holds it, or <see langword="null"/> when it holds none.</param>
@@ -134,7 +134,9 @@ public sealed record RefreshFamily
             return RefreshRedeemStatus.Expired;
         }
 
-        return session is null || session.Id != SessionId || session.IsRevoked || redemption.Now >= session.AbsoluteExpiresAt
+        // Idle expiry counts too: a rotation the session then refuses would spend the presented token without
+        // delivering its successor, and the client's next try would look like reuse.
+        return session is null || session.Id != SessionId || !session.IsLiveAt(redemption.Now)
             ? RefreshRedeemStatus.SessionNotLive
             : RefreshRedeemStatus.Rotated;
     }

@@ -229,8 +229,8 @@ internal static class RedisScripts
         elseif f[1] ~= pres then status = 2
         elseif now >= f[5] or now >= f[6] then status = 4
         else
-          local s = redis.call('HMGET', uk(h, 's:' .. f[7]), 'ra', 'ae')
-          if not s[2] or s[1] or now >= s[2] then status = 5 end
+          local s = redis.call('HMGET', uk(h, 's:' .. f[7]), 'ra', 'ae', 'ie')
+          if not s[2] or not s[3] or s[1] or now >= s[2] or now >= s[3] then status = 5 end
         end
         if status ~= 1 then return {status, redis.call('HGETALL', fk)} end
         if #KEYS >= 2 and redis.call('EXISTS', KEYS[2]) == 1 then return {-1} end

@@ -101,6 +101,23 @@ public sealed class RefreshTokenServiceSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task Redeem_SessionIdleExpired_TokenIsNotSpentSoARetryIsNotReuse()
+    {
+        (_, RefreshTokenResult issued) = await SignInAndIssueAsync();
+        _time.Advance(TimeSpan.FromMinutes(31));
+        RefreshTokenResult first = await _service.RedeemAsync(issued.Value.Reveal(), TestContext.Current.CancellationToken);
+        _time.Advance(TimeSpan.FromMinutes(5));
+
+        RefreshTokenResult retry = await _service.RedeemAsync(issued.Value.Reveal(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(RefreshTokenStatus.SessionNotLive, first.Status);
+        Assert.Equal(RefreshTokenStatus.SessionNotLive, retry.Status);
+        RefreshFamily family = (await _store.FindRefreshFamilyByTokenAsync(issued.Value.Hash, TestContext.Current.CancellationToken))!;
+        Assert.False(family.IsRevoked);
+        Assert.Equal(0, family.Generation);
+    }
+
+    [Fact]
     public async Task Redeem_WithoutIssuer_HasNoAccessToken()
     {
         (SessionToken session, _) = await SignInAndIssueAsync();
