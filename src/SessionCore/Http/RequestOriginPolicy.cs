@@ -35,7 +35,11 @@ public sealed class RequestOriginPolicy
             throw new ArgumentException(Error.OriginInvalid, nameof(expectedOrigin));
         }
 
-        ExpectedOrigin = uri.GetLeftPart(UriPartial.Authority);
+        // Browsers serialise Origin with the ASCII (punycode) host, so an internationalised host is compared in that form.
+        string host = uri.HostNameType == UriHostNameType.IPv6 ? "[" + uri.IdnHost + "]" : uri.IdnHost;
+        ExpectedOrigin = uri.IsDefaultPort
+            ? uri.Scheme + "://" + host
+            : uri.Scheme + "://" + host + ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         AllowRequestsWithoutBrowserHeaders = allowRequestsWithoutBrowserHeaders;
     }
 

@@ -46,8 +46,22 @@ public sealed class RequestOriginPolicyTests
     [InlineData("https://app.example.com:443", "https://app.example.com")]
     [InlineData("https://app.example.com/", "https://app.example.com")]
     [InlineData("http://localhost:5000", "http://localhost:5000")]
+    [InlineData("HTTPS://App.Example.COM", "https://app.example.com")]
+    [InlineData("https://bücher.example", "https://xn--bcher-kva.example")]
+    [InlineData("https://xn--bcher-kva.example", "https://xn--bcher-kva.example")]
+    [InlineData("http://[::1]:5080", "http://[::1]:5080")]
+    [InlineData("http://127.0.0.1:80", "http://127.0.0.1")]
     public void Constructor_NormalisesOrigin(string configured, string expected) =>
         Assert.Equal(expected, new RequestOriginPolicy(configured).ExpectedOrigin);
+
+    [Fact]
+    public void Evaluate_InternationalisedHost_MatchesTheAsciiOriginBrowsersSend()
+    {
+        RequestOriginPolicy policy = new("https://bücher.example");
+
+        Assert.True(policy.Evaluate("POST", "same-origin", "https://xn--bcher-kva.example").IsAllowed);
+        Assert.False(policy.Evaluate("POST", null, "https://bücher.example.evil").IsAllowed);
+    }
 
     [Theory]
     [InlineData("")]
