@@ -171,6 +171,14 @@ internal sealed class AccountEndpoints
         // Every other session (browser and API grants) dies, the security epoch moves so online-validated
         // access tokens die too, and this session continues under a new id.
         UserInvalidationResult result = await _services.Sessions.InvalidateUserAsync(userId, InvalidationTrigger.PasswordChanged, keep: current.Token, context.CancellationToken);
+        if (result.Status == SessionOperationStatus.StoreUnavailable)
+        {
+            // The new password is in place, but other sessions may still be open: never report that as done.
+            Log.Write($"password changed for {userId}; signing out the other sessions failed, the store is unavailable");
+            await context.WriteErrorAsync(503, "temporarily_unavailable");
+            return;
+        }
+
         Log.Write($"password changed for {userId}; {result.Revoked.Count} other session(s) revoked");
         if (result.Kept is null || !await SetRegeneratedCookieAsync(context, result.Kept))
         {
