@@ -35,6 +35,7 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
     private const string FamiliesName = "refresh_families";
     private const string TokensName = "refresh_tokens";
     private const string UsersName = "users";
+    private const int InvariantLcid = 127;
 
     private readonly Lock _gate = new();
     private readonly LiteDatabase _db;
@@ -61,6 +62,14 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
         _lockFile = AcquireFileLock(connection.Filename);
         try
         {
+            // Identifiers and hashes are case-sensitive, but a file keeps the collation it was created with
+            // (LiteDB's default ignores case) and refuses to open under another. A new file therefore gets an
+            // ordinal one unless the caller chose; an existing file keeps its own.
+            if (connection.Collation is null && !File.Exists(connection.Filename))
+            {
+                connection.Collation = new Collation(InvariantLcid, System.Globalization.CompareOptions.Ordinal);
+            }
+
             _db = new LiteDatabase(connection);
             _sessions = _db.GetCollection(SessionsName, BsonAutoId.ObjectId);
             _families = _db.GetCollection(FamiliesName, BsonAutoId.ObjectId);
@@ -271,7 +280,7 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
     public ValueTask<bool> RevokeRefreshFamilyAsync(string familyId, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(familyId);
-        return Write(cancellationToken, () => RevokeFamilyLocked(_families.FindById(familyId), reason, now));
+        return Write(cancellationToken, () => RevokeFamilyLocked(FindExact(_families, familyId), reason, now));
     }
 
     /// <inheritdoc/>
@@ -515,20 +524,37 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
         List<string> families = [.. _families.Find(Query.LTE(M.AbsoluteExpiresAt, ticks)).Select(doc => doc[M.Id].AsString)];
         foreach (string familyId in families)
         {
-            _tokens.DeleteMany(Query.EQ(M.FamilyId, familyId));
+            foreach (BsonDocument token in _tokens.Find(Query.EQ(M.FamilyId, familyId)).ToList())
+            {
+                if (IsExactly(token[M.FamilyId], familyId))
+                {
+                    _tokens.Delete(token[M.Id]);
+                }
+            }
             removed += _families.Delete(familyId) ? 1 : 0;
         }
 
         return removed;
     }
 
+    // A file's string comparison is fixed when it is created, and LiteDB's default ignores case; files this
+    // store creates compare ordinally, but one created elsewhere may not. Every lookup that acts on a record
+    // therefore confirms the key byte for byte, so a key differing only in case never reaches another record.
+    private static BsonDocument? FindExact(ILiteCollection<BsonDocument> collection, string id) =>
+        collection.FindById(id) is { } doc && IsExactly(doc[M.Id], id) ? doc : null;
+
+    private static bool IsExactly(BsonValue stored, string expected) =>
+        stored.IsString && string.Equals(stored.AsString, expected, StringComparison.Ordinal);
+
     private Session? FindSession(SessionId id) =>
-        id.IsEmpty || _sessions.FindById(id.ToString()) is not { } doc ? null : M.ToSession(doc);
+        id.IsEmpty || FindExact(_sessions, id.ToString()) is not { } doc ? null : M.ToSession(doc);
 
     private RefreshFamily? FamilyOfToken(string tokenHash)
     {
-        BsonDocument? token = _tokens.FindById(tokenHash);
-        return token is null || _families.FindById(token[M.FamilyId]) is not { } doc ? null : M.ToFamily(doc);
+        BsonDocument? token = FindExact(_tokens, tokenHash);
+        return token is null || !token[M.FamilyId].IsString || FindExact(_families, token[M.FamilyId].AsString) is not { } doc
+            ? null
+            : M.ToFamily(doc);
     }
 
     private IEnumerable<Session> SessionsOf(string userId)
@@ -563,7 +589,7 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
         }
 
         _sessions.Update(M.ToDocument(session with { RevokedAt = now, RevocationReason = reason, Version = checked(session.Version + 1) }));
-        foreach (BsonDocument family in _families.Find(Query.EQ(M.SessionId, session.Id.ToString())).ToList())
+        foreach (BsonDocument family in _families.Find(Query.EQ(M.SessionId, session.Id.ToString())).Where(f => IsExactly(f[M.SessionId], session.Id.ToString())).ToList())
         {
             RevokeFamilyLocked(family, reason, now);
         }

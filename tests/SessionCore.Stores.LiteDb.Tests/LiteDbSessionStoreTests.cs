@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading.Tasks;
 using LiteDB;
 using Microsoft.Extensions.DependencyInjection;
@@ -183,6 +184,55 @@ public sealed class LiteDbSessionStoreTests : IDisposable
 
         Assert.ThrowsAny<ArgumentException>(() => services.AddSessionCore().AddLiteDbStore(o => o.ConnectionString = "Filename=x.db;Connection=shared"));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task KeysDifferingOnlyInCase_NeverReachAnotherRecord(bool fileCreatedIgnoringCase)
+    {
+        System.Threading.CancellationToken ct = TestContext.Current.CancellationToken;
+        string path = _folder.File("case.db");
+        if (fileCreatedIgnoringCase)
+        {
+            // LiteDB's own default; a file keeps the collation it was created with.
+            using LiteDatabase created = new(new ConnectionString { Filename = path, Collation = new Collation(127, System.Globalization.CompareOptions.IgnoreCase) });
+            created.GetCollection("sessions").Insert(new BsonDocument { ["_id"] = "placeholder" });
+            created.GetCollection("sessions").Delete("placeholder");
+        }
+
+        Session session = NewSession("alice");
+        RefreshFamily family = NewFamily(session) with { FamilyId = "Family-MixedCase" };
+        SessionId swappedId = SessionId.Parse(SwapCase(session.Id.ToString()));
+        string swappedHash = SwapCase(family.CurrentTokenHash);
+        using (LiteDbSessionStore store = Open(path))
+        {
+            Assert.True((await store.CreateAsync(session, SessionLimit.None, T0, ct)).Created);
+            Assert.True(await store.CreateRefreshFamilyAsync(family, T0, ct));
+
+            Assert.Null(await store.FindAsync(swappedId, ct));
+            Assert.False(await store.TouchAsync(swappedId, session.Version, T0.AddMinutes(1), T0.AddMinutes(31), ct));
+            Assert.False(await store.RevokeAsync(swappedId, RevocationReason.Logout, T0, ct));
+            Assert.Null(await store.FindRefreshFamilyByTokenAsync(swappedHash, ct));
+            RefreshRedemption redemption = new(swappedHash, System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), default, T0.AddHours(1), T0.AddMinutes(1));
+            Assert.Equal(RefreshRedeemStatus.NotFound, (await store.RedeemRefreshTokenAsync(redemption, ct)).Status);
+            Assert.False(await store.RevokeRefreshFamilyAsync("family-mixedcase", RevocationReason.Logout, T0, ct));
+
+            Session stored = (await store.FindAsync(session.Id, ct))!;
+            Assert.False(stored.IsRevoked);
+            Assert.Equal(session.Version, stored.Version);
+            RefreshFamily storedFamily = (await store.FindRefreshFamilyByTokenAsync(family.CurrentTokenHash, ct))!;
+            Assert.False(storedFamily.IsRevoked);
+            Assert.Equal(0, storedFamily.Generation);
+        }
+
+        using LiteDatabase reopened = new(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
+        Assert.Equal(
+            fileCreatedIgnoringCase ? System.Globalization.CompareOptions.IgnoreCase : System.Globalization.CompareOptions.Ordinal,
+            reopened.Collation.SortOptions);
+    }
+
+    private static string SwapCase(string value) =>
+        string.Concat(value[..^1].Select(c => char.IsUpper(c) ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c))) + value[^1];
 
     private static LiteDbSessionStore Open(string path) => new(new LiteDbSessionStoreOptions { FilePath = path, PurgeInterval = null });
 
