@@ -275,9 +275,15 @@ internal static class RedisScripts
         redis.call('ZADD', KEYS[1], ms(ls), key)
         local n = redis.call('ZCARD', KEYS[1])
         if n > max then
-          for _, old in ipairs(redis.call('ZRANGE', KEYS[1], 0, n - max - 1)) do
-            redis.call('DEL', uk(h, 'd:' .. old))
-            redis.call('ZREM', KEYS[1], old)
+          -- Scores are whole milliseconds and ties sort by name, so the device just seen could sort first: never drop it.
+          local drop = n - max
+          for _, old in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+            if drop == 0 then break end
+            if old ~= key then
+              redis.call('DEL', uk(h, 'd:' .. old))
+              redis.call('ZREM', KEYS[1], old)
+              drop = drop - 1
+            end
           end
         end
         if new then return 1 end
