@@ -107,7 +107,7 @@ public sealed partial class RedisSessionStore
 
                 foreach (string suffix in (string[])["ss", "fs"])
                 {
-                    await foreach (RedisKey key in server.KeysAsync(database, _keys.Prefix + "{u:*}:" + suffix, pageSize: 500).WithCancellation(cancellationToken).ConfigureAwait(false))
+                    await foreach (RedisKey key in server.KeysAsync(database, _keys.UserKeyPattern(suffix), pageSize: 500).WithCancellation(cancellationToken).ConfigureAwait(false))
                     {
                         if (_keys.UserHashOf(key.ToString(), suffix) is { } h)
                         {

@@ -72,13 +72,14 @@ public sealed class RedisFixture : IAsyncLifetime
 
     /// <summary>Skips the calling test when no server is configured, and returns a store on this class's prefix.</summary>
     /// <remarks>Each store gets a key space of its own under the class prefix, so purges count only their own records.</remarks>
-    public RedisSessionStore CreateStore()
+    public RedisSessionStore CreateStore() => CreateStore(Interlocked.Increment(ref _stores).ToString(CultureInfo.InvariantCulture) + ":");
+
+    /// <summary>Skips the calling test when no server is configured, and returns a store whose prefix is the class prefix plus <paramref name="prefixSuffix"/>.</summary>
+    /// <param name="prefixSuffix">What follows the class prefix.</param>
+    /// <returns>The store.</returns>
+    public RedisSessionStore CreateStore(string prefixSuffix)
     {
         Assert.SkipWhen(Multiplexer is null, SkipReason);
-        return new RedisSessionStore(new RedisSessionStoreOptions
-        {
-            ConnectionMultiplexer = Multiplexer,
-            KeyPrefix = Prefix + Interlocked.Increment(ref _stores).ToString(CultureInfo.InvariantCulture) + ":",
-        });
+        return new RedisSessionStore(new RedisSessionStoreOptions { ConnectionMultiplexer = Multiplexer, KeyPrefix = Prefix + prefixSuffix });
     }
 }

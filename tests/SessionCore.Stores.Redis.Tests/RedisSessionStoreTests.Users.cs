@@ -52,6 +52,20 @@ public sealed partial class RedisSessionStoreTests
     }
 
     [Fact]
+    public async Task RememberDevice_NewDeviceInTheSameMillisecond_IsTheOneKept()
+    {
+        RedisSessionStore store = fixture.CreateStore();
+        string user = NewUser();
+
+        // Half a millisecond apart, and "laptop" sorts before "phone": the device just seen must still stay.
+        Assert.True(await store.RememberDeviceAsync(user, new KnownDevice("phone", null, null, null, Now, Now), 1, TestContext.Current.CancellationToken));
+        Assert.True(await store.RememberDeviceAsync(user, new KnownDevice("laptop", null, null, null, Now.AddTicks(5000), Now.AddTicks(5000)), 1, TestContext.Current.CancellationToken));
+
+        UserSecurityState state = await store.GetUserSecurityStateAsync(user, TestContext.Current.CancellationToken);
+        Assert.Equal("laptop", Assert.Single(state.KnownDevices).Key);
+    }
+
+    [Fact]
     public async Task RememberDevice_BeyondMax_DropsLeastRecentlySeen()
     {
         RedisSessionStore store = fixture.CreateStore();
@@ -108,6 +122,23 @@ public sealed partial class RedisSessionStoreTests
         Assert.NotNull(await store.FindAsync(longLived.Id, TestContext.Current.CancellationToken));
         Assert.NotNull(await store.FindRefreshFamilyByTokenAsync(family.CurrentTokenHash, TestContext.Current.CancellationToken));
         Assert.Equal(0, await store.PurgeExpiredAsync(Now.AddHours(1), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task PurgeExpired_PrefixWithGlobCharacters_PurgesItsOwnRecordsOnly()
+    {
+        string run = NewUser()[5..11];
+        RedisSessionStore globbed = fixture.CreateStore("g[" + run + "]*?\\:");
+        RedisSessionStore neighbour = fixture.CreateStore("g" + run + "x:");
+        Session mine = NewSession(NewUser(), Now, idle: TimeSpan.FromMinutes(10));
+        Session theirs = NewSession(NewUser(), Now, idle: TimeSpan.FromMinutes(10));
+        await globbed.CreateAsync(mine, SessionLimit.None, Now, TestContext.Current.CancellationToken);
+        await neighbour.CreateAsync(theirs, SessionLimit.None, Now, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, await globbed.PurgeExpiredAsync(Now.AddMinutes(10), TestContext.Current.CancellationToken));
+
+        Assert.Null(await globbed.FindAsync(mine.Id, TestContext.Current.CancellationToken));
+        Assert.NotNull(await neighbour.FindAsync(theirs.Id, TestContext.Current.CancellationToken));
     }
 
     [Fact]

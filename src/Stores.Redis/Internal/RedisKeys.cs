@@ -32,6 +32,23 @@ internal sealed class RedisKeys
 
     public RedisKey User(string userHash, string suffix) => Prefix + "{u:" + userHash + "}:" + suffix;
 
+    /// <summary>The SCAN pattern matching every user's key with <paramref name="suffix"/>; glob characters in the prefix match only themselves.</summary>
+    public string UserKeyPattern(string suffix)
+    {
+        System.Text.StringBuilder pattern = new(Prefix.Length + 16);
+        foreach (char c in Prefix)
+        {
+            if (c is '*' or '?' or '[' or ']' or '\\')
+            {
+                pattern.Append('\\');
+            }
+
+            pattern.Append(c);
+        }
+
+        return pattern.Append("{u:*}:").Append(suffix).ToString();
+    }
+
     public RedisKey Session(string userHash, SessionId id) => User(userHash, "s:" + id.ToString());
 
     public RedisKey UserSessions(string userHash) => User(userHash, "ss");
