@@ -152,10 +152,23 @@ public sealed partial class SessionManager
             // Not marked as re-authenticated: the library saw no proof here, and a freshness window must
             // only be opened by the host after it checked a credential (RegenerateAsync with Reauthenticated).
             kept = await RegenerateAsync(keptToken, new SessionChange { SecurityEpoch = epoch }, cancellationToken).ConfigureAwait(false);
-            if (!kept.IsSuccess)
+
+            // Between the revocation above and that step the kept session was the user's only live one, and
+            // another request holding its token could have regenerated it into a replacement on the old epoch
+            // (our own step then fails). Sweep once more, sparing only our replacement: nothing on the old
+            // epoch survives, including the kept session itself when it could not be moved.
+            try
             {
-                // The kept session could not be moved to the new epoch: it must not survive on the old one.
-                await RevokeAsync(keptToken.Id, reason, cancellationToken).ConfigureAwait(false);
+                IReadOnlyList<SessionId> late = await RevokeAllCoreAsync(userId, reason, kept.IsSuccess ? kept.Session!.Id : null, cancellationToken).ConfigureAwait(false);
+                if (late.Count > 0)
+                {
+                    revoked = [.. revoked, .. late];
+                }
+            }
+            catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+            {
+                SessionCoreTelemetry.StoreFailures.Add(1);
+                return new UserInvalidationResult(SessionOperationStatus.StoreUnavailable, revoked, epoch, kept);
             }
         }
 

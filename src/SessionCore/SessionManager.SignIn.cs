@@ -72,6 +72,13 @@ public sealed partial class SessionManager
                 return SignInResult.Failure(SignInStatus.LimitReached);
             }
 
+            // The store has evicted these for good, whatever happens to this sign-in below: report them now.
+            foreach (SessionId evicted in created.Evicted)
+            {
+                SessionCoreTelemetry.SessionsRevoked.Add(1, SessionCoreTelemetry.Reason(RevocationReason.Evicted));
+                await RaiseAsync(new SessionEvicted(session.UserId, evicted, now, session.Id), cancellationToken).ConfigureAwait(false);
+            }
+
             // An invalidation (epoch bump, then revoke-all) that ran between the epoch read and the insert
             // could have missed this session. Read again: if the epoch moved, the credentials this sign-in
             // rests on predate the invalidation, so the session must not survive it.
@@ -86,11 +93,6 @@ public sealed partial class SessionManager
             SessionCoreTelemetry.SessionsCreated.Add(1);
             activity?.SetTag("sessioncore.outcome", nameof(SignInStatus.SignedIn));
             await RaiseAsync(new SessionCreated(session.UserId, session.Id, now, session.AuthenticationLevel), cancellationToken).ConfigureAwait(false);
-            foreach (SessionId evicted in created.Evicted)
-            {
-                SessionCoreTelemetry.SessionsRevoked.Add(1, SessionCoreTelemetry.Reason(RevocationReason.Evicted));
-                await RaiseAsync(new SessionEvicted(session.UserId, evicted, now, session.Id), cancellationToken).ConfigureAwait(false);
-            }
 
             if (fingerprint is null)
             {

@@ -63,6 +63,11 @@ internal sealed class SessionManagerSettings
             throw new ArgumentOutOfRangeException(nameof(options), Error.SessionLimitInvalid);
         }
 
+        if (!Enum.IsDefined(options.LimitMode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), Error.LimitModeInvalid);
+        }
+
         if (options.IdleTimeout > options.AbsoluteLifetime)
         {
             throw new ArgumentException(Error.IdleLongerThanAbsolute, nameof(options));

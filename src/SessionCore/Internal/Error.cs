@@ -22,6 +22,7 @@ internal static partial class Error
     public const string AddedTwice = "AddSessionCore was called twice; configure everything in one call.";
     public const string KeepWithDisabledAccount = "A disabled account keeps no session.";
     public const string SessionLimitInvalid = "MaxSessionsPerUser must be null (no limit) or between 1 and 1000.";
+    public const string LimitModeInvalid = "LimitMode must be EvictOldest or RejectNew.";
 
     public static string OutOfRange(TimeSpan min, TimeSpan max) =>
         string.Create(CultureInfo.InvariantCulture, $"The value must be between {min} and {max}.");

@@ -589,6 +589,42 @@ public sealed partial class SessionManagerTests
     }
 
     [Fact]
+    public async Task SignIn_InvalidatedAfterEvicting_StillReportsTheEviction()
+    {
+        SessionFixture f = new(o => o.MaxSessionsPerUser = 1);
+        SignInResult first = await f.Manager.SignInAsync(new SignInRequest("alice"), Ct);
+
+        // The insert evicts the first session for good before the epoch re-check refuses this sign-in.
+        f.Store.AfterCreate = async () => await f.Inner.IncrementSecurityEpochAsync("alice", Ct);
+        SignInResult second = await f.Manager.SignInAsync(new SignInRequest("alice"), Ct);
+
+        Assert.Equal(SignInStatus.Invalidated, second.Status);
+        Assert.Equal(RevocationReason.Evicted, (await f.Inner.FindAsync(first.Session!.Id, Ct))!.RevocationReason);
+        Assert.Equal(first.Session.Id, Assert.Single(f.Events.OfType<SessionEvicted>()).SessionId);
+    }
+
+    [Theory]
+    [InlineData(InvalidationTrigger.PasswordChanged)]
+    [InlineData(InvalidationTrigger.SuspectedBreach)]
+    public async Task InvalidateUser_KeptTokenRegeneratedByAnotherRequestMidway_NothingOnTheOldEpochSurvives(InvalidationTrigger trigger)
+    {
+        SessionFixture f = new();
+        string kept = (await f.Manager.SignInAsync(new SignInRequest("alice"), Ct)).Value.Reveal();
+        SessionRegenerationResult? thief = null;
+
+        // Someone else holding the kept cookie regenerates it right after the revocation sweep, before the
+        // invalidation moves that session to the new epoch.
+        f.Store.AfterNextRevokeUserSessions = async () => thief = await f.Manager.RegenerateAsync(kept, cancellationToken: Ct);
+        UserInvalidationResult result = await f.Manager.InvalidateUserAsync("alice", trigger, kept, Ct);
+
+        Assert.True(thief!.IsSuccess);
+        Assert.False(result.Kept!.IsSuccess);
+        Assert.Contains(thief.Session!.Id, result.Revoked);
+        Assert.Equal(SessionValidationStatus.Revoked, (await f.Manager.ValidateAsync(thief.Value.Reveal(), Ct)).Status);
+        Assert.Empty((await f.Manager.ListSessionsAsync("alice", Ct))!);
+    }
+
+    [Fact]
     public async Task SignIn_StoreDown_IsStoreUnavailable()
     {
         SessionFixture f = new();

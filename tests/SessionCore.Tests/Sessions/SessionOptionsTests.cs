@@ -33,6 +33,7 @@ public sealed class SessionOptionsTests
         ["skew 10 min"] = o => o.ClockSkewTolerance = TimeSpan.FromMinutes(10),
         ["limit 0"] = o => o.MaxSessionsPerUser = 0,
         ["limit 1001"] = o => o.MaxSessionsPerUser = 1001,
+        ["limit mode undefined"] = o => o.LimitMode = (SessionLimitMode)7,
         ["user id length 0"] = o => o.MaxUserIdLength = 0,
         ["data entries -1"] = o => o.MaxDataEntries = -1,
         ["devices 0"] = o => o.MaxKnownDevicesPerUser = 0,

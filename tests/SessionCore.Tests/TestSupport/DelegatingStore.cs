@@ -22,6 +22,9 @@ internal sealed class DelegatingStore(ISessionStore inner) : ISessionStore
     /// <summary>Runs after every successful create, to interleave another operation at that point.</summary>
     public Func<ValueTask>? AfterCreate { get; set; }
 
+    /// <summary>Runs once, after the next revocation of a user's sessions, to interleave another operation at that point.</summary>
+    public Func<ValueTask>? AfterNextRevokeUserSessions { get; set; }
+
     public Exception FailureToThrow { get; set; } = new SessionStoreException("connection refused");
 
     public int Finds => Volatile.Read(ref _finds);
@@ -71,10 +74,18 @@ internal sealed class DelegatingStore(ISessionStore inner) : ISessionStore
         return inner.RevokeAsync(id, reason, now, cancellationToken);
     }
 
-    public ValueTask<IReadOnlyList<SessionId>> RevokeUserSessionsAsync(string userId, SessionId? except, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<SessionId>> RevokeUserSessionsAsync(string userId, SessionId? except, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ThrowIfFailing();
-        return inner.RevokeUserSessionsAsync(userId, except, reason, now, cancellationToken);
+        IReadOnlyList<SessionId> revoked = await inner.RevokeUserSessionsAsync(userId, except, reason, now, cancellationToken);
+        Func<ValueTask>? after = AfterNextRevokeUserSessions;
+        AfterNextRevokeUserSessions = null;
+        if (after is not null)
+        {
+            await after();
+        }
+
+        return revoked;
     }
 
     public ValueTask<IReadOnlyList<Session>> ListUserSessionsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken = default)
