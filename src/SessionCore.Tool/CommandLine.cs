@@ -28,8 +28,22 @@ internal sealed class CommandLine
             string arg = args[i];
             if (arg == "--")
             {
+                if (Array.IndexOf(args, string.Empty, i + 1) >= 0)
+                {
+                    error = "an argument is empty";
+                    line = null;
+                    return false;
+                }
+
                 line.Positional.AddRange(args[(i + 1)..]);
                 break;
+            }
+
+            if (arg.Length == 0)
+            {
+                error = "an argument is empty";
+                line = null;
+                return false;
             }
 
             if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
@@ -65,6 +79,13 @@ internal sealed class CommandLine
                 }
 
                 value = args[++i];
+            }
+
+            if (value.Length == 0)
+            {
+                error = $"option '--{name}' needs a non-empty value";
+                line = null;
+                return false;
             }
 
             if (!line._options.TryGetValue(name, out List<string>? values))

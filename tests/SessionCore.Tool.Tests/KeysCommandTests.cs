@@ -75,6 +75,11 @@ public sealed class KeysCommandTests
     [InlineData("keys", "new", "--alg", "ES256", "--bogus", "1")]
     [InlineData("keys", "new", "--alg")]
     [InlineData("keys", "jwks")]
+    [InlineData("keys", "jwks", "")]
+    [InlineData("keys", "new", "--alg", "ES256", "--out", "")]
+    [InlineData("keys", "new", "--alg", "ES256", "--out=")]
+    [InlineData("token", "issue", "--key", "", "--iss", "a", "--aud", "b", "--sub", "c")]
+    [InlineData("keys", "jwks", "--", "")]
     [InlineData("nothing")]
     public async Task UsageErrors_ExitTwo(params string[] args)
     {
