@@ -117,7 +117,7 @@ internal static class SessionsCommand
             if (one is SessionId id)
             {
                 // Checks that the session is the user's: an id alone cannot revoke someone else's session.
-                SessionOperationStatus status = await manager.RevokeUserSessionAsync(user, id).ConfigureAwait(false);
+                SessionOperationStatus status = await manager.RevokeUserSessionAsync(user, id, RevocationReason.Administrative).ConfigureAwait(false);
                 if (status == SessionOperationStatus.StoreUnavailable)
                 {
                     await context.Error.WriteLineAsync($"the store at '{file}' could not revoke the session").ConfigureAwait(false);
@@ -143,6 +143,30 @@ internal static class SessionsCommand
         }).ConfigureAwait(false);
     }
 
+    /// <summary>Returns why <paramref name="file"/> is not an unencrypted LiteDB 5 data file, or null when it is one.</summary>
+    private static string? CheckLiteDbHeader(string file)
+    {
+        // LiteDB 5 writes its header page first: the marker text at offset 32, then the file format version (8).
+        ReadOnlySpan<byte> marker = "** This is a LiteDB file **"u8;
+        Span<byte> header = stackalloc byte[32 + 27 + 1];
+        try
+        {
+            using FileStream stream = new(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
+            {
+                return "it is too short to be a LiteDB file";
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "it cannot be read: " + ex.Message;
+        }
+
+        return header.Slice(32, marker.Length).SequenceEqual(marker) && header[^1] == 8
+            ? null
+            : "it is not an unencrypted LiteDB 5 data file";
+    }
+
     private static bool IsValidUser(string user) => !string.IsNullOrWhiteSpace(user) && user.Length <= 1024;
 
     private static async Task<int> WithManagerAsync(ToolContext context, string file, Func<SessionManager, Task<int>> action)
@@ -151,6 +175,14 @@ internal static class SessionsCommand
         if (!File.Exists(file))
         {
             await context.Error.WriteLineAsync($"no LiteDB file at '{file}'").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+
+        // Opening a file for writing lets LiteDB reformat it: never hand it anything but a LiteDB data file.
+        string? notAStore = CheckLiteDbHeader(file);
+        if (notAStore is not null)
+        {
+            await context.Error.WriteLineAsync($"refusing to open '{file}': {notAStore}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
 

@@ -31,7 +31,7 @@ public sealed partial class SessionManager
     /// <param name="reason">Why.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>What happened.</returns>
-    /// <remarks>Security: when acting for a user, check first that the session is theirs (see <see cref="RevokeUserSessionAsync"/>).</remarks>
+    /// <remarks>Security: when acting for a user, check first that the session is theirs (see <see cref="RevokeUserSessionAsync(string, SessionId, RevocationReason, CancellationToken)"/>).</remarks>
     public async ValueTask<SessionOperationStatus> RevokeAsync(SessionId id, RevocationReason reason = RevocationReason.Administrative, CancellationToken cancellationToken = default)
     {
         try
@@ -47,13 +47,23 @@ public sealed partial class SessionManager
         }
     }
 
-    /// <summary>Revokes one of a user's sessions, only if it belongs to that user ("sign out that device").</summary>
+    /// <summary>Revokes one of a user's sessions, only if it belongs to that user ("sign out that device"); records <see cref="RevocationReason.Logout"/>.</summary>
     /// <param name="userId">The user acting.</param>
     /// <param name="id">The session to revoke.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>What happened; a session of another user is <see cref="SessionOperationStatus.NothingToDo"/>.</returns>
     /// <exception cref="ArgumentException"><paramref name="userId"/> is empty or too long.</exception>
-    public async ValueTask<SessionOperationStatus> RevokeUserSessionAsync(string userId, SessionId id, CancellationToken cancellationToken = default)
+    public ValueTask<SessionOperationStatus> RevokeUserSessionAsync(string userId, SessionId id, CancellationToken cancellationToken = default) =>
+        RevokeUserSessionAsync(userId, id, RevocationReason.Logout, cancellationToken);
+
+    /// <summary>Revokes one of a user's sessions, only if it belongs to that user, recording why (an operator uses <see cref="RevocationReason.Administrative"/>).</summary>
+    /// <param name="userId">The user whose session it must be.</param>
+    /// <param name="id">The session to revoke.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>What happened; a session of another user is <see cref="SessionOperationStatus.NothingToDo"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty or too long.</exception>
+    public async ValueTask<SessionOperationStatus> RevokeUserSessionAsync(string userId, SessionId id, RevocationReason reason, CancellationToken cancellationToken = default)
     {
         CheckUserId(userId);
         try
@@ -64,7 +74,7 @@ public sealed partial class SessionManager
                 return SessionOperationStatus.NothingToDo;
             }
 
-            return await RevokeByIdCoreAsync(id, RevocationReason.Logout, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false)
+            return await RevokeByIdCoreAsync(id, reason, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false)
                 ? SessionOperationStatus.Done
                 : SessionOperationStatus.NothingToDo;
         }

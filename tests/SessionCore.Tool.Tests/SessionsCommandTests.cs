@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Tasks;
 using SessionCore.Policies;
 using SessionCore.Stores.LiteDb;
+using SessionCore.Tokens;
 using Xunit;
 
 namespace SessionCore.Tool.Tests;
@@ -124,6 +125,31 @@ public sealed class SessionsCommandTests
         Assert.True((await manager.ValidateAsync(seeded.Bob.Token, TestContext.Current.CancellationToken)).IsValid);
         Assert.True((await manager.ValidateAsync(seeded.AliceLaptop.Token, TestContext.Current.CancellationToken)).IsValid);
         Assert.Equal(SessionValidationStatus.Revoked, (await manager.ValidateAsync(seeded.AlicePhone.Token, TestContext.Current.CancellationToken)).Status);
+        Session revoked = (await store.FindAsync(SessionId.Parse(seeded.AlicePhone.Id), TestContext.Current.CancellationToken))!;
+        Assert.Equal(RevocationReason.Administrative, revoked.RevocationReason);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("# notes\nnot a database, but somebody's file\n")]
+    [InlineData("long")]
+    public async Task ListAndRevoke_FileThatIsNotALiteDbStore_RefusedAndLeftUntouched(string content)
+    {
+        using ToolRunner tool = new();
+        string file = tool.PathOf("notes.txt");
+        byte[] bytes = content == "long"
+            ? System.Text.Encoding.ASCII.GetBytes(string.Join('\n', Enumerable.Range(1, 3000)))
+            : System.Text.Encoding.UTF8.GetBytes(content);
+        await System.IO.File.WriteAllBytesAsync(file, bytes, TestContext.Current.CancellationToken);
+
+        (int listCode, string listOut, string listError) = await tool.RunAsync("sessions", "list", "--litedb", file, "--user", "alice");
+        (int revokeCode, string revokeOut, _) = await tool.RunAsync("sessions", "revoke", "--litedb", file, "--user", "alice");
+
+        Assert.Equal((1, string.Empty), (listCode, listOut));
+        Assert.Equal((1, string.Empty), (revokeCode, revokeOut));
+        Assert.StartsWith("refusing to open", listError, StringComparison.Ordinal);
+        Assert.Equal(bytes, await System.IO.File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken));
+        Assert.False(System.IO.File.Exists(file + ".sessioncore-lock"));
     }
 
     [Fact]
