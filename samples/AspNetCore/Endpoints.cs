@@ -52,9 +52,12 @@ internal static class Endpoints
             context.RequestAborted);
         if (!signIn.IsSuccess)
         {
-            return signIn.Status == SignInStatus.StoreUnavailable
-                ? Reply.Error(StatusCodes.Status503ServiceUnavailable, "store_unavailable", "sessions cannot be created right now")
-                : Reply.Error(StatusCodes.Status409Conflict, "limit", $"sign-in refused: {signIn.Status}");
+            return signIn.Status switch
+            {
+                SignInStatus.StoreUnavailable => Reply.Error(StatusCodes.Status503ServiceUnavailable, "store_unavailable", "sessions cannot be created right now"),
+                SignInStatus.Invalidated => Reply.Error(StatusCodes.Status409Conflict, "invalidated", "the account's sessions were invalidated during sign-in: sign in again"),
+                _ => Reply.Error(StatusCodes.Status409Conflict, "limit", $"sign-in refused: {signIn.Status}"),
+            };
         }
 
         context.Response.Headers.Append("Set-Cookie", cookies.Session.Build(signIn.Token, signIn.Session, sessions.TimeProvider.GetUtcNow()));

@@ -62,7 +62,8 @@ public static class GettingStartedSnippets
         });
         if (!signIn.TryGetValue(out SessionToken? token))
         {
-            // signIn.Status is LimitReached (RejectNew mode) or StoreUnavailable: no session exists.
+            // signIn.Status is LimitReached (RejectNew mode), Invalidated (an invalidation of the user ran
+            // meanwhile: authenticate again) or StoreUnavailable: no session exists.
             return null;
         }
 
