@@ -36,6 +36,8 @@ public sealed class MongoSessionStore : ISessionStore
 {
     private const int MaxAttempts = 200;
 
+    private static readonly TimeSpan WritePruneLag = TimeSpan.FromDays(1);
+
     private readonly IMongoCollection<BsonDocument> _sessions;
     private readonly IMongoCollection<BsonDocument> _users;
     private readonly bool _createIndexes;
@@ -94,7 +96,8 @@ public sealed class MongoSessionStore : ISessionStore
                 SessionCreateResult result = set!.Create(session, limit, now);
                 return (result.Created, result);
             },
-            cancellationToken);
+            cancellationToken,
+            pruneAt: now);
     }
 
     /// <inheritdoc/>
@@ -113,7 +116,7 @@ public sealed class MongoSessionStore : ISessionStore
     public ValueTask<bool> TouchAsync(SessionId id, long expectedVersion, DateTimeOffset lastSeenAt, DateTimeOffset idleExpiresAt, CancellationToken cancellationToken = default) =>
         id.IsEmpty
             ? ValueTask.FromResult(false)
-            : UpdateAsync(BySession(id), null, set => Decide(set is not null && set.Touch(id, expectedVersion, lastSeenAt, idleExpiresAt)), cancellationToken);
+            : UpdateAsync(BySession(id), null, set => Decide(set is not null && set.Touch(id, expectedVersion, lastSeenAt, idleExpiresAt)), cancellationToken, pruneAt: lastSeenAt);
 
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException"><paramref name="replacement"/> belongs to another user than the session it replaces.</exception>
@@ -143,14 +146,15 @@ public sealed class MongoSessionStore : ISessionStore
                 SessionRegenerateStatus status = set.Regenerate(currentId, expectedVersion, replacement, now);
                 return (status == SessionRegenerateStatus.Regenerated, status);
             },
-            cancellationToken);
+            cancellationToken,
+            pruneAt: now);
     }
 
     /// <inheritdoc/>
     public ValueTask<bool> RevokeAsync(SessionId id, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         id.IsEmpty
             ? ValueTask.FromResult(false)
-            : UpdateAsync(BySession(id), null, set => Decide(set is not null && set.Revoke(id, reason, now)), cancellationToken);
+            : UpdateAsync(BySession(id), null, set => Decide(set is not null && set.Revoke(id, reason, now)), cancellationToken, pruneAt: now);
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<SessionId>> RevokeUserSessionsAsync(string userId, SessionId? except, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -169,7 +173,8 @@ public sealed class MongoSessionStore : ISessionStore
                 List<SessionId> revoked = set.RevokeAll(except, reason, now);
                 return (revoked.Count > 0, revoked);
             },
-            cancellationToken);
+            cancellationToken,
+            pruneAt: now);
     }
 
     /// <inheritdoc/>
@@ -186,7 +191,7 @@ public sealed class MongoSessionStore : ISessionStore
         ArgumentNullException.ThrowIfNull(family);
         return family.SessionId.IsEmpty
             ? ValueTask.FromResult(false)
-            : UpdateAsync(BySession(family.SessionId), null, set => Decide(set is not null && set.CreateFamily(family, now)), cancellationToken);
+            : UpdateAsync(BySession(family.SessionId), null, set => Decide(set is not null && set.CreateFamily(family, now)), cancellationToken, pruneAt: now);
     }
 
     /// <inheritdoc/>
@@ -215,14 +220,15 @@ public sealed class MongoSessionStore : ISessionStore
                 return (result.Status == RefreshRedeemStatus.Rotated, result);
             },
             cancellationToken,
-            redemption.PresentedTokenHash);
+            redemption.PresentedTokenHash,
+            redemption.Now);
     }
 
     /// <inheritdoc/>
     public ValueTask<bool> RevokeRefreshFamilyAsync(string familyId, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(familyId);
-        return UpdateAsync(ByFamily(familyId), null, set => Decide(set is not null && set.RevokeFamily(familyId, reason, now)), cancellationToken);
+        return UpdateAsync(ByFamily(familyId), null, set => Decide(set is not null && set.RevokeFamily(familyId, reason, now)), cancellationToken, pruneAt: now);
     }
 
     /// <inheritdoc/>
@@ -426,7 +432,8 @@ public sealed class MongoSessionStore : ISessionStore
         string? newUserId,
         Func<UserSessions?, (bool Write, T Result)> decide,
         CancellationToken cancellationToken,
-        string? currentTokenHash = null)
+        string? currentTokenHash = null,
+        DateTimeOffset? pruneAt = null)
     {
         await EnsureIndexesOnceAsync(cancellationToken).ConfigureAwait(false);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
@@ -442,6 +449,14 @@ public sealed class MongoSessionStore : ISessionStore
             if (!write)
             {
                 return result;
+            }
+
+            // Every write also drops what expired more than a day ago, so the document of a user who keeps
+            // signing in stays bounded (the TTL index only deletes a document once nothing in it is live);
+            // the day leaves recent expiries, and their counts, to PurgeExpiredAsync.
+            if (pruneAt is { } now && now.UtcTicks - WritePruneLag.Ticks > DateTimeOffset.MinValue.UtcTicks)
+            {
+                set!.Purge(now - WritePruneLag);
             }
 
             if (await TrySwapAsync(set!, doc, currentTokenHash, cancellationToken).ConfigureAwait(false))

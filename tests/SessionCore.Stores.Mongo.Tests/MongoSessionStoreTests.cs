@@ -199,6 +199,69 @@ public sealed class MongoSessionStoreTests
         Assert.Throws<ArgumentException>(() => new ServiceCollection().AddSessionCore().AddMongoStore(o => { o.ConnectionString = "mongodb://x"; o.DatabaseName = " "; }));
     }
 
+    [Fact]
+    public async Task Writes_UserWhoKeepsSigningIn_DocumentStaysBounded()
+    {
+        IMongoDatabase database = Fake.FakeMongoDatabase.Create();
+        FakeTimeProvider time = new(T0);
+        SessionManager manager = new SessionManagerBuilder
+        {
+            Store = new MongoSessionStore(database),
+            TimeProvider = time,
+            Options = new SessionOptions { MaxSessionsPerUser = 5 },
+        }.Build();
+
+        // 600 sign-ins ten minutes apart (100 hours), every other one signed out at once: without pruning on
+        // write the one document would hold all 600 records, since the TTL index never sees it idle.
+        for (int i = 0; i < 600; i++)
+        {
+            SignInResult signIn = await manager.SignInAsync(new SignInRequest("busy-user"), TestContext.Current.CancellationToken);
+            Assert.True(signIn.IsSuccess);
+            if (i % 2 == 0)
+            {
+                await manager.RevokeAsync(signIn.Value.Reveal(), cancellationToken: TestContext.Current.CancellationToken);
+            }
+
+            time.Advance(TimeSpan.FromMinutes(10));
+        }
+
+        BsonDocument doc = await database.GetCollection<BsonDocument>("user_sessions").Find(FilterDefinition<BsonDocument>.Empty).SingleAsync(TestContext.Current.CancellationToken);
+
+        // Records stay while they can matter (the 12-hour absolute lifetime) plus the one-day lag: 36 hours of
+        // sign-ins at six an hour.
+        Assert.InRange(doc["ss"].AsBsonArray.Count, 5, 217);
+    }
+
+    [Fact]
+    public async Task Swap_DocumentDeletedAndCreatedAgain_StaleVersionNeverMatches()
+    {
+        IMongoDatabase database = Fake.FakeMongoDatabase.Create();
+        MongoSessionStore store = new(database);
+        IMongoCollection<BsonDocument> collection = database.GetCollection<BsonDocument>("user_sessions");
+        Session first = NewSession("aba-user");
+        await store.CreateAsync(first, SessionLimit.None, T0, TestContext.Current.CancellationToken);
+        BsonDocument stale = await collection.Find(FilterDefinition<BsonDocument>.Empty).SingleAsync(TestContext.Current.CancellationToken);
+
+        // The only session expires and is purged, which deletes the document; the user signs in again and the
+        // new document is written as many times as the stale reader's version suggests.
+        Assert.Equal(1, await store.PurgeExpiredAsync(T0.AddHours(13), TestContext.Current.CancellationToken));
+        Assert.Empty(await collection.Find(FilterDefinition<BsonDocument>.Empty).ToListAsync(TestContext.Current.CancellationToken));
+        Session second = NewSession("aba-user") with { CreatedAt = T0.AddHours(13), LastSeenAt = T0.AddHours(13), AuthenticatedAt = T0.AddHours(13), IdleExpiresAt = T0.AddHours(14), AbsoluteExpiresAt = T0.AddHours(25) };
+        await store.CreateAsync(second, SessionLimit.None, T0.AddHours(13), TestContext.Current.CancellationToken);
+        Assert.True(await store.RevokeAsync(second.Id, RevocationReason.PasswordChanged, T0.AddHours(13), TestContext.Current.CancellationToken));
+        BsonDocument current = await collection.Find(FilterDefinition<BsonDocument>.Empty).SingleAsync(TestContext.Current.CancellationToken);
+
+        ReplaceOneResult staleWrite = await collection.ReplaceOneAsync(
+            MongoSessionStore.SwapFilter(stale["_id"], stale["v"].AsInt64, null),
+            stale,
+            cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(stale["v"].AsInt64, current["v"].AsInt64);
+        Assert.NotEqual(stale["v"].AsInt64 + 1, current["v"].AsInt64);
+        Assert.Equal(0, staleWrite.MatchedCount);
+        Assert.True((await store.FindAsync(second.Id, TestContext.Current.CancellationToken))!.IsRevoked);
+    }
+
     private static string UnreachableUri => "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300&connectTimeoutMS=300&directConnection=true";
 
     private static SessionId NewId() => SessionId.Parse(Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)));

@@ -23,7 +23,7 @@ internal sealed class UserSessions
 
     public string UserId { get; }
 
-    /// <summary>Gets the version read from the database (0 for a document not yet written).</summary>
+    /// <summary>Gets the version read from the database (a random starting point for a document not yet written).</summary>
     public long Version { get; }
 
     public List<Session> Sessions { get; }
@@ -32,7 +32,17 @@ internal sealed class UserSessions
 
     public bool IsEmpty => Sessions.Count == 0 && Families.Count == 0;
 
-    public static UserSessions New(string userId) => new(userId, 0, [], []);
+    /// <summary>A user without a document. Its first version is random, not 0: a document deleted once empty and
+    /// created again must never repeat a version a stalled writer read from its predecessor, or that writer's
+    /// compare-and-swap would match the new document and write its stale copy over it.</summary>
+    public static UserSessions New(string userId) => new(userId, FirstVersion(), [], []);
+
+    private static long FirstVersion()
+    {
+        // 62 random bits: far from overflow after any number of writes, and a repeat is not a realistic event.
+        return System.Security.Cryptography.RandomNumberGenerator.GetInt32(1 << 30) * (1L << 32)
+            + (long)(uint)System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
+    }
 
     public Session? FindSession(SessionId id) => Sessions.Find(s => s.Id == id);
 
