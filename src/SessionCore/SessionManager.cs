@@ -165,6 +165,35 @@ public sealed partial class SessionManager
         {
             throw new ArgumentException(Error.UserIdTooLong, nameof(userId));
         }
+
+        // Stores key users by a hash of the UTF-8 form, and UTF-8 has no lone surrogates: two such ids would share a key.
+        if (!IsWellFormedUtf16(userId))
+        {
+            throw new ArgumentException(Error.UserIdNotWellFormed, nameof(userId));
+        }
+    }
+
+    private static bool IsWellFormedUtf16(string text)
+    {
+        int i = text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (i < 0)
+        {
+            return true;
+        }
+
+        for (; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     internal async ValueTask RaiseAsync(SessionEvent sessionEvent, CancellationToken cancellationToken)

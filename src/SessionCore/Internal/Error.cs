@@ -13,6 +13,7 @@ internal static partial class Error
     public const string BuilderUsed = "This builder has already built an instance and cannot be reused.";
     public const string StoreMissing = "No session store is configured. Set Store (or register an ISessionStore) before building.";
     public const string UserIdTooLong = "The user id is longer than the supported maximum.";
+    public const string UserIdNotWellFormed = "The user id is not well-formed UTF-16 (it contains a lone surrogate).";
     public const string DataTooLarge = "The session data bag exceeds the configured limits.";
     public const string FailedResultHasNoValue = "The operation did not succeed, so there is no value. Check IsSuccess or use TryGetValue.";
     public const string LongAbsoluteLifetime = "AbsoluteLifetime is longer than 30 days. Set AllowLongLivedSessions to true to accept this deliberately.";

@@ -655,6 +655,28 @@ public sealed partial class SessionManagerTests
         await Assert.ThrowsAsync<ArgumentException>(async () => await f.Manager.SignInAsync(new SignInRequest(new string('u', 1025)), Ct));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task UserId_LoneSurrogate_RefusedBeforeAnyStoreKeyIsDerived(int which)
+    {
+        // UTF-8 cannot carry a lone surrogate: encoders replace it with U+FFFD, so "bob\uD800" and "bob\uFFFD"
+        // would hash to the same store key. (Built here: theory data would be serialized, surrogates mangled.)
+        string userId = which switch
+        {
+            0 => "bob" + (char)0xD800,
+            1 => (char)0xDC00 + "bob",
+            _ => "b" + (char)0xDC00 + (char)0xD800 + "ob",
+        };
+        SessionFixture f = new();
+
+        await Assert.ThrowsAsync<ArgumentException>(async () => await f.Manager.SignInAsync(new SignInRequest(userId), Ct));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await f.Manager.RevokeAllAsync(userId, RevocationReason.Administrative, cancellationToken: Ct));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await f.Manager.ListSessionsAsync(userId, Ct));
+        Assert.True((await f.Manager.SignInAsync(new SignInRequest("bob\uD83D\uDE00"), Ct)).IsSuccess);
+    }
+
     [Fact]
     public async Task SignIn_DataBagTooLarge_Throws()
     {
