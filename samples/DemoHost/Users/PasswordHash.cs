@@ -17,6 +17,9 @@ internal sealed class PasswordHash
     private const int KeySize = 32;
     private const int MaxPasswordLength = 256;
 
+    // Hashed in place of a password of a refused length, so that refusal costs as much as a wrong password.
+    private const string RefusedPasswordStandIn = "refused-password-stand-in";
+
     private readonly int _iterations;
     private readonly byte[] _salt;
     private readonly byte[] _key;
@@ -65,6 +68,9 @@ internal sealed class PasswordHash
     {
         if (!IsAcceptableLength(password))
         {
+            // The full derivation all the same: a missing or over-long password must not be a cheap failure,
+            // or a caller could flood failures (and tell this case apart by time).
+            CryptographicOperations.ZeroMemory(Derive(RefusedPasswordStandIn, _salt, _iterations));
             return false;
         }
 
