@@ -119,6 +119,22 @@ public sealed class AspNetCoreSampleTests : IClassFixture<AspNetCoreSampleHost>
     }
 
     [Fact]
+    public async Task Request_TokenInUrl_NeverReachesTheLog()
+    {
+        string marker = "secret-marker-" + Guid.NewGuid().ToString("N");
+
+        using HttpResponseMessage response = await SendAsync(HttpMethod.Get, "/me?access_token=" + marker);
+        using HttpResponseMessage unknown = await SendAsync(HttpMethod.Get, "/nowhere/" + marker + "?access_token=" + marker);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+
+        // The console logger writes from a background queue: give it time to catch up before looking.
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(marker, _host.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Request_SessionTokenAsQueryValue_Returns400EvenWithAValidCookie()
     {
         Login login = await LoginAsync();
