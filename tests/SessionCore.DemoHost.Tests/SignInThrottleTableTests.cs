@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using SessionCore.Samples.DemoHost.Users;
@@ -80,19 +79,18 @@ public sealed class SignInThrottleTableTests
             UserDirectory users = new(data, new ManualClock());
             _ = users.Check("nobody", "warm-up");
 
-            Stopwatch wrong = Stopwatch.StartNew();
+            // Counted, not timed: every refusal runs exactly one full PBKDF2 derivation, as a wrong password does.
+            int before = PasswordHash.DerivationsOnThisThread;
             Assert.Equal(CredentialCheck.Invalid, users.Check("alice", "wrong-password"));
-            wrong.Stop();
-            Stopwatch overlong = Stopwatch.StartNew();
+            int wrong = PasswordHash.DerivationsOnThisThread - before;
             Assert.Equal(CredentialCheck.Invalid, users.Check("bob", new string('x', 300)));
-            overlong.Stop();
-            Stopwatch missing = Stopwatch.StartNew();
+            int overlong = PasswordHash.DerivationsOnThisThread - before - wrong;
             Assert.Equal(CredentialCheck.Invalid, users.Check("bob", null));
-            missing.Stop();
+            int missing = PasswordHash.DerivationsOnThisThread - before - wrong - overlong;
 
-            // A full PBKDF2 derivation takes tens of milliseconds at least; a shortcut takes microseconds.
-            Assert.True(overlong.Elapsed * 10 >= wrong.Elapsed, $"over-long: {overlong.Elapsed}, wrong: {wrong.Elapsed}");
-            Assert.True(missing.Elapsed * 10 >= wrong.Elapsed, $"missing: {missing.Elapsed}, wrong: {wrong.Elapsed}");
+            Assert.Equal(1, wrong);
+            Assert.Equal(wrong, overlong);
+            Assert.Equal(wrong, missing);
         }
         finally
         {
