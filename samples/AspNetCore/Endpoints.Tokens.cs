@@ -31,16 +31,22 @@ internal static class TokenEndpoints
             return Reply.Error(StatusCodes.Status401Unauthorized, "unauthenticated", "no valid session cookie");
         }
 
+        // Here the grant is the session cookie itself: if the session died meanwhile, the caller is unauthenticated.
         RefreshTokenResult result = await refresh.IssueAsync(current.Token, context.RequestAborted);
-        return Tokens(result, issuer);
+        return Tokens(result, issuer, StatusCodes.Status401Unauthorized);
     }
 
     private static async Task<IResult> RefreshAsync(RefreshRequest request, RefreshTokenService refresh, AccessTokenIssuer issuer, HttpContext context)
     {
+        if (string.IsNullOrEmpty(request.RefreshToken))
+        {
+            return Reply.Error(StatusCodes.Status400BadRequest, "invalid_request", "a refreshToken is required in the request body");
+        }
+
         // A reused token revokes its whole family and session (and raises RefreshTokenReuseDetected): the answer
-        // is the same 401 as for any other bad token, so a thief learns nothing from it.
+        // is the same 400 invalid_grant (RFC 6749 section 5.2) as for any other bad token, so a thief learns nothing from it.
         RefreshTokenResult result = await refresh.RedeemAsync(request.RefreshToken, context.RequestAborted);
-        return Tokens(result, issuer);
+        return Tokens(result, issuer, StatusCodes.Status400BadRequest);
     }
 
     private static async Task<IResult> ProfileAsync(HttpContext context, AccessTokenValidator validator)
@@ -48,22 +54,31 @@ internal static class TokenEndpoints
         HeaderValueResult bearer = BearerTokenParser.Parse(context.Request.Headers.Authorization.ToString());
         if (!bearer.TryGetValue(out string? token))
         {
+            // RFC 6750 section 3.1: a header that breaks the grammar is a bad request; no credentials at all
+            // (or another scheme) is a plain challenge.
+            if (bearer.Status is HeaderValueStatus.Malformed or HeaderValueStatus.TooLarge)
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_request\"";
+                return Reply.Error(StatusCodes.Status400BadRequest, "invalid_request", "the Authorization header is malformed");
+            }
+
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return Reply.Error(StatusCodes.Status401Unauthorized, "unauthenticated", "an access token is required in the Authorization header");
         }
 
-        // Online validation: the session and the user's security epoch are checked in the store.
+        // Online validation: the session and the user's security epoch are checked in the store. Why a token
+        // fails (expired, revoked, forged, ...) is not told to the caller.
         AccessTokenValidationResult validation = await validator.ValidateAsync(token, context.RequestAborted);
         if (!validation.TryGetValue(out AccessTokenClaims? claims))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-            return Reply.Error(StatusCodes.Status401Unauthorized, "invalid_token", $"the access token is not accepted ({validation.Status})");
+            return Reply.Error(StatusCodes.Status401Unauthorized, "invalid_token", "the access token is not accepted");
         }
 
         return Results.Json(new { user = claims.Subject, expiresAt = claims.ExpiresAt, issuer = claims.Issuer });
     }
 
-    private static IResult Tokens(RefreshTokenResult result, AccessTokenIssuer issuer)
+    private static IResult Tokens(RefreshTokenResult result, AccessTokenIssuer issuer, int failureStatus)
     {
         if (result.Status == RefreshTokenStatus.StoreUnavailable)
         {
@@ -72,7 +87,7 @@ internal static class TokenEndpoints
 
         if (!result.IsSuccess || result.AccessToken is null)
         {
-            return Reply.Error(StatusCodes.Status401Unauthorized, "invalid_grant", "the refresh token or session is not valid");
+            return Reply.Error(failureStatus, "invalid_grant", "the refresh token or session is not valid");
         }
 
         // RFC 6749 section 5.1 field names.

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SessionCore.DependencyInjection;
 using SessionCore.Http;
 using SessionCore.Jwt;
@@ -29,6 +30,11 @@ internal static class Program
         string origin = builder.Configuration["origin"] ?? urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
         string data = builder.Configuration["data"] ?? Path.Combine(".data", "aspnetcore");
         Directory.CreateDirectory(data);
+
+        // ASP.NET Core's request logging writes every URL in full at Information, so a token a client put in a
+        // query string would land in the log before SessionMiddleware refuses the request. Its framework
+        // categories log from Warning up; "Microsoft.Hosting.Lifetime" (the listening address) is not among them.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         // One ES256 key per process run, for the demo; a real deployment loads its keys (see 'sessioncore keys new')
         // and rotates them with SigningKeyRing.Rotate while publishing the JWKS.

@@ -31,8 +31,10 @@ internal sealed class SessionMiddleware
 
     public async Task InvokeAsync(HttpContext context, SessionManager sessions, CookieSettings cookies, CsrfTokenService csrf)
     {
-        // Session and token responses must never be cached by the browser or a proxy.
+        // Session and token responses must never be cached by the browser or a proxy (RFC 6749 section 5.1:
+        // Cache-Control: no-store, and Pragma: no-cache for HTTP/1.0 caches).
         context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.Pragma = "no-cache";
 
         string target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path + context.Request.QueryString;
         UrlTokenFinding finding = UrlTokenDetector.Inspect(target);

@@ -104,6 +104,9 @@ internal sealed class DemoServices : IDisposable
             string detail = sessionEvent switch
             {
                 NewDeviceSignIn d => $"new device ({d.Changes}, {d.UserAgentFamily})",
+                // A token of a family already revoked (by sign-out or revocation) is most often a client that
+                // missed the news, not a replayed token; only a spent token of a live family is reuse.
+                RefreshTokenReuseDetected { FamilyWasRevoked: true } => "refresh token of a revoked grant presented: family and session stay revoked",
                 RefreshTokenReuseDetected => "refresh token reuse: family and session revoked",
                 SessionRevoked r => $"revoked ({r.Reason})",
                 _ => sessionEvent.GetType().Name,

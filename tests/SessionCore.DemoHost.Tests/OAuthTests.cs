@@ -107,6 +107,27 @@ public sealed class OAuthTests : IClassFixture<DemoHostFixture>, IDisposable
         Assert.Contains("refresh token reuse", _host.Log, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RefreshGrant_TokenOfARevokedGrant_IsLoggedAsSuchNotAsReuse()
+    {
+        // A host of its own, so the log holds this test's lines only.
+        await using DemoHostProcess host = await DemoHostProcess.StartAsync();
+        using DemoClient client = host.CreateClient();
+        using HttpResponseMessage granted = await client.PostFormAsync(
+            "/oauth/token", DemoClient.Form(("grant_type", "password"), ("username", "alice"), ("password", "alice-password")));
+        string refresh = (await DemoClient.JsonAsync(granted)).GetProperty("refresh_token").GetString()!;
+        using HttpResponseMessage revoked = await client.PostFormAsync("/oauth/revoke", DemoClient.Form(("token", refresh)));
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+
+        using HttpResponseMessage response = await client.PostFormAsync(
+            "/oauth/token", DemoClient.Form(("grant_type", "refresh_token"), ("refresh_token", refresh)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_grant", await DemoClient.ErrorAsync(response));
+        Assert.Contains("refresh token of a revoked grant presented", host.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("reuse", host.Log, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Theory]
     [InlineData("scr_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
     [InlineData("sc_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]

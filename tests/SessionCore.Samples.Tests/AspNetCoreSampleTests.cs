@@ -119,6 +119,22 @@ public sealed class AspNetCoreSampleTests : IClassFixture<AspNetCoreSampleHost>
     }
 
     [Fact]
+    public async Task Request_TokenInUrl_NeverReachesTheLog()
+    {
+        string marker = "secret-marker-" + Guid.NewGuid().ToString("N");
+
+        using HttpResponseMessage response = await SendAsync(HttpMethod.Get, "/me?access_token=" + marker);
+        using HttpResponseMessage unknown = await SendAsync(HttpMethod.Get, "/nowhere/" + marker + "?access_token=" + marker);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+
+        // The console logger writes from a background queue: give it time to catch up before looking.
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(marker, _host.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Request_SessionTokenAsQueryValue_Returns400EvenWithAValidCookie()
     {
         Login login = await LoginAsync();
@@ -215,8 +231,77 @@ public sealed class AspNetCoreSampleTests : IClassFixture<AspNetCoreSampleHost>
 
         Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, afterAccess.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, afterRefresh.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, afterRefresh.StatusCode);
+        Assert.Equal("invalid_grant", await ErrorAsync(afterRefresh));
         Assert.Equal(HttpStatusCode.Unauthorized, noBearer.StatusCode);
+        Assert.Equal("Bearer", noBearer.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task Tokens_Responses_AreNeitherStoredNorCached()
+    {
+        Login login = await LoginAsync();
+
+        using HttpResponseMessage issued = await SendAsync(HttpMethod.Post, "/token", login.Cookie, login.Csrf);
+        (_, string refresh) = await ReadTokensAsync(issued);
+        using HttpResponseMessage refreshed = await SendAsync(HttpMethod.Post, "/token/refresh", body: new { refreshToken = refresh });
+
+        foreach (HttpResponseMessage response in new[] { issued, refreshed })
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(response.Headers.CacheControl?.NoStore);
+            Assert.Contains("no-cache", response.Headers.Pragma.Select(p => p.Name));
+        }
+    }
+
+    [Theory]
+    [InlineData("scr_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "invalid_grant")]
+    [InlineData("garbage", "invalid_grant")]
+    [InlineData("", "invalid_request")]
+    [InlineData(null, "invalid_request")]
+    public async Task TokenRefresh_BadOrMissingToken_Returns400(string? token, string error)
+    {
+        using HttpResponseMessage response = await SendAsync(HttpMethod.Post, "/token/refresh", body: new { refreshToken = token });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(error, await ErrorAsync(response));
+    }
+
+    [Theory]
+    [InlineData("Bearer")]
+    [InlineData("Bearer a b")]
+    [InlineData("Bearer \"quoted\"")]
+    [InlineData("Bearer @@@")]
+    public async Task Profile_MalformedAuthorizationHeader_Returns400InvalidRequest(string authorization)
+    {
+        using HttpRequestMessage request = new(HttpMethod.Get, "/api/profile");
+        Assert.True(request.Headers.TryAddWithoutValidation("Authorization", authorization));
+
+        using HttpResponseMessage response = await _host.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", await ErrorAsync(response));
+        Assert.Equal("Bearer error=\"invalid_request\"", response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task Profile_RejectedToken_SaysNotWhy()
+    {
+        Login login = await LoginAsync();
+        using HttpResponseMessage issued = await SendAsync(HttpMethod.Post, "/token", login.Cookie, login.Csrf);
+        (string access, _) = await ReadTokensAsync(issued);
+        using HttpResponseMessage logout = await SendAsync(HttpMethod.Post, "/logout", login.Cookie, login.Csrf);
+        string forged = access[..^4] + (access.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
+
+        foreach (string token in new[] { access, forged, "not-a-jwt" })
+        {
+            using HttpResponseMessage response = await SendAsync(HttpMethod.Get, "/api/profile", bearer: token);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("Bearer error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
+            using JsonDocument json = await ReadJsonAsync(response);
+            Assert.Equal("invalid_token", json.RootElement.GetProperty("error").GetString());
+            Assert.Equal("the access token is not accepted", json.RootElement.GetProperty("message").GetString());
+        }
     }
 
     [Fact]
@@ -242,6 +327,12 @@ public sealed class AspNetCoreSampleTests : IClassFixture<AspNetCoreSampleHost>
 
     private static async Task<JsonDocument> ReadJsonAsync(HttpResponseMessage response) =>
         await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken), cancellationToken: TestContext.Current.CancellationToken);
+
+    private static async Task<string?> ErrorAsync(HttpResponseMessage response)
+    {
+        using JsonDocument json = await ReadJsonAsync(response);
+        return json.RootElement.GetProperty("error").GetString();
+    }
 
     private static async Task<(string Access, string Refresh)> ReadTokensAsync(HttpResponseMessage response)
     {

@@ -121,7 +121,8 @@ internal sealed class OAuthEndpoints
         RefreshTokenResult result = await _services.RefreshTokens.RedeemAsync(presented, context.CancellationToken);
         if (result.Status == RefreshTokenStatus.Reused)
         {
-            Log.Write($"refresh token reuse from {context.RemoteAddress}: the family and its session are revoked");
+            // Reuse of a spent token, or a token of a revoked grant: the event line just written says which.
+            Log.Write($"spent or revoked refresh token from {context.RemoteAddress}: the family and its session are revoked");
         }
 
         await WriteTokensAsync(context, result);

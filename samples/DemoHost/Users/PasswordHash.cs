@@ -17,6 +17,9 @@ internal sealed class PasswordHash
     private const int KeySize = 32;
     private const int MaxPasswordLength = 256;
 
+    // Hashed in place of a password of a refused length, so that refusal costs as much as a wrong password.
+    private const string RefusedPasswordStandIn = "refused-password-stand-in";
+
     private readonly int _iterations;
     private readonly byte[] _salt;
     private readonly byte[] _key;
@@ -29,6 +32,9 @@ internal sealed class PasswordHash
     }
 
     /// <summary>A hash of a random password, verified against when the user name is unknown so both paths cost the same.</summary>
+    [ThreadStatic]
+    private static int t_derivations;
+
     public static PasswordHash Decoy { get; } = Create(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)));
 
     public static PasswordHash Create(string password)
@@ -65,6 +71,9 @@ internal sealed class PasswordHash
     {
         if (!IsAcceptableLength(password))
         {
+            // The full derivation all the same: a missing or over-long password must not be a cheap failure,
+            // or a caller could flood failures (and tell this case apart by time).
+            CryptographicOperations.ZeroMemory(Derive(RefusedPasswordStandIn, _salt, _iterations));
             return false;
         }
 
@@ -83,8 +92,12 @@ internal sealed class PasswordHash
 
     public override string ToString() => Scheme;
 
+    /// <summary>Gets how many full derivations ran on the calling thread (lets tests check the work is done, without timing it).</summary>
+    internal static int DerivationsOnThisThread => t_derivations;
+
     private static byte[] Derive(string password, byte[] salt, int iterations)
     {
+        t_derivations++;
         byte[] bytes = Encoding.UTF8.GetBytes(password);
         try
         {
