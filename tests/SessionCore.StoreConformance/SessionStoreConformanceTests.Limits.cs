@@ -139,12 +139,43 @@ public abstract partial class SessionStoreConformanceTests
         Session[] racing = [.. Enumerable.Range(0, 20).Select(_ => NewSession(user, T0.AddMinutes(1)))];
         Task<IReadOnlyList<SessionId>> revokeAll = Task.Run(async () => await store.RevokeUserSessionsAsync(user, null, RevocationReason.PasswordChanged, T0.AddMinutes(1), Ct));
         SessionCreateResult[] created = await RunInParallelAsync(racing.Length, i => store.CreateAsync(racing[i], limit, T0.AddMinutes(1), Ct));
-        await revokeAll;
+        IReadOnlyList<SessionId> revokedIds = await revokeAll;
 
         Assert.All(created, r => Assert.True(r.Created));
-        foreach (Session s in before)
+
+        // Whatever the interleaving, the final state must be one the revocation explains. Until the revocation
+        // the user had exactly the limit of live sessions (five inserted, then each create evicting down to the
+        // limit as one step), so the revocation revoked exactly that many, whichever they were.
+        HashSet<SessionId> revoked = [.. revokedIds];
+        Assert.Equal(revokedIds.Count, revoked.Count);
+        Assert.Equal(limit.MaxSessions, revoked.Count);
+        HashSet<SessionId> known = [.. before.Concat(racing).Select(s => s.Id)];
+        Assert.Subset(known, revoked);
+
+        HashSet<SessionId> racingIds = [.. racing.Select(s => s.Id)];
+        foreach (Session s in before.Concat(racing))
         {
-            Assert.True((await store.FindAsync(s.Id, Ct))!.IsRevoked);
+            Session stored = (await store.FindAsync(s.Id, Ct))!;
+            Assert.NotNull(stored);
+            if (revoked.Contains(s.Id))
+            {
+                // Returned by the revocation: revoked by it, not evicted before or after.
+                Assert.True(stored.IsRevoked);
+                Assert.Equal(RevocationReason.PasswordChanged, stored.RevocationReason);
+            }
+            else if (stored.RevocationReason == RevocationReason.Evicted)
+            {
+                Assert.True(stored.IsRevoked);
+            }
+            else
+            {
+                // Neither revoked by the revocation nor evicted: it can only have been created after the
+                // revocation, so it is one of the racing sessions and it is live. A session that was live
+                // before it (every one of `before`, at least) never gets here.
+                Assert.Contains(s.Id, racingIds);
+                Assert.False(stored.IsRevoked);
+                Assert.True(stored.IsLiveAt(T0.AddMinutes(1)));
+            }
         }
 
         Assert.True((await store.ListUserSessionsAsync(user, T0.AddMinutes(1), Ct)).Count <= limit.MaxSessions);

@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
 using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using SessionCore.Http;
+using SessionCore.Tests.TestSupport;
 using SessionCore.Tokens;
 using Xunit;
 
@@ -70,6 +72,28 @@ public sealed class CsrfTokenServiceTests
         using CsrfTokenService csrf = CsrfTokenService.CreateWithRandomKey();
         return csrf.Verify(presented, SessionA) != CsrfTokenStatus.Valid;
     }
+
+    [Property(MaxTest = 1000)]
+    public Property Verify_NearTheFormat_MalformedOrMismatchAsTheFormatSays() =>
+        Prop.ForAll(Gen.Choose(0, 3).ToArbitrary(), NearFormat.Edits.ToArbitrary(), (variant, edit) =>
+        {
+            using CsrfTokenService csrf = CsrfTokenService.CreateWithRandomKey();
+            string valid = csrf.CreateToken(SessionA);
+            string presented = variant switch
+            {
+                0 => edit.ApplyWithin(valid, 0, valid.Length),
+                1 => valid[..^1] + NearFormat.Base64UrlAlphabet[edit.Position % 64],
+                2 => csrf.CreateToken(SessionB),
+                _ => valid,
+            };
+
+            // A token is its exact canonical base64url form; any other value of that form carries other bits, so it
+            // belongs to no session (a single edit changes the mask or the body, never both in step).
+            CsrfTokenStatus expected = presented == valid ? CsrfTokenStatus.Valid
+                : presented.Length != CsrfTokenService.TokenLength || !NearFormat.IsCanonicalBase64Url(presented) ? CsrfTokenStatus.Malformed
+                : CsrfTokenStatus.Mismatch;
+            return csrf.Verify(presented, SessionA) == expected;
+        });
 
     [Theory]
     [InlineData(null, CsrfTokenStatus.Missing)]

@@ -1,5 +1,6 @@
 using System;
 using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using SessionCore.Http;
 using Xunit;
@@ -14,6 +15,7 @@ public sealed class RequestOriginPolicyTests
     [InlineData("GET", "cross-site", "https://evil.example")]
     [InlineData("HEAD", null, null)]
     [InlineData("OPTIONS", "cross-site", null)]
+    [InlineData("TRACE", "cross-site", "https://evil.example")]
     public void Evaluate_SafeMethod_Allowed(string method, string? site, string? origin) =>
         Assert.Equal(new OriginCheckResult(true, OriginCheckReason.SafeMethod), Policy.Evaluate(method, site, origin));
 
@@ -22,6 +24,11 @@ public sealed class RequestOriginPolicyTests
     [InlineData("POST", "same-origin", "https://app.example.com", true, OriginCheckReason.SameOrigin)]
     [InlineData("DELETE", "none", null, true, OriginCheckReason.UserInitiated)]
     [InlineData("POST", "cross-site", "https://evil.example", false, OriginCheckReason.CrossSite)]
+    [InlineData("PUT", "cross-site", "https://evil.example", false, OriginCheckReason.CrossSite)]
+    [InlineData("PATCH", "cross-site", "https://evil.example", false, OriginCheckReason.CrossSite)]
+    [InlineData("DELETE", "cross-site", null, false, OriginCheckReason.CrossSite)]
+    [InlineData("PUT", null, "https://evil.example", false, OriginCheckReason.OriginMismatch)]
+    [InlineData("PATCH", null, null, false, OriginCheckReason.MissingHeaders)]
     [InlineData("POST", "same-site", "https://sub.app.example.com", false, OriginCheckReason.SameSite)]
     [InlineData("POST", "same-origin", "https://evil.example", false, OriginCheckReason.OriginMismatch)]
     [InlineData("POST", "bogus", null, false, OriginCheckReason.InvalidHeader)]
@@ -74,10 +81,22 @@ public sealed class RequestOriginPolicyTests
         Assert.Throws<ArgumentException>(() => new RequestOriginPolicy(origin));
 
     [Property(MaxTest = 500)]
-    public bool Evaluate_AnyHeaders_NeverThrowsAndCrossSiteNeverAllowed(string? method, string? origin)
+    public Property Evaluate_AnyHeaders_NeverThrowsAndCrossSiteNeverAllowed()
     {
-        OriginCheckResult result = Policy.Evaluate(method, "cross-site", origin);
-        bool safe = method is "GET" or "HEAD" or "OPTIONS" or "TRACE";
-        return result.IsAllowed == safe;
+        // Real method names (each safe and unsafe one) mixed with arbitrary strings, so a method wrongly treated
+        // as safe or unsafe is drawn often rather than almost never.
+        Gen<string?> method = Gen.OneOf(
+            Gen.Elements<string?>("GET", "HEAD", "OPTIONS", "TRACE", "POST", "PUT", "PATCH", "DELETE"),
+            ArbMap.Default.GeneratorFor<string?>());
+        Gen<string?> origin = Gen.OneOf(
+            Gen.Elements<string?>(null, "https://app.example.com", "https://evil.example"),
+            ArbMap.Default.GeneratorFor<string?>());
+
+        return Prop.ForAll(method.ToArbitrary(), origin.ToArbitrary(), (m, o) =>
+        {
+            OriginCheckResult result = Policy.Evaluate(m, "cross-site", o);
+            bool safe = m is "GET" or "HEAD" or "OPTIONS" or "TRACE";
+            return result == (safe ? new OriginCheckResult(true, OriginCheckReason.SafeMethod) : new OriginCheckResult(false, OriginCheckReason.CrossSite));
+        });
     }
 }

@@ -8,6 +8,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using SessionCore.Internal;
 using SessionCore.Jwt;
+using SessionCore.Tests.TestSupport;
 
 namespace SessionCore.Tests.Jwt;
 
@@ -106,6 +107,36 @@ public sealed class AccessTokenPropertyTests : IDisposable
         AccessTokenValidationResult result = _es256.Validator.ValidateOffline(mutated);
         return mutated == token || !result.IsSuccess;
     }
+
+    [Property(MaxTest = 500)]
+    public Property NearTokens_PayloadOrSignatureAltered_InvalidSignatureOrMalformed() =>
+        Prop.ForAll(ArbMap.Default.ArbFor<bool>(), Gen.Choose(0, 5).ToArbitrary(), NearFormat.Edits.ToArbitrary(), (useEdDsa, variant, edit) =>
+        {
+            JwtFixture fixture = useEdDsa ? _edDsa : _es256;
+            string token = fixture.Issue();
+            string[] parts = token.Split('.');
+            string[] other = fixture.Issue("user-2").Split('.');
+            int payloadStart = parts[0].Length + 1;
+            int signatureStart = payloadStart + parts[1].Length + 1;
+            string mutated = variant switch
+            {
+                0 => edit.ApplyWithin(token, payloadStart, signatureStart - 1),
+                1 => edit.ApplyWithin(token, signatureStart, token.Length),
+                2 => parts[0] + "." + other[1] + "." + parts[2],
+                3 => parts[0] + "." + parts[1] + "." + other[2],
+                4 => parts[0] + "." + parts[1],
+                _ => token + "." + parts[2],
+            };
+
+            // The header is untouched, so the only refusals left are a broken compact serialization (Malformed) and a
+            // signature that does not cover these bytes (InvalidSignature); which one follows from the format alone.
+            string[] segments = mutated.Split('.');
+            AccessTokenValidationStatus expected = mutated == token ? AccessTokenValidationStatus.Valid
+                : segments.Length != 3 || !Array.TrueForAll(segments, NearFormat.IsCanonicalBase64Url) ? AccessTokenValidationStatus.Malformed
+                : AccessTokenValidationStatus.InvalidSignature;
+            return fixture.Validator.ValidateOffline(mutated).Status == expected
+                && fixture.Validator.ValidateOffline(Encoding.UTF8.GetBytes(mutated)).Status == expected;
+        });
 
     [Property(MaxTest = 300)]
     public bool ArbitraryJsonSegments_NeverThrow_Holds(string? header, string? payload)

@@ -253,7 +253,7 @@ public sealed class AccessTokenValidatorTests
         string token = fixture.Issue();
         fixture.Key.Dispose();
 
-        Assert.False(fixture.Validator.ValidateOffline(token).IsSuccess);
+        Assert.Equal(AccessTokenValidationStatus.InvalidSignature, fixture.Validator.ValidateOffline(token).Status);
     }
 
     [Theory]

@@ -1,4 +1,8 @@
+using System;
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
+using SessionCore.Tests.TestSupport;
 using SessionCore.Tokens;
 using Xunit;
 
@@ -52,4 +56,14 @@ public sealed class RefreshTokenTests
     public bool TryParse_ArbitraryString_OnlyExactFormatAccepted(string? text) =>
         !RefreshToken.TryParse(text, out RefreshToken? token)
         || (text!.Length == RefreshToken.Length && text.StartsWith(RefreshToken.Prefix, System.StringComparison.Ordinal) && token.Reveal() == text);
+
+    [Property(MaxTest = 1000)]
+    public Property TryParse_NearTheFormat_OnlyTheCanonicalFormParses() =>
+        Prop.ForAll(NearFormat.AroundOpaqueToken(RefreshToken.Prefix, source => RefreshToken.Mint(source).Reveal()).ToArbitrary(), text =>
+        {
+            bool parsed = RefreshToken.TryParse(text, out RefreshToken? token);
+            return parsed == NearFormat.IsCanonicalOpaqueToken(text, RefreshToken.Prefix)
+                && parsed == RefreshToken.TryParse(text.AsSpan(), out _)
+                && (!parsed || token!.Reveal() == text);
+        });
 }

@@ -7,6 +7,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using SessionCore.Internal;
+using SessionCore.Tests.TestSupport;
 using SessionCore.Tokens;
 using Xunit;
 
@@ -128,5 +129,15 @@ public sealed class SessionTokenTests
             string changed = string.Concat(token.AsSpan(0, position), replacement.ToString(), token.AsSpan(position + 1));
             return SessionToken.TryParse(token, out SessionToken? original)
                 && (!SessionToken.TryParse(changed, out SessionToken? other) || other.Id != original.Id);
+        });
+
+    [Property(MaxTest = 1000)]
+    public Property TryParse_NearTheFormat_OnlyTheCanonicalFormParses() =>
+        Prop.ForAll(NearFormat.AroundOpaqueToken(SessionToken.Prefix, source => SessionToken.Mint(source).Reveal()).ToArbitrary(), text =>
+        {
+            bool parsed = SessionToken.TryParse(text, out SessionToken? token);
+            return parsed == NearFormat.IsCanonicalOpaqueToken(text, SessionToken.Prefix)
+                && parsed == SessionToken.TryParse(text.AsSpan(), out _)
+                && (!parsed || token!.Reveal() == text);
         });
 }
