@@ -32,6 +32,7 @@ public sealed partial class SessionManager
     {
         Throw.IfNull(request);
         CheckUserId(request.UserId);
+        CheckUserIdWellFormed(request.UserId);
         IReadOnlyDictionary<string, string> data = CheckData(request.Data);
         if (request.Client is not null && request.Device is not null)
         {

@@ -165,8 +165,13 @@ public sealed partial class SessionManager
         {
             throw new ArgumentException(Error.UserIdTooLong, nameof(userId));
         }
+    }
 
-        // Stores key users by a hash of the UTF-8 form, and UTF-8 has no lone surrogates: two such ids would share a key.
+    // Stores key users by a hash of the UTF-8 form, and UTF-8 has no lone surrogates: two such ids would share a
+    // key. Checked where sessions are created; revoking and listing accept any id, so nothing already stored
+    // under one can become impossible to sign out.
+    internal static void CheckUserIdWellFormed(string userId)
+    {
         if (!IsWellFormedUtf16(userId))
         {
             throw new ArgumentException(Error.UserIdNotWellFormed, nameof(userId));

@@ -165,7 +165,7 @@ public sealed class MongoSessionStore : ISessionStore
             null,
             set =>
             {
-                if (set is null)
+                if (set is null || !string.Equals(set.UserId, userId, StringComparison.Ordinal))
                 {
                     return (false, Array.Empty<SessionId>());
                 }
@@ -301,20 +301,29 @@ public sealed class MongoSessionStore : ISessionStore
             cancellationToken).ConfigureAwait(false);
         List<BsonValue> keys = docs.ConvertAll(d => d[M.Id]);
         int removed = 0;
+        SessionStoreException? first = null;
         foreach (BsonValue key in keys)
         {
-            removed += await UpdateAsync(
-                Builders<BsonDocument>.Filter.Eq(M.Id, key),
-                null,
-                set =>
-                {
-                    int count = set?.Purge(now) ?? 0;
-                    return (count > 0, count);
-                },
-                cancellationToken).ConfigureAwait(false);
+            try
+            {
+                removed += await UpdateAsync(
+                    Builders<BsonDocument>.Filter.Eq(M.Id, key),
+                    null,
+                    set =>
+                    {
+                        int count = set?.Purge(now) ?? 0;
+                        return (count > 0, count);
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (SessionStoreException ex)
+            {
+                // One document that cannot be pruned (damaged, contended) must not stop the others; report it after.
+                first ??= ex;
+            }
         }
 
-        return removed;
+        return first is null ? removed : throw first;
     }
 
     internal static IEnumerable<CreateIndexModel<BsonDocument>> SessionIndexes()

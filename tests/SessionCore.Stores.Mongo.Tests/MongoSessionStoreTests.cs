@@ -262,6 +262,23 @@ public sealed class MongoSessionStoreTests
         Assert.True((await store.FindAsync(second.Id, TestContext.Current.CancellationToken))!.IsRevoked);
     }
 
+    [Fact]
+    public async Task RevokeUserSessions_IdSharingTheDocumentKey_RevokesNothingOfTheOtherUser()
+    {
+        // A lone surrogate becomes U+FFFD in UTF-8, so these two ids hash to the same document key.
+        MongoSessionStore store = new(Fake.FakeMongoDatabase.Create());
+        string owner = "bob" + '\uFFFD';
+        string lookalike = "bob" + (char)0xD800;
+        Session session = NewSession(owner);
+        await store.CreateAsync(session, SessionLimit.None, T0, TestContext.Current.CancellationToken);
+
+        IReadOnlyList<SessionId> revoked = await store.RevokeUserSessionsAsync(lookalike, null, RevocationReason.Administrative, T0, TestContext.Current.CancellationToken);
+
+        Assert.Empty(revoked);
+        Assert.False((await store.FindAsync(session.Id, TestContext.Current.CancellationToken))!.IsRevoked);
+        Assert.Empty(await store.ListUserSessionsAsync(lookalike, T0, TestContext.Current.CancellationToken));
+    }
+
     private static string UnreachableUri => "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300&connectTimeoutMS=300&directConnection=true";
 
     private static SessionId NewId() => SessionId.Parse(Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)));

@@ -59,12 +59,11 @@ internal static class MongoMapper
     public const string FirstSeenAt = "fs";
 
     /// <summary>The document key of a user: SHA-256 of the UTF-8 id in base64url, fixed length whatever the id.</summary>
-    // Strict: a lone surrogate would otherwise become U+FFFD and two different ids would share one document.
-    public static string UserKeyOf(string userId) => Base64Url.EncodeToString(SHA256.HashData(StrictUtf8.GetBytes(userId)));
+    // Lenient on purpose (a lone surrogate becomes U+FFFD), so a document is always writable; two ids that share a
+    // key are told apart by the stored user id, which every lookup by user compares.
+    public static string UserKeyOf(string userId) => Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(userId)));
 
     public static BsonValue Ticks(DateTimeOffset value) => new BsonInt64(value.UtcTicks);
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static BsonValue Ticks(DateTimeOffset? value) => value is { } v ? new BsonInt64(v.UtcTicks) : BsonNull.Value;
 
