@@ -174,7 +174,13 @@ internal sealed class AccountEndpoints
         if (result.Status == SessionOperationStatus.StoreUnavailable)
         {
             // The new password is in place, but other sessions may still be open: never report that as done.
+            // When this session was already moved to its new id, send that cookie, or the user is signed out.
             Log.Write($"password changed for {userId}; signing out the other sessions failed, the store is unavailable");
+            if (result.Kept is { IsSuccess: true } moved)
+            {
+                _guard.SetSessionCookie(context, moved.Token, moved.Session);
+            }
+
             await context.WriteErrorAsync(503, "temporarily_unavailable");
             return;
         }
