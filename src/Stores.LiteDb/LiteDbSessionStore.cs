@@ -65,7 +65,7 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
             // Identifiers and hashes are case-sensitive, but a file keeps the collation it was created with
             // (LiteDB's default ignores case) and refuses to open under another. A new file therefore gets an
             // ordinal one unless the caller chose; an existing file keeps its own.
-            if (connection.Collation is null && !File.Exists(connection.Filename))
+            if (connection.Collation is null && (!File.Exists(connection.Filename) || new FileInfo(connection.Filename).Length == 0))
             {
                 connection.Collation = new Collation(InvariantLcid, System.Globalization.CompareOptions.Ordinal);
             }

@@ -31,10 +31,10 @@ internal sealed class PasswordHash
         _key = key;
     }
 
-    /// <summary>A hash of a random password, verified against when the user name is unknown so both paths cost the same.</summary>
     [ThreadStatic]
     private static int t_derivations;
 
+    /// <summary>A hash of a random password, verified against when the user name is unknown so both paths cost the same.</summary>
     public static PasswordHash Decoy { get; } = Create(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)));
 
     public static PasswordHash Create(string password)

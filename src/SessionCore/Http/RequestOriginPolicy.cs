@@ -36,7 +36,8 @@ public sealed class RequestOriginPolicy
         }
 
         // Browsers serialise Origin with the ASCII (punycode) host, so an internationalised host is compared in that form.
-        string host = uri.HostNameType == UriHostNameType.IPv6 ? "[" + uri.IdnHost + "]" : uri.IdnHost;
+        // An IPv6 zone (fe80::1%eth0) is local to this machine and never part of an Origin a browser sends.
+        string host = uri.HostNameType == UriHostNameType.IPv6 ? "[" + uri.IdnHost.Split('%')[0] + "]" : uri.IdnHost;
         ExpectedOrigin = uri.IsDefaultPort
             ? uri.Scheme + "://" + host
             : uri.Scheme + "://" + host + ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);

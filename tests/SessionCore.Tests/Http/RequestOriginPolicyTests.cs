@@ -58,6 +58,7 @@ public sealed class RequestOriginPolicyTests
     [InlineData("https://xn--bcher-kva.example", "https://xn--bcher-kva.example")]
     [InlineData("http://[::1]:5080", "http://[::1]:5080")]
     [InlineData("http://127.0.0.1:80", "http://127.0.0.1")]
+    [InlineData("http://[fe80::1%25eth0]:8080", "http://[fe80::1]:8080")]
     public void Constructor_NormalisesOrigin(string configured, string expected) =>
         Assert.Equal(expected, new RequestOriginPolicy(configured).ExpectedOrigin);
 
