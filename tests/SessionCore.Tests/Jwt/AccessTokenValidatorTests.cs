@@ -113,6 +113,7 @@ public sealed class AccessTokenValidatorTests
     [InlineData("""{"alg":"ES256","typ":"at+jwt","kid":"K","jwk":{"kty":"EC"}}""", AccessTokenValidationStatus.ForbiddenHeader)]
     [InlineData("""{"alg":"ES256","typ":"at+jwt","kid":"K","x5c":["MIIB"]}""", AccessTokenValidationStatus.ForbiddenHeader)]
     [InlineData("""{"alg":"ES256","typ":"at+jwt","kid":"K","b64":false}""", AccessTokenValidationStatus.ForbiddenHeader)]
+    [InlineData("""{"alg":"ES256","typ":"at+jwt","kid":"K","zip":"DEF"}""", AccessTokenValidationStatus.ForbiddenHeader)]
     [InlineData("""{"alg":"ES256","typ":"JWT","kid":"K"}""", AccessTokenValidationStatus.WrongType)]
     [InlineData("""{"alg":"ES256","kid":"K"}""", AccessTokenValidationStatus.WrongType)]
     [InlineData("""{"alg":"ES256","typ":"at+jwt"}""", AccessTokenValidationStatus.MissingKeyId)]
