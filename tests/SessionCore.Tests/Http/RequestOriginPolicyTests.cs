@@ -82,7 +82,7 @@ public sealed class RequestOriginPolicyTests
         Assert.Throws<ArgumentException>(() => new RequestOriginPolicy(origin));
 
     [Property(MaxTest = 500)]
-    public Property Evaluate_AnyHeaders_NeverThrowsAndCrossSiteNeverAllowed()
+    public Property Evaluate_AnyHeaders_NeverThrowsAndNeverAllowsCrossSiteUnsafeMethods()
     {
         // Real method names (each safe and unsafe one) mixed with arbitrary strings, so a method wrongly treated
         // as safe or unsafe is drawn often rather than almost never.
