@@ -301,29 +301,20 @@ public sealed class MongoSessionStore : ISessionStore
             cancellationToken).ConfigureAwait(false);
         List<BsonValue> keys = docs.ConvertAll(d => d[M.Id]);
         int removed = 0;
-        SessionStoreException? first = null;
         foreach (BsonValue key in keys)
         {
-            try
-            {
-                removed += await UpdateAsync(
-                    Builders<BsonDocument>.Filter.Eq(M.Id, key),
-                    null,
-                    set =>
-                    {
-                        int count = set?.Purge(now) ?? 0;
-                        return (count > 0, count);
-                    },
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (SessionStoreException ex)
-            {
-                // One document that cannot be pruned (damaged, contended) must not stop the others; report it after.
-                first ??= ex;
-            }
+            removed += await UpdateAsync(
+                Builders<BsonDocument>.Filter.Eq(M.Id, key),
+                null,
+                set =>
+                {
+                    int count = set?.Purge(now) ?? 0;
+                    return (count > 0, count);
+                },
+                cancellationToken).ConfigureAwait(false);
         }
 
-        return first is null ? removed : throw first;
+        return removed;
     }
 
     internal static IEnumerable<CreateIndexModel<BsonDocument>> SessionIndexes()

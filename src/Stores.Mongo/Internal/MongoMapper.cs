@@ -59,8 +59,9 @@ internal static class MongoMapper
     public const string FirstSeenAt = "fs";
 
     /// <summary>The document key of a user: SHA-256 of the UTF-8 id in base64url, fixed length whatever the id.</summary>
-    // Lenient on purpose (a lone surrogate becomes U+FFFD), so a document is always writable; two ids that share a
-    // key are told apart by the stored user id, which every lookup by user compares.
+    // Lenient on purpose (a lone surrogate becomes U+FFFD), so a document is always writable. Ids that differ only
+    // there share a key: session revoke-all and listing compare the stored user id, the users collection (epoch,
+    // devices) does not. Sign-in refuses such ids, so only records written before that rule can meet this.
     public static string UserKeyOf(string userId) => Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(userId)));
 
     public static BsonValue Ticks(DateTimeOffset value) => new BsonInt64(value.UtcTicks);

@@ -40,8 +40,9 @@ internal sealed class UserSessions
     private static long FirstVersion()
     {
         // 62 random bits: far from overflow after any number of writes, and a repeat is not a realistic event.
-        return System.Security.Cryptography.RandomNumberGenerator.GetInt32(1 << 30) * (1L << 32)
-            + (long)(uint)System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
+        Span<byte> bytes = stackalloc byte[sizeof(long)];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
+        return System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(bytes) & 0x3FFF_FFFF_FFFF_FFFF;
     }
 
     public Session? FindSession(SessionId id) => Sessions.Find(s => s.Id == id);
