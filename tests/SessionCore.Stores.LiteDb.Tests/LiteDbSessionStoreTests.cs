@@ -231,6 +231,20 @@ public sealed class LiteDbSessionStoreTests : IDisposable
             reopened.Collation.SortOptions);
     }
 
+    [Fact]
+    public void Open_ExistingEmptyFile_IsFormattedWithTheOrdinalCollation()
+    {
+        // An empty file (a temp-file API, a touch) is a new database to LiteDB, so it gets the same collation.
+        string path = _folder.File("empty.db");
+        System.IO.File.WriteAllBytes(path, []);
+        using (LiteDbSessionStore store = Open(path))
+        {
+        }
+
+        using LiteDatabase reopened = new(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
+        Assert.Equal(System.Globalization.CompareOptions.Ordinal, reopened.Collation.SortOptions);
+    }
+
     private static string SwapCase(string value) =>
         string.Concat(value[..^1].Select(c => char.IsUpper(c) ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c))) + value[^1];
 
