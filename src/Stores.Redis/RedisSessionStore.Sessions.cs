@@ -106,35 +106,12 @@ public sealed partial class RedisSessionStore
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> TouchAsync(SessionId id, long expectedVersion, DateTimeOffset lastSeenAt, DateTimeOffset idleExpiresAt, CancellationToken cancellationToken = default)
-    {
-        if (id.IsEmpty)
-        {
-            return false;
-        }
-
-        try
-        {
-            IDatabase db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-            (RedisKey key, string? h) = await RouteBySessionAsync(db, id, cancellationToken).ConfigureAwait(false);
-            if (h is null)
-            {
-                return false;
-            }
-
-            RedisResult reply = await EvaluateAsync(
-                db,
-                RedisScripts.Touch,
-                [key],
-                [_keys.Prefix, h, id.ToString(), Number(expectedVersion), Ticks(lastSeenAt), Ticks(idleExpiresAt), Number(_settings.GraceMilliseconds)],
-                cancellationToken).ConfigureAwait(false);
-            return (int)reply == 1;
-        }
-        catch (Exception ex) when (IsFailure(ex))
-        {
-            throw Wrap(ex);
-        }
-    }
+    public ValueTask<bool> TouchAsync(SessionId id, long expectedVersion, DateTimeOffset lastSeenAt, DateTimeOffset idleExpiresAt, CancellationToken cancellationToken = default) =>
+        ChangeSessionAsync(
+            id,
+            RedisScripts.Touch,
+            h => [_keys.Prefix, h, id.ToString(), Number(expectedVersion), Ticks(lastSeenAt), Ticks(idleExpiresAt), Number(_settings.GraceMilliseconds)],
+            cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>One script: checks the current session, revokes it with its refresh families and inserts the replacement.</remarks>
@@ -195,35 +172,12 @@ public sealed partial class RedisSessionStore
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> RevokeAsync(SessionId id, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        if (id.IsEmpty)
-        {
-            return false;
-        }
-
-        try
-        {
-            IDatabase db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-            (RedisKey key, string? h) = await RouteBySessionAsync(db, id, cancellationToken).ConfigureAwait(false);
-            if (h is null)
-            {
-                return false;
-            }
-
-            RedisResult reply = await EvaluateAsync(
-                db,
-                RedisScripts.Revoke,
-                [key],
-                [_keys.Prefix, h, id.ToString(), Number((int)reason), Ticks(now), Number(_settings.GraceMilliseconds)],
-                cancellationToken).ConfigureAwait(false);
-            return (int)reply == 1;
-        }
-        catch (Exception ex) when (IsFailure(ex))
-        {
-            throw Wrap(ex);
-        }
-    }
+    public ValueTask<bool> RevokeAsync(SessionId id, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        ChangeSessionAsync(
+            id,
+            RedisScripts.Revoke,
+            h => [_keys.Prefix, h, id.ToString(), Number((int)reason), Ticks(now), Number(_settings.GraceMilliseconds)],
+            cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>One script over the user's index, so it is atomic with <see cref="CreateAsync"/> for the same user.</remarks>
@@ -284,6 +238,26 @@ public sealed partial class RedisSessionStore
     /// On a single server the script resolves the session pointer itself (key = pointer, hash = empty); in
     /// Cluster the pointer is read first and the script is routed by a key in the user's slot.
     /// </summary>
+    /// <summary>Routes to the session's user and runs a one-key script on it that answers 1 when it changed the session.</summary>
+    private async ValueTask<bool> ChangeSessionAsync(SessionId id, RedisScripts.RedisScript script, Func<string, RedisValue[]> arguments, CancellationToken cancellationToken)
+    {
+        if (id.IsEmpty)
+        {
+            return false;
+        }
+
+        try
+        {
+            IDatabase db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+            (RedisKey key, string? h) = await RouteBySessionAsync(db, id, cancellationToken).ConfigureAwait(false);
+            return h is not null && (int)await EvaluateAsync(db, script, [key], arguments(h), cancellationToken).ConfigureAwait(false) == 1;
+        }
+        catch (Exception ex) when (IsFailure(ex))
+        {
+            throw Wrap(ex);
+        }
+    }
+
     private async ValueTask<(RedisKey Key, string? UserHash)> RouteBySessionAsync(IDatabase db, SessionId id, CancellationToken cancellationToken)
     {
         RedisKey pointer = _keys.SessionPointer(id);
