@@ -50,21 +50,16 @@ public sealed class InMemorySessionStore : ISessionStore
             List<SessionId>? evicted = null;
             if (limit.IsLimited)
             {
-                List<Session> live = LiveSessionsOf(session.UserId, now);
-                int excess = live.Count - limit.MaxSessions + 1;
-                if (excess > 0)
+                if (!limit.TrySelectEvictions(LiveSessionsOf(session.UserId, now), out IReadOnlyList<Session> victims))
                 {
-                    if (limit.Mode == SessionLimitMode.RejectNew)
-                    {
-                        return ValueTask.FromResult(SessionCreateResult.LimitReached());
-                    }
+                    return ValueTask.FromResult(SessionCreateResult.LimitReached());
+                }
 
-                    evicted = [];
-                    foreach (Session victim in live.OrderBy(s => s.LastSeenAt).ThenBy(s => s.CreatedAt).Take(excess))
-                    {
-                        RevokeLocked(victim.Id, RevocationReason.Evicted, now);
-                        evicted.Add(victim.Id);
-                    }
+                evicted = [];
+                foreach (Session victim in victims)
+                {
+                    RevokeLocked(victim.Id, RevocationReason.Evicted, now);
+                    evicted.Add(victim.Id);
                 }
             }
 

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using SessionCore.Internal;
 
 namespace SessionCore.Stores;
@@ -27,4 +29,38 @@ public readonly record struct SessionLimit
 
     /// <summary>Gets a value indicating whether a limit applies.</summary>
     public bool IsLimited => MaxSessions > 0;
+
+    /// <summary>
+    /// Decides a create under this limit exactly as <see cref="ISessionStore.CreateAsync"/> specifies, for stores
+    /// that evaluate the rule in .NET: which of the user's live sessions make room for the new one.
+    /// </summary>
+    /// <param name="liveSessions">The user's live sessions before the create.</param>
+    /// <param name="evict">The sessions to revoke (reason <see cref="RevocationReason.Evicted"/>) before inserting:
+    /// the least recently seen first, the oldest among equals; empty when the new session fits.</param>
+    /// <returns><see langword="false"/> when the limit is reached in <see cref="SessionLimitMode.RejectNew"/> mode: create nothing.</returns>
+    /// <exception cref="System.ArgumentNullException"><paramref name="liveSessions"/> is <see langword="null"/>.</exception>
+    public bool TrySelectEvictions(IEnumerable<Session> liveSessions, out IReadOnlyList<Session> evict)
+    {
+        System.ArgumentNullException.ThrowIfNull(liveSessions);
+        evict = [];
+        if (!IsLimited)
+        {
+            return true;
+        }
+
+        Session[] live = [.. liveSessions];
+        int excess = live.Length - MaxSessions + 1;
+        if (excess <= 0)
+        {
+            return true;
+        }
+
+        if (Mode == SessionLimitMode.RejectNew)
+        {
+            return false;
+        }
+
+        evict = [.. live.OrderBy(s => s.LastSeenAt).ThenBy(s => s.CreatedAt).Take(excess)];
+        return true;
+    }
 }

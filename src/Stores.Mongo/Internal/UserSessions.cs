@@ -61,21 +61,16 @@ internal sealed class UserSessions
         List<SessionId>? evicted = null;
         if (limit.IsLimited)
         {
-            List<Session> live = Live(now);
-            int excess = live.Count - limit.MaxSessions + 1;
-            if (excess > 0)
+            if (!limit.TrySelectEvictions(Live(now), out IReadOnlyList<Session> victims))
             {
-                if (limit.Mode == SessionLimitMode.RejectNew)
-                {
-                    return SessionCreateResult.LimitReached();
-                }
+                return SessionCreateResult.LimitReached();
+            }
 
-                evicted = [];
-                foreach (Session victim in live.OrderBy(s => s.LastSeenAt).ThenBy(s => s.CreatedAt).Take(excess))
-                {
-                    Revoke(victim.Id, RevocationReason.Evicted, now);
-                    evicted.Add(victim.Id);
-                }
+            evicted = [];
+            foreach (Session victim in victims)
+            {
+                Revoke(victim.Id, RevocationReason.Evicted, now);
+                evicted.Add(victim.Id);
             }
         }
 
