@@ -83,8 +83,7 @@ public sealed partial class SessionManager
             // An invalidation (epoch bump, then revoke-all) that ran between the epoch read and the insert
             // could have missed this session. Read again: if the epoch moved, the credentials this sign-in
             // rests on predate the invalidation, so the session must not survive it.
-            UserSecurityState after = await _store.GetUserSecurityStateAsync(request.UserId, cancellationToken).ConfigureAwait(false);
-            if (after.SecurityEpoch != state.SecurityEpoch)
+            if (await _store.GetSecurityEpochAsync(request.UserId, cancellationToken).ConfigureAwait(false) != state.SecurityEpoch)
             {
                 await _store.RevokeAsync(session.Id, RevocationReason.Regenerated, now, cancellationToken).ConfigureAwait(false);
                 activity?.SetTag("sessioncore.outcome", nameof(SignInStatus.Invalidated));

@@ -11,6 +11,23 @@ namespace SessionCore.Stores.Redis;
 public sealed partial class RedisSessionStore
 {
     /// <inheritdoc/>
+    /// <remarks>One <c>HGET</c>: the known devices (a hash each) are not read.</remarks>
+    public async ValueTask<long> GetSecurityEpochAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        try
+        {
+            IDatabase db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+            RedisValue epoch = await db.HashGetAsync(_keys.Security(RedisKeys.UserHash(userId)), "ep").WaitAsync(cancellationToken).ConfigureAwait(false);
+            return epoch.IsNull ? 0 : long.Parse((string)epoch!, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (IsFailure(ex))
+        {
+            throw Wrap(ex);
+        }
+    }
+
+    /// <inheritdoc/>
     public async ValueTask<UserSecurityState> GetUserSecurityStateAsync(string userId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userId);

@@ -54,6 +54,22 @@ public abstract partial class SessionStoreConformanceTests
     }
 
     [Fact]
+    public async Task GetSecurityEpoch_AgreesWithTheFullState()
+    {
+        ISessionStore store = await NewStoreAsync();
+        string user = NewUserId();
+        Assert.Equal(0, await store.GetSecurityEpochAsync(user, Ct));
+
+        await store.IncrementSecurityEpochAsync(user, Ct);
+        await store.IncrementSecurityEpochAsync(user, Ct);
+        await store.RememberDeviceAsync(user, new KnownDevice("device", null, null, null, T0, T0), 5, Ct);
+
+        Assert.Equal(2, await store.GetSecurityEpochAsync(user, Ct));
+        Assert.Equal((await store.GetUserSecurityStateAsync(user, Ct)).SecurityEpoch, await store.GetSecurityEpochAsync(user, Ct));
+        Assert.Equal(0, await store.GetSecurityEpochAsync(NewUserId(), Ct));
+    }
+
+    [Fact]
     public async Task IncrementSecurityEpoch_Sequential_CountsUp()
     {
         ISessionStore store = await NewStoreAsync();

@@ -87,8 +87,7 @@ public sealed class AccessTokenValidator
             session = await _store!.FindAsync(claims.SessionId, cancellationToken).ConfigureAwait(false);
             if (session is not null && _settings.CheckUserSecurityEpoch && session.IsLiveAt(_time.GetUtcNow()))
             {
-                UserSecurityState state = await _store.GetUserSecurityStateAsync(session.UserId, cancellationToken).ConfigureAwait(false);
-                userEpoch = state.SecurityEpoch;
+                userEpoch = await _store.GetSecurityEpochAsync(session.UserId, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -139,6 +139,16 @@ public interface ISessionStore
     /// <returns>The state.</returns>
     ValueTask<UserSecurityState> GetUserSecurityStateAsync(string userId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads only a user's security epoch (0 for an unknown user): what online access-token validation needs on
+    /// every request. The default reads the whole state; a store whose known devices cost extra to read overrides it.
+    /// </summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The epoch, equal to <see cref="UserSecurityState.SecurityEpoch"/> of <see cref="GetUserSecurityStateAsync"/>.</returns>
+    async ValueTask<long> GetSecurityEpochAsync(string userId, CancellationToken cancellationToken = default) =>
+        (await GetUserSecurityStateAsync(userId, cancellationToken).ConfigureAwait(false)).SecurityEpoch;
+
     /// <summary>Atomically increments a user's security epoch.</summary>
     /// <param name="userId">The user.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
