@@ -62,4 +62,18 @@ public sealed record Session
     /// <param name="now">The current time.</param>
     /// <returns><see langword="true"/> when the session is neither revoked nor expired.</returns>
     public bool IsLiveAt(DateTimeOffset now) => RevokedAt is null && now < IdleExpiresAt && now < AbsoluteExpiresAt;
+
+    /// <summary>
+    /// Decides a regeneration of this session exactly as <see cref="Stores.ISessionStore.RegenerateAsync"/> specifies,
+    /// for stores that evaluate the rule in .NET.
+    /// </summary>
+    /// <param name="expectedVersion">The version the caller read.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns><see cref="Stores.SessionRegenerateStatus.NotLive"/> when revoked or expired at <paramref name="now"/>,
+    /// <see cref="Stores.SessionRegenerateStatus.Conflict"/> when the version moved, otherwise
+    /// <see cref="Stores.SessionRegenerateStatus.Regenerated"/>: revoke this session and insert the replacement in one step.</returns>
+    public Stores.SessionRegenerateStatus ClassifyRegeneration(long expectedVersion, DateTimeOffset now) =>
+        !IsLiveAt(now) ? Stores.SessionRegenerateStatus.NotLive
+        : Version != expectedVersion ? Stores.SessionRegenerateStatus.Conflict
+        : Stores.SessionRegenerateStatus.Regenerated;
 }

@@ -160,14 +160,10 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
                 return SessionRegenerateStatus.NotFound;
             }
 
-            if (!current.IsLiveAt(now))
+            SessionRegenerateStatus status = current.ClassifyRegeneration(expectedVersion, now);
+            if (status != SessionRegenerateStatus.Regenerated)
             {
-                return SessionRegenerateStatus.NotLive;
-            }
-
-            if (current.Version != expectedVersion)
-            {
-                return SessionRegenerateStatus.Conflict;
+                return status;
             }
 
             if (_sessions.FindById(replacement.Id.ToString()) is not null)

@@ -102,19 +102,12 @@ public sealed class InMemorySessionStore : ISessionStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (!_sessions.TryGetValue(currentId, out Session? current))
+            SessionRegenerateStatus status = _sessions.TryGetValue(currentId, out Session? current)
+                ? current.ClassifyRegeneration(expectedVersion, now)
+                : SessionRegenerateStatus.NotFound;
+            if (status != SessionRegenerateStatus.Regenerated)
             {
-                return ValueTask.FromResult(SessionRegenerateStatus.NotFound);
-            }
-
-            if (!current.IsLiveAt(now))
-            {
-                return ValueTask.FromResult(SessionRegenerateStatus.NotLive);
-            }
-
-            if (current.Version != expectedVersion)
-            {
-                return ValueTask.FromResult(SessionRegenerateStatus.Conflict);
+                return ValueTask.FromResult(status);
             }
 
             if (_sessions.ContainsKey(replacement.Id))

@@ -93,20 +93,10 @@ internal sealed class UserSessions
 
     public SessionRegenerateStatus Regenerate(SessionId currentId, long expectedVersion, Session replacement, DateTimeOffset now)
     {
-        Session? current = FindSession(currentId);
-        if (current is null)
+        SessionRegenerateStatus status = FindSession(currentId)?.ClassifyRegeneration(expectedVersion, now) ?? SessionRegenerateStatus.NotFound;
+        if (status != SessionRegenerateStatus.Regenerated)
         {
-            return SessionRegenerateStatus.NotFound;
-        }
-
-        if (!current.IsLiveAt(now))
-        {
-            return SessionRegenerateStatus.NotLive;
-        }
-
-        if (current.Version != expectedVersion)
-        {
-            return SessionRegenerateStatus.Conflict;
+            return status;
         }
 
         if (FindSession(replacement.Id) is not null)
