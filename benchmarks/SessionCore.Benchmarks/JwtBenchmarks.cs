@@ -7,6 +7,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using NSec.Cryptography;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 using SessionCore.Tokens;
 
 namespace SessionCore.Benchmarks;

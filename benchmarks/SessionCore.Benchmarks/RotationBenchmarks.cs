@@ -4,7 +4,9 @@ using System.Text;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 using SessionCore.Rotation;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 

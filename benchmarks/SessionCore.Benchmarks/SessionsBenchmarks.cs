@@ -1,5 +1,6 @@
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 

@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
 using LiteDB;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 
 namespace SessionCore.Stores.Benchmarks;

@@ -1,12 +1,13 @@
 using System;
+using System.Buffers.Text;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Threading.Tasks;
-using System.Buffers.Text;
 using System.Security.Cryptography;
+using System.Threading.Tasks;
 using LiteDB;
+using SessionCore.Sessions;
 using SessionCore.Stores.LiteDb;
 
 namespace SessionCore.Stores.Benchmarks;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 using StackExchange.Redis;
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading.Tasks;
 using SessionCore.Rotation;
+using SessionCore.Sessions;
 using SessionCore.Stores.Redis;
 using StackExchange.Redis;
 using StackExchange.Redis.Profiling;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
 using SessionCore.Rotation;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 
 namespace SessionCore.Stores.Benchmarks;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using SessionCore.Http;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 using SessionCore.Rotation;
 
 namespace SessionCore.Samples.AspNetCore;

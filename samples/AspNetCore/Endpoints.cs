@@ -2,8 +2,9 @@ using System;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using SessionCore.Devices;
 using SessionCore.Http;
-using SessionCore.Policies;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 
 namespace SessionCore.Samples.AspNetCore;

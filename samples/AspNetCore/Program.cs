@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using SessionCore.DependencyInjection;
 using SessionCore.Http;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 using SessionCore.Rotation;
 using SessionCore.Stores.LiteDb;
 

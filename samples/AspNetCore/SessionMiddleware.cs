@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using SessionCore.Http;
+using SessionCore.Sessions;
 
 namespace SessionCore.Samples.AspNetCore;
 
@@ -12,7 +13,7 @@ namespace SessionCore.Samples.AspNetCore;
 /// <param name="Session">The validated session.</param>
 internal sealed record SessionFeature(string Token, Session Session)
 {
-    public const string ItemKey = "SessionCore.Session";
+    public const string ItemKey = "SessionCore.Sessions.Session";
 }
 
 /// <summary>

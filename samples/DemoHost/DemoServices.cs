@@ -5,9 +5,11 @@ using System.Threading.Tasks;
 using SessionCore.Diagnostics;
 using SessionCore.Http;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 using SessionCore.Rotation;
 using SessionCore.Samples.DemoHost.Hosting;
 using SessionCore.Samples.DemoHost.Users;
+using SessionCore.Sessions;
 using SessionCore.Stores.LiteDb;
 
 namespace SessionCore.Samples.DemoHost;

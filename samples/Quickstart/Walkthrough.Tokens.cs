@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using SessionCore.Diagnostics;
 using SessionCore.Jwt;
 using SessionCore.Rotation;
+using SessionCore.Sessions;
 
 namespace SessionCore.Samples.Quickstart;
 

@@ -3,10 +3,12 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
+using SessionCore.Devices;
 using SessionCore.Diagnostics;
 using SessionCore.Jwt;
-using SessionCore.Policies;
+using SessionCore.Keys;
 using SessionCore.Rotation;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Stores.LiteDb;
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 
 namespace SessionCore.Tool;
 

@@ -49,7 +49,7 @@ internal static class Program
     }
 
     /// <summary>Reads a JWK file; reports why on stderr and returns null when it cannot. The message never quotes the file's content.</summary>
-    internal static async Task<SessionCore.Jwt.SigningKey?> ReadKeyAsync(ToolContext context, string path)
+    internal static async Task<SessionCore.Keys.SigningKey?> ReadKeyAsync(ToolContext context, string path)
     {
         string text;
         try
@@ -62,7 +62,7 @@ internal static class Program
             return null;
         }
 
-        if (!SessionCore.Jwt.SigningKey.TryImportJwk(text.Trim(), SessionCore.Jwt.SigningKeyExportPolicies.None, out SessionCore.Jwt.SigningKey? key))
+        if (!SessionCore.Keys.SigningKey.TryImportJwk(text.Trim(), SessionCore.Keys.SigningKeyExportPolicies.None, out SessionCore.Keys.SigningKey? key))
         {
             await context.Error.WriteLineAsync($"'{path}' is not a valid ES256 or EdDSA JWK").ConfigureAwait(false);
             return null;

@@ -5,6 +5,7 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Stores.LiteDb;
 using SessionCore.Tokens;

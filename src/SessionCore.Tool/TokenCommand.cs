@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Threading.Tasks;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 using SessionCore.Tokens;
 
 namespace SessionCore.Tool;

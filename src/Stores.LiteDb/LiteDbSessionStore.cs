@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using LiteDB;
+using SessionCore.Sessions;
 using SessionCore.Stores.LiteDb.Internal;
 using SessionCore.Tokens;
 using M = SessionCore.Stores.LiteDb.Internal.LiteDbMapper;

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using SessionCore.Sessions;
 using SessionCore.Stores.Mongo.Internal;
 using SessionCore.Tokens;
 using M = SessionCore.Stores.Mongo.Internal.MongoMapper;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using SessionCore.Sessions;
 using SessionCore.Stores.Redis.Internal;
 using SessionCore.Tokens;
 using StackExchange.Redis;

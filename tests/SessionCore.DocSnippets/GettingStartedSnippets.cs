@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using SessionCore.DependencyInjection;
+using SessionCore.Devices;
 using SessionCore.Diagnostics;
-using SessionCore.Policies;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 

@@ -1,6 +1,7 @@
 using System;
 using System.Threading.Tasks;
 using SessionCore.Http;
+using SessionCore.Sessions;
 using SessionCore.Stores.LiteDb;
 
 namespace SessionCore.DocSnippets;

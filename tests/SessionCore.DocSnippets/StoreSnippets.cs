@@ -2,6 +2,7 @@ using System;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using SessionCore.DependencyInjection;
+using SessionCore.Sessions;
 using SessionCore.Stores.LiteDb;
 
 namespace SessionCore.DocSnippets;

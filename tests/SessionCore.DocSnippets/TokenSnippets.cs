@@ -1,7 +1,9 @@
 using System;
 using System.Threading.Tasks;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 using SessionCore.Rotation;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 
 namespace SessionCore.DocSnippets;

@@ -1,7 +1,7 @@
 using System;
 using System.Threading.Tasks;
 using SessionCore.Http;
-using SessionCore.Policies;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 
 namespace SessionCore.DocSnippets;

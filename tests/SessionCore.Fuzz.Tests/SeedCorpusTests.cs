@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using SessionCore.Http;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 using SessionCore.Tokens;
 using Xunit;
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 
 namespace SessionCore.Fuzz;
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using LiteDB;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Stores.LiteDb.Internal;
 

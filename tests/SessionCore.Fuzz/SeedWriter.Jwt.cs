@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Text;
 using SessionCore.Internal;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 using SessionCore.Tokens;
 
 namespace SessionCore.Fuzz;

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using LiteDB;
 using SessionCore.Http;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Stores.LiteDb.Internal;
 using SessionCore.Tokens;

@@ -1,6 +1,7 @@
 using System;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using Xunit;
 

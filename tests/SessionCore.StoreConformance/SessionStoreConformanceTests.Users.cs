@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
+using SessionCore.Devices;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 using Xunit;

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Threading.Tasks;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 using Xunit;

@@ -1,7 +1,7 @@
 using System;
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using SessionCore;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Stores.LiteDb;
 using SessionCore.Tokens;

@@ -3,6 +3,7 @@ using System.IO;
 using System.Text;
 using System.Threading.Tasks;
 using SessionCore.Rotation;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 using Xunit;
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using LiteDB;
+using SessionCore.Sessions;
 using SessionCore.Stores.LiteDb.Internal;
 using SessionCore.Tokens;
 using Xunit;

@@ -6,6 +6,7 @@ using LiteDB;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SessionCore.DependencyInjection;
+using SessionCore.Sessions;
 using SessionCore.Stores.LiteDb.Internal;
 using SessionCore.Tokens;
 using Xunit;

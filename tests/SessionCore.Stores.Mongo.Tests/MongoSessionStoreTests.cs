@@ -11,6 +11,7 @@ using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Serializers;
 using MongoDB.Driver;
 using SessionCore.DependencyInjection;
+using SessionCore.Sessions;
 using SessionCore.Stores.Mongo.Internal;
 using SessionCore.Tokens;
 using Xunit;

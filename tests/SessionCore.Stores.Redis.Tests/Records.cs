@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Text;
 using System.Collections.Generic;
 using System.Security.Cryptography;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 using Xunit;
 

@@ -1,5 +1,6 @@
 using System;
 using System.Threading.Tasks;
+using SessionCore.Sessions;
 using SessionCore.Stores.Redis.Internal;
 using StackExchange.Redis;
 using Xunit;

@@ -4,6 +4,7 @@ using System.IO;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 using Xunit;
 

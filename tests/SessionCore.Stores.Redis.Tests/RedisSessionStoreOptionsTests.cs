@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using SessionCore.DependencyInjection;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using Xunit;
 using static SessionCore.Stores.Redis.Tests.Records;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 using Xunit;
 using static SessionCore.Stores.Redis.Tests.Records;

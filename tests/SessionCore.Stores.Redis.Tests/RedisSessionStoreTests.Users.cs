@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Threading.Tasks;
+using SessionCore.Sessions;
 using Xunit;
 using static SessionCore.Stores.Redis.Tests.Records;
 

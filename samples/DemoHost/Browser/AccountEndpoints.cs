@@ -2,9 +2,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json;
 using System.Threading.Tasks;
-using SessionCore.Policies;
 using SessionCore.Samples.DemoHost.Hosting;
 using SessionCore.Samples.DemoHost.Users;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 
 namespace SessionCore.Samples.DemoHost.Browser;

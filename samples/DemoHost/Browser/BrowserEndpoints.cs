@@ -1,9 +1,10 @@
 using System.Collections.Generic;
 using System.Threading.Tasks;
+using SessionCore.Devices;
 using SessionCore.Http;
-using SessionCore.Policies;
 using SessionCore.Samples.DemoHost.Hosting;
 using SessionCore.Samples.DemoHost.Users;
+using SessionCore.Sessions;
 
 namespace SessionCore.Samples.DemoHost.Browser;
 

@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using SessionCore.Http;
 using SessionCore.Samples.DemoHost.Hosting;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 
 namespace SessionCore.Samples.DemoHost.Browser;

@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
-using SessionCore.Policies;
 using SessionCore.Samples.DemoHost.Hosting;
+using SessionCore.Sessions;
 
 namespace SessionCore.Samples.DemoHost.Browser;
 

@@ -1,12 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
+using SessionCore.Devices;
 using SessionCore.Http;
 using SessionCore.Jwt;
-using SessionCore.Policies;
 using SessionCore.Rotation;
 using SessionCore.Samples.DemoHost.Hosting;
 using SessionCore.Samples.DemoHost.Users;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SessionCore.Internal;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SessionCore.Diagnostics;
 using SessionCore.Internal;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 

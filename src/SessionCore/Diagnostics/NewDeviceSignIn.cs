@@ -1,5 +1,5 @@
 using System;
-using SessionCore.Policies;
+using SessionCore.Devices;
 using SessionCore.Tokens;
 
 namespace SessionCore.Diagnostics;

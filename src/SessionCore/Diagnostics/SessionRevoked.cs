@@ -1,4 +1,5 @@
 using System;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 
 namespace SessionCore.Diagnostics;

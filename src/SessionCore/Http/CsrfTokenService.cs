@@ -1,8 +1,9 @@
-using System;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using System;
 using SessionCore.Internal;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 
 namespace SessionCore.Http;

@@ -1,6 +1,7 @@
-using System;
 using System.Diagnostics.CodeAnalysis;
+using System;
 using SessionCore.Internal;
+using SessionCore.Sessions;
 
 namespace SessionCore.Http;
 

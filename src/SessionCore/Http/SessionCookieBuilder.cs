@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Text;
 using SessionCore.Internal;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 
 namespace SessionCore.Http;

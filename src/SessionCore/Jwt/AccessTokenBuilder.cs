@@ -1,5 +1,6 @@
 using System;
 using SessionCore.Internal;
+using SessionCore.Keys;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 

@@ -2,6 +2,7 @@ using System;
 using System.Text;
 using System.Text.Json;
 using SessionCore.Internal;
+using SessionCore.Keys;
 using SessionCore.Tokens;
 
 namespace SessionCore.Jwt;

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using SessionCore.Diagnostics;
 using SessionCore.Internal;
+using SessionCore.Keys;
 using SessionCore.Tokens;
 
 namespace SessionCore.Jwt;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using SessionCore.Internal;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 
 namespace SessionCore.Jwt;

@@ -7,6 +7,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using SessionCore.Diagnostics;
 using SessionCore.Internal;
+using SessionCore.Keys;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Threading;
+using SessionCore.Keys;
 
 namespace SessionCore.Jwt;
 

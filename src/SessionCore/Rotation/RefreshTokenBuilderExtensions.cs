@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using SessionCore.DependencyInjection;
 using SessionCore.Internal;
 using SessionCore.Jwt;
+using SessionCore.Sessions;
 
 namespace SessionCore.Rotation;
 

@@ -1,4 +1,5 @@
 using System;
+using SessionCore.Sessions;
 
 namespace SessionCore.Rotation;
 

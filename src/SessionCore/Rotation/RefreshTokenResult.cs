@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 using SessionCore.Internal;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 
 namespace SessionCore.Rotation;

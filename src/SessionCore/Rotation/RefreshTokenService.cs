@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using SessionCore.Diagnostics;
 using SessionCore.Internal;
 using SessionCore.Jwt;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 

@@ -1,4 +1,5 @@
 using System;
+using SessionCore.Devices;
 
 namespace SessionCore.Stores;
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 
 namespace SessionCore.Stores;

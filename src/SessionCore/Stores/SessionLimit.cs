@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using SessionCore.Internal;
+using SessionCore.Sessions;
 
 namespace SessionCore.Stores;
 

@@ -4,6 +4,8 @@ using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Text;
 using LiteDB;
+using SessionCore.Devices;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 
 namespace SessionCore.Stores.LiteDb.Internal;

@@ -4,6 +4,8 @@ using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Text;
 using MongoDB.Bson;
+using SessionCore.Devices;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 
 namespace SessionCore.Stores.Mongo.Internal;

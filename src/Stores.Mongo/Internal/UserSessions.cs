@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 
 namespace SessionCore.Stores.Mongo.Internal;

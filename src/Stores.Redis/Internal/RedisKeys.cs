@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 using StackExchange.Redis;
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using SessionCore.Sessions;
 using SessionCore.Tokens;
 using StackExchange.Redis;
 

@@ -1,6 +1,7 @@
 using System;
 using System.Security.Cryptography;
 using System.Text;
+using SessionCore.Sessions;
 
 namespace SessionCore.Stores.Redis.Internal;
 

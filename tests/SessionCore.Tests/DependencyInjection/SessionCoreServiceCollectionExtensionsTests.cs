@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SessionCore.DependencyInjection;
 using SessionCore.Diagnostics;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tests.TestSupport;
 using Xunit;

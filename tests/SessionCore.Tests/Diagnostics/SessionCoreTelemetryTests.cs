@@ -7,6 +7,8 @@ using System.Linq;
 using System.Threading.Tasks;
 using SessionCore.Diagnostics;
 using SessionCore.Jwt;
+using SessionCore.Keys;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tests.TestSupport;
 using SessionCore.Tokens;

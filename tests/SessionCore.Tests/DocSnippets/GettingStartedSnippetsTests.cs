@@ -2,6 +2,7 @@ using System;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using SessionCore.DocSnippets;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 using Xunit;

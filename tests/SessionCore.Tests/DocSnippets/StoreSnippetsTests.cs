@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Threading.Tasks;
 using SessionCore.DocSnippets;
+using SessionCore.Sessions;
 using Xunit;
 
 namespace SessionCore.Tests.DocSnippets;

@@ -1,7 +1,9 @@
 using System.Threading.Tasks;
 using SessionCore.DocSnippets;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 using SessionCore.Rotation;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using Xunit;
 

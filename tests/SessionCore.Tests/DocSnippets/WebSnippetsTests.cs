@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using SessionCore.DocSnippets;
-using SessionCore.Policies;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using Xunit;
 

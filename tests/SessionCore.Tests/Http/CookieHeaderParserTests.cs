@@ -3,6 +3,7 @@ using System.Linq;
 using FsCheck;
 using FsCheck.Xunit;
 using SessionCore.Http;
+using SessionCore.Sessions;
 using Xunit;
 
 namespace SessionCore.Tests.Http;
@@ -111,7 +112,7 @@ public sealed class CookieHeaderParserTests
     [Fact]
     public async System.Threading.Tasks.Task RoundTrip_SetCookieThenCookieHeader_ValidatesSession()
     {
-        SessionCore.Tests.Policies.PolicyTestHost host = new();
+        SessionCore.Tests.TestSupport.PolicyTestHost host = new();
         SignInResult signIn = await host.SignInAsync("alice");
         SessionCookieBuilder builder = new();
         string setCookie = builder.Build(signIn.Value, signIn.Session!, host.Time.GetUtcNow());

@@ -3,7 +3,8 @@ using System.Threading.Tasks;
 using FsCheck;
 using FsCheck.Xunit;
 using SessionCore.Http;
-using SessionCore.Tests.Policies;
+using SessionCore.Sessions;
+using SessionCore.Tests.TestSupport;
 using Xunit;
 
 namespace SessionCore.Tests.Http;

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 using Xunit;
 
 namespace SessionCore.Tests.Interop;

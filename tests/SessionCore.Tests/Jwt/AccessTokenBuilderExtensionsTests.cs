@@ -4,6 +4,8 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using SessionCore.DependencyInjection;
 using SessionCore.Jwt;
+using SessionCore.Keys;
+using SessionCore.Sessions;
 using Xunit;
 
 namespace SessionCore.Tests.Jwt;

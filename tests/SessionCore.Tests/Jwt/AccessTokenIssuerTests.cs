@@ -1,9 +1,11 @@
-using System;
 using System.Collections.Generic;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using System;
 using SessionCore.Internal;
 using SessionCore.Jwt;
+using SessionCore.Keys;
+using SessionCore.Tests.Keys;
 using SessionCore.Tokens;
 using Xunit;
 

@@ -8,6 +8,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using SessionCore.Internal;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 using SessionCore.Tests.TestSupport;
 
 namespace SessionCore.Tests.Jwt;

@@ -3,6 +3,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using SessionCore.Jwt;
+using SessionCore.Keys;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using Xunit;
 

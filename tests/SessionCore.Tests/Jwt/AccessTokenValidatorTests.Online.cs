@@ -1,10 +1,13 @@
-using System;
 using System.Collections.Generic;
-using System.Threading;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
 using Microsoft.Extensions.Time.Testing;
 using SessionCore.Jwt;
+using SessionCore.Keys;
+using SessionCore.Sessions;
 using SessionCore.Stores;
+using SessionCore.Tests.Keys;
 using SessionCore.Tokens;
 using Xunit;
 

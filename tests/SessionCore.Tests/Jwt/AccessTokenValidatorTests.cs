@@ -1,7 +1,9 @@
-using System;
 using System.Text;
+using System;
 using SessionCore.Internal;
 using SessionCore.Jwt;
+using SessionCore.Keys;
+using SessionCore.Tests.Keys;
 using Xunit;
 
 namespace SessionCore.Tests.Jwt;

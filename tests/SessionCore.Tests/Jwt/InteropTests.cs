@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 using Xunit;
 
 namespace SessionCore.Tests.Jwt;

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 using Xunit;
 
 namespace SessionCore.Tests.Jwt;

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using SessionCore.Internal;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 using SessionCore.Stores;
 
 namespace SessionCore.Tests.Jwt;

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using SessionCore.Internal;
 using SessionCore.Jwt;
+using SessionCore.Keys;
 using Xunit;
 
 namespace SessionCore.Tests.Jwt;

@@ -6,6 +6,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using SessionCore.Diagnostics;
 using SessionCore.Rotation;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 using Xunit;

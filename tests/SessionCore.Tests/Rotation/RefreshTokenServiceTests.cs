@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SessionCore.DependencyInjection;
 using SessionCore.Diagnostics;
 using SessionCore.Rotation;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 using Xunit;

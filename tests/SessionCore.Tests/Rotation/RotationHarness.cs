@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using SessionCore.Diagnostics;
 using SessionCore.Rotation;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 using Xunit;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using FsCheck.Xunit;
+using SessionCore.Sessions;
 using SessionCore.Tests.TestSupport;
 using SessionCore.Tokens;
 

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using SessionCore.Diagnostics;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tests.TestSupport;
 using SessionCore.Tokens;

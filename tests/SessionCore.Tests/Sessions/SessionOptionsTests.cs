@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using Xunit;
 

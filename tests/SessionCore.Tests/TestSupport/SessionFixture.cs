@@ -1,5 +1,6 @@
 using System;
 using Microsoft.Extensions.Time.Testing;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 
 namespace SessionCore.Tests.TestSupport;

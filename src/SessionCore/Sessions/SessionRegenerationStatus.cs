@@ -1,0 +1,17 @@
+namespace SessionCore.Sessions;
+
+/// <summary>The outcome of regenerating a session.</summary>
+public enum SessionRegenerationStatus
+{
+    /// <summary>A new session replaced the old one, which is revoked.</summary>
+    Regenerated = 0,
+
+    /// <summary>The presented token does not open a live session; see <see cref="SessionRegenerationResult.Validation"/>.</summary>
+    NotValid = 1,
+
+    /// <summary>The session kept changing under concurrent requests; nothing was replaced. The caller may retry.</summary>
+    Conflict = 2,
+
+    /// <summary>The store could not answer; nothing was replaced.</summary>
+    StoreUnavailable = 3,
+}
