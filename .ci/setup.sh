@@ -14,13 +14,14 @@ apt_install() {
   fi
 }
 
-# JavaScript peers (jose for JWT interoperability, playwright-core for browser tests) and Debian's
+# JavaScript peers (jose and oauth4webapi for JWT and OAuth interoperability, dpop for RFC 9449 proofs,
+# playwright-core for browser tests) and Debian's
 # Chromium for the browser tests. Nothing downloads a browser of its own.
 if ! command -v node >/dev/null 2>&1; then
   apt_install nodejs npm
 fi
 apt_install chromium
-if [[ ! -d tests/js/node_modules/jose || ! -d tests/js/node_modules/playwright-core ]]; then
+if [[ ! -d tests/js/node_modules/jose || ! -d tests/js/node_modules/oauth4webapi || ! -d tests/js/node_modules/dpop || ! -d tests/js/node_modules/playwright-core ]]; then
   log "npm ci (tests/js)"
   (cd tests/js && npm ci --no-audit --no-fund --loglevel=error)
 fi
