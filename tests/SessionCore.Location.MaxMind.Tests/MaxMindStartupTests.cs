@@ -104,9 +104,32 @@ public sealed class MaxMindStartupTests : IDisposable
 
         Assert.Throws<MaxMindDatabaseException>(() => Open(city: city, asn: TestFiles.InvalidNodeCount));
 
-        // The city file was released: it can be deleted at once, even where open files cannot be.
-        File.Delete(city);
-        Assert.False(File.Exists(city));
+        if (OperatingSystem.IsLinux())
+        {
+            // The city file was mapped while it was verified; it must be unmapped again.
+            Assert.DoesNotContain(city, File.ReadAllText("/proc/self/maps"), StringComparison.Ordinal);
+        }
+        else
+        {
+            // Elsewhere a mapped file cannot be deleted.
+            File.Delete(city);
+            Assert.False(File.Exists(city));
+        }
+    }
+
+    [Fact]
+    public void Constructor_Succeeds_MapsTheFileUntilDisposed()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "reads /proc/self/maps");
+        string city = _files.File("mapped.mmdb");
+        File.Copy(TestFiles.City, city);
+
+        MaxMindLocationProvider provider = new(new MaxMindLocationOptions { CityDatabasePath = city });
+        bool mappedWhileOpen = File.ReadAllText("/proc/self/maps").Contains(city, StringComparison.Ordinal);
+        provider.Dispose();
+
+        Assert.True(mappedWhileOpen);
+        Assert.DoesNotContain(city, File.ReadAllText("/proc/self/maps"), StringComparison.Ordinal);
     }
 
     [Fact]
