@@ -46,6 +46,26 @@ public sealed class SeedCorpusTests
         Assert.True(BearerTokenParser.Parse(Read("authorization-header", "bearer-opaque.txt")).IsSuccess);
     }
 
+    [Theory]
+    [InlineData("xff-chain.txt", ForwardingHeader.XForwardedFor, "203.0.113.7")]
+    [InlineData("xff-junk-left.txt", ForwardingHeader.XForwardedFor, "203.0.113.7")]
+    [InlineData("rfc7239-example.txt", ForwardingHeader.Forwarded, "198.51.100.17")]
+    [InlineData("rfc7239-ipv6.txt", ForwardingHeader.Forwarded, "2001:db8:cafe::17")]
+    [InlineData("quoted-comma.txt", ForwardingHeader.Forwarded, "198.51.100.1")]
+    [InlineData("escapes.txt", ForwardingHeader.Forwarded, "198.51.100.1")]
+    [InlineData("unterminated.txt", ForwardingHeader.Forwarded, "198.51.100.1")]
+    public void ForwardedSeed_WellFormedRightEnd_ResolvesTheClient(string file, ForwardingHeader header, string expected)
+    {
+        ClientAddressOptions options = new() { Header = header };
+        options.TrustedProxies.Add("10.0.0.0/8");
+        string value = Read("forwarded-header", file);
+
+        ClientAddressResult result = new ClientAddressResolver(options).Resolve(System.Net.IPAddress.Parse("10.0.0.1"), value, value);
+
+        Assert.Equal(ClientAddressStatus.Forwarded, result.Status);
+        Assert.Equal(expected, result.Value.ToString());
+    }
+
     [Fact]
     public void CsrfSeed_Valid_Verifies()
     {

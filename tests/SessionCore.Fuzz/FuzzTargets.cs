@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net;
 using System.Text;
 using SessionCore.Http;
 using SessionCore.Tokens;
@@ -21,6 +22,9 @@ public static partial class FuzzTargets
 
     private static readonly Lazy<CsrfTokenService> s_csrf = new(() => new CsrfTokenService(CsrfKey));
 
+    private static readonly IPAddress s_proxy = IPAddress.Parse("10.0.0.1");
+    private static readonly ClientAddressResolver[] s_clientAddress = [ClientAddress(ForwardingHeader.XForwardedFor), ClientAddress(ForwardingHeader.Forwarded)];
+
     private static readonly FuzzTarget[] s_all =
     [
         new("session-token", "SessionToken.TryParse (span and string) and SessionId.TryParse", SessionTokens, Never),
@@ -29,6 +33,7 @@ public static partial class FuzzTargets
         new("authorization-header", "BearerTokenParser.Parse", AuthorizationHeader, Never),
         new("csrf-token", "CsrfTokenService.Verify against a fixed key and session id", CsrfToken, Never),
         new("url", "UrlTokenDetector.Inspect (string and Uri) and CarriesToken", Url, Never),
+        new("forwarded-header", "ClientAddressResolver.Resolve with X-Forwarded-For and with Forwarded, behind a trusted proxy", ForwardedHeader, Never),
         .. JwtTargets(),
         .. StoreTargets(),
     ];
@@ -122,5 +127,29 @@ public static partial class FuzzTargets
         {
             InvariantViolationException.Check(Enum.IsDefined(UrlTokenDetector.Inspect(uri)), "a defined finding for a Uri");
         }
+    }
+
+    private static void ForwardedHeader(byte[] input)
+    {
+        string header = Text(input);
+        foreach (ClientAddressResolver resolver in s_clientAddress)
+        {
+            ClientAddressResult result = resolver.Resolve(s_proxy, header, header);
+            InvariantViolationException.Check(Enum.IsDefined(result.Status), "a defined status");
+            InvariantViolationException.Check(result.IsSuccess == result.Status is ClientAddressStatus.Connection or ClientAddressStatus.Forwarded, "an address exactly for the two resolved statuses");
+            if (result.TryGetValue(out IPAddress? address))
+            {
+                InvariantViolationException.Check(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork || (!address.IsIPv4MappedToIPv6 && address.ScopeId == 0), "a normalised address without a zone");
+                InvariantViolationException.Check(result.Status == ClientAddressStatus.Forwarded || address.Equals(s_proxy), "a connection result is the peer");
+            }
+        }
+    }
+
+    private static ClientAddressResolver ClientAddress(ForwardingHeader header)
+    {
+        ClientAddressOptions options = new() { Header = header };
+        options.TrustedProxies.Add("10.0.0.0/8");
+        options.TrustedProxies.Add("2001:db8:ffff::/48");
+        return new ClientAddressResolver(options);
     }
 }

@@ -101,6 +101,21 @@ internal static partial class SeedWriter
             ["relative.txt"] = "?sid",
         });
 
+        Write(corpusRoot, "forwarded-header", new()
+        {
+            ["xff-chain.txt"] = "198.51.100.1, 203.0.113.7, 10.0.0.2",
+            ["xff-ports.txt"] = "203.0.113.7:8080, [2001:db8::1]:443, 2001:db8:ffff::9",
+            ["xff-junk-left.txt"] = "garbage!!\"', 203.0.113.7",
+            ["xff-shorthand.txt"] = "0x7f.1, 010.0.0.1, 10.1",
+            ["rfc7239-example.txt"] = "for=192.0.2.43, for=198.51.100.17;by=203.0.113.60;proto=http;host=example.com",
+            ["rfc7239-ipv6.txt"] = "for=\"[2001:db8:cafe::17]:4711\"",
+            ["rfc7239-obfuscated.txt"] = "for=_hidden, for=\"_gazonk\", for=unknown",
+            ["quoted-comma.txt"] = "for=\"evil, for=203.0.113.66\", for=198.51.100.1",
+            ["escapes.txt"] = "for=\"x\\\", for=203.0.113.66\", host=\"a\\\\\";for=198.51.100.1",
+            ["duplicate-for.txt"] = "for=203.0.113.7;FOR=198.51.100.1",
+            ["unterminated.txt"] = "for=\"abc, for=198.51.100.1",
+        });
+
         WriteLiteDb(corpusRoot, sessionId, refresh);
         WriteJwt(corpusRoot, source);
         return s_written;
