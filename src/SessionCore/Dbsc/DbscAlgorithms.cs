@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace SessionCore.Dbsc;
 
-/// <summary>The proof algorithms a server offers in <c>Secure-Session-Registration</c> (DBSC §6.1).</summary>
+/// <summary>The proof algorithms a server offers in <c>Secure-Session-Registration</c> (DBSC §9.1).</summary>
 /// <remarks>
 /// Security: the spec also defines <c>none</c> (a session without a key); SessionCore never offers it,
 /// because a session without a key binds nothing.

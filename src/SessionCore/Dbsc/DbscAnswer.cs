@@ -12,7 +12,7 @@ namespace SessionCore.Dbsc;
 /// its response. Every answer carries <c>Cache-Control: no-store</c>.
 /// </summary>
 /// <remarks>
-/// <para>How browsers read the answers (DBSC §5.6 "Send request"):</para>
+/// <para>How browsers read the answers (DBSC §8.8 "Send request"):</para>
 /// <list type="bullet">
 /// <item>200 with instructions: the session is created (registration) or its configuration replaced (refresh).</item>
 /// <item>200 without a body, to a refresh: the session continues unchanged; only the cookie is renewed.</item>

@@ -6,7 +6,7 @@ using SessionCore.Internal;
 namespace SessionCore.Dbsc;
 
 /// <summary>
-/// A cookie a DBSC session protects (a member of <c>credentials</c>, DBSC §6.8): the browser refreshes the
+/// A cookie a DBSC session protects (a member of <c>credentials</c>, DBSC §9.9): the browser refreshes the
 /// session whenever a request in scope would go out without a cookie of this name and these attributes.
 /// </summary>
 /// <remarks>
@@ -25,7 +25,7 @@ public sealed class DbscCookieCredential
     /// <param name="name">The cookie name (an RFC 9110 token).</param>
     /// <param name="attributes">The cookie attributes, for example <c>Path=/; Secure; HttpOnly; SameSite=Strict</c>.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The name is not a token, or the attributes are not printable ASCII, are too long, or contain <c>Max-Age</c>, <c>Expires</c> or <c>Partitioned</c> (which makes browsers end the session, DBSC §5.7).</exception>
+    /// <exception cref="ArgumentException">The name is not a token, or the attributes are not printable ASCII, are too long, or contain <c>Max-Age</c>, <c>Expires</c> or <c>Partitioned</c> (which makes browsers end the session, DBSC §8.9).</exception>
     public DbscCookieCredential(string name, string attributes)
     {
         Throw.IfNull(name);

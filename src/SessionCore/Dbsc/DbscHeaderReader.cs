@@ -6,7 +6,7 @@ namespace SessionCore.Dbsc;
 
 /// <summary>
 /// Reads the DBSC request headers strictly, as RFC 9651 structured fields: <c>Secure-Session-Response</c>
-/// (DBSC §6.3), <c>Sec-Secure-Session-Id</c> (§6.4) and <c>Secure-Session-Skipped</c> (§6.5). Never
+/// (DBSC §9.3), <c>Sec-Secure-Session-Id</c> (§9.4) and <c>Secure-Session-Skipped</c> (§9.5). Never
 /// throws on a header value, whatever it contains.
 /// </summary>
 /// <remarks>

@@ -8,7 +8,7 @@ namespace SessionCore.Dbsc;
 
 /// <summary>
 /// Writes the DBSC response headers as RFC 9651 structured fields: <c>Secure-Session-Registration</c>
-/// (DBSC §6.1) and <c>Secure-Session-Challenge</c> (§6.2). Values a browser cannot parse back exactly are
+/// (DBSC §9.1) and <c>Secure-Session-Challenge</c> (§9.2). Values a browser cannot parse back exactly are
 /// refused with an exception, because they come from the host's code, not from a client.
 /// </summary>
 /// <threadsafety>Stateless and safe to share.</threadsafety>

@@ -6,9 +6,9 @@ using SessionCore.Internal;
 namespace SessionCore.Dbsc;
 
 /// <summary>
-/// A member of <c>scope_specification</c> (DBSC §6.7): URLs whose host matches <see cref="Domain"/> and whose
+/// A member of <c>scope_specification</c> (DBSC §9.8): URLs whose host matches <see cref="Domain"/> and whose
 /// path matches <see cref="Path"/> are included in, or excluded from, the session's scope. Browsers check
-/// rules from last to first and apply the first that matches (§5.2).
+/// rules from last to first and apply the first that matches (§8.2).
 /// </summary>
 /// <threadsafety>Immutable.</threadsafety>
 [Experimental(DbscDiagnostics.ExperimentalId)]
@@ -19,7 +19,7 @@ public sealed class DbscScopeRule
 
     /// <summary>Initializes a new instance of the <see cref="DbscScopeRule"/> class.</summary>
     /// <param name="type">Include or exclude.</param>
-    /// <param name="domain">A host pattern (§5.4): <c>*</c>, <c>*.example.com</c> (subdomains only) or a host; lower case.</param>
+    /// <param name="domain">A host pattern (§8.4): <c>*</c>, <c>*.example.com</c> (subdomains only) or a host; lower case.</param>
     /// <param name="path">A path prefix starting with <c>/</c>; <c>/static</c> matches <c>/static</c> and <c>/static/…</c>, not <c>/statics</c>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="domain"/> or <paramref name="path"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="domain"/> or <paramref name="path"/> is invalid.</exception>

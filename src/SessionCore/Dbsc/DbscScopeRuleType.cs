@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace SessionCore.Dbsc;
 
-/// <summary>Whether a scope rule adds URLs to a session's scope or removes them (DBSC §6.7, <c>type</c>).</summary>
+/// <summary>Whether a scope rule adds URLs to a session's scope or removes them (DBSC §9.8, <c>type</c>).</summary>
 [Experimental(DbscDiagnostics.ExperimentalId)]
 public enum DbscScopeRuleType
 {

@@ -9,7 +9,7 @@ using SessionCore.Internal;
 namespace SessionCore.Dbsc;
 
 /// <summary>
-/// The JSON session instructions of a registration or refresh answer (DBSC §6.6 to §6.8):
+/// The JSON session instructions of a registration or refresh answer (DBSC §9.6 to §9.9):
 /// <c>session_identifier</c>, <c>refresh_url</c>, <c>continue</c>, <c>scope</c> (<c>origin</c>,
 /// <c>include_site</c>, <c>scope_specification</c>), <c>credentials</c> and <c>allowed_refresh_initiators</c>.
 /// </summary>
@@ -106,7 +106,7 @@ public sealed class DbscSessionInstructions
     /// <value>Empty: only requests from the session's own origin (or site) do. At most 64 patterns, each <c>*</c>, <c>*.host</c> or a host.</value>
     /// <exception cref="ArgumentNullException">The value or a pattern is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A pattern is invalid, or there are more than 64.</exception>
-    /// <remarks>Security: every site listed here can make the browser refresh the session, and time it, from a page of its own (a login-state leak, DBSC §2.2).</remarks>
+    /// <remarks>Security: every site listed here can make the browser refresh the session, and time it, from a page of its own (a login-state leak, DBSC §3.2).</remarks>
     public IReadOnlyList<string> AllowedRefreshInitiators
     {
         get => _allowedRefreshInitiators;
@@ -171,7 +171,7 @@ public sealed class DbscSessionInstructions
     /// <returns>The session identifier.</returns>
     public override string ToString() => SessionIdentifier;
 
-    /// <summary>The instructions that end a session: <c>{"continue":false}</c> (§6.6).</summary>
+    /// <summary>The instructions that end a session: <c>{"continue":false}</c> (§9.6).</summary>
     internal static byte[] TerminationJson() => "{\"continue\":false}"u8.ToArray();
 
     /// <summary>An https origin, or http on a loopback host, as <c>scheme://host[:port]</c> in lower case.</summary>

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace SessionCore.Dbsc;
 
-/// <summary>Why a browser sent a request without a session's bound cookie (<c>Secure-Session-Skipped</c>, DBSC §6.5).</summary>
+/// <summary>Why a browser sent a request without a session's bound cookie (<c>Secure-Session-Skipped</c>, DBSC §9.5).</summary>
 [Experimental(DbscDiagnostics.ExperimentalId)]
 public enum DbscSkipReason
 {

@@ -40,7 +40,7 @@ internal enum SpecOutcome
     Kept,
 }
 
-/// <summary>A device bound session in the user agent's session store (DBSC §4.3).</summary>
+/// <summary>A device bound session in the user agent's session store (DBSC §7.3).</summary>
 internal sealed class SpecSession
 {
     public required string Id { get; init; }
@@ -62,7 +62,7 @@ internal sealed class SpecSession
     public string? CachedChallenge { get; set; }
 }
 
-/// <summary>A session key pair (§4.3 "session key pair"), ES256 or RS256, and the JWS it signs.</summary>
+/// <summary>A session key pair (§7.3 "session key pair"), ES256 or RS256, and the JWS it signs.</summary>
 internal sealed class SpecKey : IDisposable
 {
     private readonly ECDsa? _ec;
@@ -221,7 +221,7 @@ internal sealed class SpecCookieJar
 }
 
 /// <summary>
-/// A DBSC user agent written from the W3C Device Bound Session Credentials Editor's Draft (spec.bs, §5 and §6),
+/// A DBSC user agent written from the W3C Device Bound Session Credentials Editor's Draft (spec.bs, §8 and §9),
 /// not from SessionCore's server code: it parses <c>Secure-Session-Registration</c> and
 /// <c>Secure-Session-Challenge</c> as structured fields (with its own RFC 9651 parser), creates a key per
 /// session, signs <c>dbsc+jwt</c> proofs, follows the "send request" algorithm for registration and refresh
@@ -259,8 +259,8 @@ internal sealed class DbscSpecClient : IDisposable
     public bool NeverRefresh { get; set; }
 
     /// <summary>
-    /// A fetch by a document of the same origin: runs "identify a session needing refresh" (§5.5) and the refresh
-    /// first, then sends the request, then processes the response's DBSC headers (Fetch integration, §7.1).
+    /// A fetch by a document of the same origin: runs "identify a session needing refresh" (§8.5) and the refresh
+    /// first, then sends the request, then processes the response's DBSC headers (Fetch integration, §10.1).
     /// </summary>
     public async Task<SpecResponse> FetchAsync(string method, Uri url, params KeyValuePair<string, string>[] headers)
     {
@@ -272,7 +272,7 @@ internal sealed class DbscSpecClient : IDisposable
             SpecOutcome outcome = await SendRequestAsync(url, session.Key, session.RefreshUrl, session.Id, session.CachedChallenge, authorization: null);
             if (outcome == SpecOutcome.Kept && _sessions.ContainsKey(session.Id))
             {
-                // §5.6 step 1 and §5.11: the request goes out without the bound cookie; tell the site why.
+                // §8.8 step 1 and §8.12: the request goes out without the bound cookie; tell the site why.
                 extra.Add(new("Secure-Session-Skipped", "server_error;session_identifier=" + SpecStructuredFields.SerializeBare(session.Id)));
             }
         }
@@ -282,7 +282,7 @@ internal sealed class DbscSpecClient : IDisposable
         return response;
     }
 
-    /// <summary>Refreshes a session now (browsers may do so proactively, §3).</summary>
+    /// <summary>Refreshes a session now (browsers may do so proactively, §5).</summary>
     public Task<SpecOutcome> RefreshAsync(string sessionId)
     {
         SpecSession session = _sessions[sessionId];
@@ -324,7 +324,7 @@ internal sealed class DbscSpecClient : IDisposable
         }
     }
 
-    /// <summary>§5.2 "determine if a URL is in scope".</summary>
+    /// <summary>§8.2 "determine if a URL is in scope".</summary>
     public static bool InScope(Uri url, SpecSession session)
     {
         Uri origin = new(session.ScopeOrigin);
@@ -351,7 +351,7 @@ internal sealed class DbscSpecClient : IDisposable
         return true;
     }
 
-    /// <summary>§5.4 "determine if a host matches a pattern".</summary>
+    /// <summary>§8.4 "determine if a host matches a pattern".</summary>
     public static bool HostMatches(string host, string pattern)
     {
         if (pattern == "*")
@@ -374,7 +374,7 @@ internal sealed class DbscSpecClient : IDisposable
 
     private static bool SameOrigin(Uri a, Uri b) => a.Scheme == b.Scheme && a.Host == b.Host && a.Port == b.Port;
 
-    /// <summary>§5.5 "identify a session needing refresh", with the request initiated by a same-origin document.</summary>
+    /// <summary>§8.5 "identify a session needing refresh", with the request initiated by a same-origin document.</summary>
     private SpecSession? IdentifySessionNeedingRefresh(Uri url, HashSet<string> deferred)
     {
         foreach (SpecSession session in _sessions.Values)
@@ -384,7 +384,7 @@ internal sealed class DbscSpecClient : IDisposable
                 continue;
             }
 
-            // §5.4 "identify if missing session credential": a credential whose cookie would not be attached.
+            // §8.6 "identify if missing session credential": a credential whose cookie would not be attached.
             if (session.Credentials.Any(c => !Cookies.Has(c.Name, url)))
             {
                 return session;
@@ -410,12 +410,12 @@ internal sealed class DbscSpecClient : IDisposable
             Cookies.Store(setCookie);
         }
 
-        // Fetch integration (§7.1): challenges are processed on every response.
+        // Fetch integration (§10.1): challenges are processed on every response.
         ProcessChallenges(url, response);
         return response;
     }
 
-    /// <summary>§5.10 "process a session registration".</summary>
+    /// <summary>§8.10 "process a session registration".</summary>
     private async Task ProcessRegistrationAsync(Uri responseUrl, SpecResponse response)
     {
         string[] values = [.. response.All("Secure-Session-Registration")];
@@ -444,7 +444,7 @@ internal sealed class DbscSpecClient : IDisposable
                 continue;
             }
 
-            // §5.11 "create a session key pair": the first offered algorithm this client supports.
+            // §8.11 "create a session key pair": the first offered algorithm this client supports.
             string? algorithm = entry.InnerList.Select(i => i.Value).OfType<SpecToken>().Select(t => t.Value).FirstOrDefault(a => _algorithms.Contains(a));
             if (algorithm is null)
             {
@@ -456,7 +456,7 @@ internal sealed class DbscSpecClient : IDisposable
         }
     }
 
-    /// <summary>§5.7 "process a challenge".</summary>
+    /// <summary>§8.7 "process a challenge".</summary>
     private void ProcessChallenges(Uri responseUrl, SpecResponse response)
     {
         string[] values = [.. response.All("Secure-Session-Challenge")];
@@ -474,7 +474,7 @@ internal sealed class DbscSpecClient : IDisposable
         }
     }
 
-    /// <summary>§5.6 "send a request" for registration (<paramref name="sessionId"/> null) or refresh.</summary>
+    /// <summary>§8.8 "send a request" for registration (<paramref name="sessionId"/> null) or refresh.</summary>
     private async Task<SpecOutcome> SendRequestAsync(Uri originating, SpecKey key, Uri destination, string? sessionId, string? challenge, string? authorization)
     {
         SpecOutcome outcome = await SendRequestCoreAsync(originating, key, destination, sessionId, challenge, authorization);
@@ -499,7 +499,7 @@ internal sealed class DbscSpecClient : IDisposable
             List<KeyValuePair<string, string>> headers = [];
             if (challenge is not null || authorization is not null)
             {
-                // §6.9: typ and alg always; the public jwk only at registration; jti is the challenge,
+                // §9.10: typ and alg always; the public jwk only at registration; jti is the challenge,
                 // authorization is copied when the registration header had one.
                 JsonObject header = new() { ["alg"] = key.Algorithm, ["typ"] = "dbsc+jwt" };
                 if (sessionId is null)
@@ -580,7 +580,7 @@ internal sealed class DbscSpecClient : IDisposable
         return SpecOutcome.Terminated;
     }
 
-    /// <summary>§5.8 "create a session", with the JSON formats of §6.6 to §6.8.</summary>
+    /// <summary>§8.9 "create a session", with the JSON formats of §9.6 to §9.9.</summary>
     private SpecOutcome CreateSession(SpecResponse response, Uri destination, string? sessionId, SpecKey key)
     {
         JsonObject? json;

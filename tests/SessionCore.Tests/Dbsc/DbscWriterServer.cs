@@ -205,7 +205,7 @@ internal static class TestProof
             return null;
         }
 
-        // The jwk is required at registration and forbidden at refresh (§6.9).
+        // The jwk is required at registration and forbidden at refresh (§9.10).
         JsonObject? jwk = registeredJwk is null ? header["jwk"] as JsonObject : (header.ContainsKey("jwk") ? null : registeredJwk);
         if (jwk is null)
         {
