@@ -35,6 +35,7 @@ public static partial class FuzzTargets
         new("url", "UrlTokenDetector.Inspect (string and Uri) and CarriesToken", Url, Never),
         new("forwarded-header", "ClientAddressResolver.Resolve with X-Forwarded-For and with Forwarded, behind a trusted proxy", ForwardedHeader, Never),
         .. JwtTargets(),
+        .. DbscTargets(),
         .. StoreTargets(),
     ];
 

@@ -106,6 +106,9 @@ public sealed class SessionCookieBuilder
     /// <summary>Gets the longest <c>Max-Age</c> this builder writes.</summary>
     public TimeSpan MaxAge { get; }
 
+    /// <summary>Gets the attributes after the name and value, without <c>Max-Age</c>: <c>Path=/; Secure; HttpOnly; SameSite=Strict</c>.</summary>
+    internal string Attributes => _attributes[2..];
+
     /// <summary>Writes the cookie that hands a session token to the client.</summary>
     /// <param name="token">The token from sign-in or regeneration.</param>
     /// <param name="session">Its session; <c>Max-Age</c> ends no later than its absolute expiry.</param>
