@@ -38,13 +38,15 @@ public sealed class CsrfTokenService : IDisposable
 
     private const int RawLength = HmacSha256Mac.TagSize;
     private static readonly byte[] s_label = Encoding.ASCII.GetBytes("SessionCore.Csrf.v1\0");
+    private static readonly byte[] s_keySalt = Encoding.ASCII.GetBytes("SessionCore.Csrf.Key.v1");
 
     private readonly HmacSha256Mac _mac;
     private readonly TokenSource _random;
     private bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="CsrfTokenService"/> class with a key the application keeps (for example shared by a web farm).</summary>
-    /// <param name="key">32 to 64 secret random bytes; copied, so the caller may zero its buffer afterwards.</param>
+    /// <param name="key">32 to 64 secret random bytes; copied, so the caller may zero its buffer afterwards. A key longer than
+    /// 32 bytes is condensed to the 32-byte MAC key with HKDF-Extract (RFC 5869, SHA-256), so every byte of it counts.</param>
     /// <exception cref="ArgumentException"><paramref name="key"/> has the wrong length.</exception>
     public CsrfTokenService(ReadOnlySpan<byte> key)
         : this(key, TokenSource.System)
@@ -58,7 +60,24 @@ public sealed class CsrfTokenService : IDisposable
             throw new ArgumentException(Error.CsrfKeyLength, nameof(key));
         }
 
-        _mac = new HmacSha256Mac(key);
+        if (key.Length == HmacSha256Mac.KeySize)
+        {
+            _mac = new HmacSha256Mac(key);
+        }
+        else
+        {
+            Span<byte> condensed = stackalloc byte[HmacSha256Mac.KeySize];
+            try
+            {
+                HKDF.Extract(HashAlgorithmName.SHA256, key, s_keySalt, condensed);
+                _mac = new HmacSha256Mac(condensed);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(condensed);
+            }
+        }
+
         _random = random;
     }
 

@@ -12,6 +12,9 @@ internal sealed class HmacSha256Mac : IDisposable
 {
     public const int TagSize = 32;
 
+    /// <summary>The key size NSec's HMAC-SHA-256 imports: exactly 32 bytes.</summary>
+    public const int KeySize = 32;
+
     private readonly Key _key;
 
     public HmacSha256Mac(ReadOnlySpan<byte> key)

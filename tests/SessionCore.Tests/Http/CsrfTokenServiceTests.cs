@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Security.Cryptography;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -152,6 +153,26 @@ public sealed class CsrfTokenServiceTests
         Assert.NotEqual(first[43..], second[43..]);
         Assert.Equal(CsrfTokenStatus.Valid, csrf.Verify(first, SessionA));
         Assert.Equal(CsrfTokenStatus.Valid, csrf.Verify(second, SessionA));
+    }
+
+    [Theory]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(48)]
+    [InlineData(64)]
+    public void Constructor_EveryDocumentedKeyLength_IssuesAndVerifies(int length)
+    {
+        byte[] key = RandomNumberGenerator.GetBytes(length);
+        using CsrfTokenService csrf = new(key);
+        using CsrfTokenService same = new(key);
+        byte[] other = (byte[])key.Clone();
+        other[^1] ^= 1;
+        using CsrfTokenService differentLastByte = new(other);
+
+        string token = csrf.CreateToken(SessionA);
+
+        Assert.Equal(CsrfTokenStatus.Valid, same.Verify(token, SessionA));
+        Assert.NotEqual(CsrfTokenStatus.Valid, differentLastByte.Verify(token, SessionA));
     }
 
     [Theory]
