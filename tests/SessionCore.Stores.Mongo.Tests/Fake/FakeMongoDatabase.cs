@@ -16,9 +16,9 @@ namespace SessionCore.Stores.Mongo.Tests.Fake;
 /// An in-process stand-in for the few collection operations the store uses, so the conformance suite can
 /// exercise the store's read-decide-swap loops here, where no server runs. Each operation is atomic under
 /// one lock and works on deep copies, as single-document operations on a server do. It evaluates the query
-/// operators the store renders ($elemMatch, $lte, $or, $exists, equality through arrays) and the update
-/// operators ($set, $inc, $setOnInsert, upsert). It checks the store's logic, not a server's behaviour;
-/// the real server runs in the mongo workflow.
+/// operators the store renders ($or, $eq, $exists, $lte, equality through arrays) and the update operators
+/// ($max, $set, $inc, $setOnInsert, upsert). Unique indexes are not enforced. It checks the store's logic, not a
+/// server's behaviour; the real server runs in the mongo workflow.
 /// </summary>
 internal static class FakeMongoDatabase
 {
@@ -34,6 +34,9 @@ internal static class FakeMongoDatabase
 
         /// <summary>Gets or sets a value indicating whether every operation fails as if the server were gone.</summary>
         public bool Unavailable { get; set; }
+
+        /// <summary>Gets how many times each collection operation was called (one call is one round trip to a server).</summary>
+        public ConcurrentDictionary<string, int> Calls { get; } = new(StringComparer.Ordinal);
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
@@ -70,6 +73,11 @@ internal static class FakeMongoDatabase
             {
                 // What the driver throws when server selection times out.
                 throw new TimeoutException("A timeout occurred after 30000ms selecting a server.");
+            }
+
+            if (Owner is not null && targetMethod.Name.EndsWith("Async", StringComparison.Ordinal))
+            {
+                Owner.Calls.AddOrUpdate(targetMethod.Name, 1, (_, count) => count + 1);
             }
             switch (targetMethod.Name)
             {
@@ -207,6 +215,8 @@ internal static class FakeMongoDatabase
                     bool ok = op.Name switch
                     {
                         "$lte" => Leaves(values).Any(v => v.BsonType == op.Value.BsonType || (v.IsNumeric && op.Value.IsNumeric) ? v.CompareTo(op.Value) <= 0 : false),
+                        "$eq" => Leaves(values).Any(v => v.Equals(op.Value)) || values.Any(v => v.Equals(op.Value)),
+                        "$in" => op.Value.AsBsonArray.Any(item => Leaves(values).Any(v => v.Equals(item))),
                         "$exists" => op.Value.ToBoolean() == (values.Count > 0),
                         "$elemMatch" => values.Any(v => v.IsBsonArray && v.AsBsonArray.Any(e => Matches(e, op.Value.AsBsonDocument))),
                         _ => throw new NotSupportedException(op.Name),
@@ -272,6 +282,9 @@ internal static class FakeMongoDatabase
                             target[field.Name] = field.Value.DeepClone();
                             break;
                         case "$setOnInsert":
+                            break;
+                        case "$max":
+                            target[field.Name] = target.TryGetValue(field.Name, out BsonValue current) && current.CompareTo(field.Value) >= 0 ? current : field.Value;
                             break;
                         case "$inc":
                             target[field.Name] = target.TryGetValue(field.Name, out BsonValue old) ? new BsonInt64(old.ToInt64() + field.Value.ToInt64()) : field.Value;
