@@ -259,23 +259,20 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
             _records.Committed();
             return result;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException && !ReferenceEquals(ex, _records.Refusal))
+        catch (Exception ex)
         {
             if (began)
             {
                 TryRollback();
+            }
+
+            // Caller misuse and our own refusal (a duplicate key) pass through; everything else is a store failure.
+            if (ex is OperationCanceledException or ArgumentException or InvalidOperationException { Message: Error.DuplicateKey })
+            {
+                throw;
             }
 
             throw new SessionStoreException(Error.StoreFailed, ex);
-        }
-        catch
-        {
-            if (began)
-            {
-                TryRollback();
-            }
-
-            throw;
         }
     }
 

@@ -53,14 +53,7 @@ internal sealed class LiteDbRecords : IStoreRecords
     // in memory: reading it costs no lookup, and it is exactly what the file holds.
     public DateTimeOffset? RevokedBefore => _pendingRevokedBefore ?? _revokedBefore;
 
-    /// <summary>Gets the duplicate-key refusal thrown by the current operation, if any (caller misuse, not a store failure).</summary>
-    public InvalidOperationException? Refusal { get; private set; }
-
-    public void Begin()
-    {
-        _pendingRevokedBefore = null;
-        Refusal = null;
-    }
+    public void Begin() => _pendingRevokedBefore = null;
 
     public void Committed() => _revokedBefore = RevokedBefore;
 
@@ -213,7 +206,7 @@ internal sealed class LiteDbRecords : IStoreRecords
         return [.. collection.Find(predicate)];
     }
 
-    private void Insert(ILiteCollection<BsonDocument> collection, BsonDocument doc)
+    private static void Insert(ILiteCollection<BsonDocument> collection, BsonDocument doc)
     {
         try
         {
@@ -221,8 +214,8 @@ internal sealed class LiteDbRecords : IStoreRecords
         }
         catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
         {
-            Refusal = new InvalidOperationException(Error.DuplicateKey);
-            throw Refusal;
+            // Without the driver's exception: its message quotes the key.
+            throw new InvalidOperationException(Error.DuplicateKey);
         }
     }
 }
