@@ -84,9 +84,15 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
     /// <summary>Gets the database, for tests that need to reach under the store.</summary>
     internal LiteDatabase Database => _db;
 
+    /// <summary>
+    /// Gets or sets a wrapper around the records each decision sees, for tests that inject a fault between the writes of
+    /// one operation; reachable through InternalsVisibleTo only.
+    /// </summary>
+    internal Func<IStoreRecords, IStoreRecords>? RecordsInterceptor { get; set; }
+
     /// <inheritdoc/>
     public ValueTask<SessionCreateResult> CreateAsync(SessionCreation creation, CancellationToken cancellationToken = default) =>
-        Run(creation, static (r, c) => StoreDecisions.Create(r, c), cancellationToken);
+        Decide(creation, static (r, c) => StoreDecisions.Create(r, c), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<Session?> FindAsync(SessionId id, CancellationToken cancellationToken = default) =>
@@ -94,31 +100,31 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
 
     /// <inheritdoc/>
     public ValueTask<SessionCheck> ValidateAsync(SessionId id, SessionRules rules, DateTimeOffset now, bool touch, CancellationToken cancellationToken = default) =>
-        Run((id, rules, now, touch), static (r, a) => StoreDecisions.Validate(r, a.id, a.rules, a.now, a.touch), cancellationToken);
+        Decide((id, rules, now, touch), static (r, a) => StoreDecisions.Validate(r, a.id, a.rules, a.now, a.touch), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<SessionRegenerateResult> RegenerateAsync(SessionRegeneration regeneration, CancellationToken cancellationToken = default) =>
-        Run(regeneration, static (r, g) => StoreDecisions.Regenerate(r, g), cancellationToken);
+        Decide(regeneration, static (r, g) => StoreDecisions.Regenerate(r, g), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<Session?> RevokeAsync(SessionId id, string? userId, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Run((id, userId, reason, now), static (r, a) => StoreDecisions.Revoke(r, a.id, a.userId, a.reason, a.now), cancellationToken);
+        Decide((id, userId, reason, now), static (r, a) => StoreDecisions.Revoke(r, a.id, a.userId, a.reason, a.now), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<UserRevocationResult> RevokeUserSessionsAsync(UserRevocation revocation, CancellationToken cancellationToken = default) =>
-        Run(revocation, static (r, v) => StoreDecisions.RevokeUserSessions(r, v), cancellationToken);
+        Decide(revocation, static (r, v) => StoreDecisions.RevokeUserSessions(r, v), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<Session>> ListUserSessionsAsync(string userId, SessionRules rules, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Run((userId, rules, now), static (r, a) => StoreDecisions.ListUserSessions(r, a.userId, a.rules, a.now), cancellationToken);
+        Decide((userId, rules, now), static (r, a) => StoreDecisions.ListUserSessions(r, a.userId, a.rules, a.now), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<SessionBindResult> BindKeyAsync(SessionId id, SessionKeyBinding binding, SessionRules rules, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Run((id, binding, rules, now), static (r, a) => StoreDecisions.BindKey(r, a.id, a.binding, a.rules, a.now), cancellationToken);
+        Decide((id, binding, rules, now), static (r, a) => StoreDecisions.BindKey(r, a.id, a.binding, a.rules, a.now), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<RefreshFamilyCreateResult> CreateRefreshFamilyAsync(RefreshFamilyCreation creation, CancellationToken cancellationToken = default) =>
-        Run(creation, static (r, c) => StoreDecisions.CreateRefreshFamily(r, c), cancellationToken);
+        Decide(creation, static (r, c) => StoreDecisions.CreateRefreshFamily(r, c), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<RefreshFamily?> FindRefreshFamilyByTokenAsync(RefreshTokenHash tokenHash, CancellationToken cancellationToken = default) =>
@@ -126,11 +132,11 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
 
     /// <inheritdoc/>
     public ValueTask<RefreshRedeemResult> RedeemRefreshTokenAsync(RefreshRedemption redemption, CancellationToken cancellationToken = default) =>
-        Run(redemption, static (r, d) => StoreDecisions.Redeem(r, d), cancellationToken);
+        Decide(redemption, static (r, d) => StoreDecisions.Redeem(r, d), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<RefreshFamily?> RevokeRefreshFamilyAsync(RefreshTokenHash tokenHash, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Run((tokenHash, reason, now), static (r, a) => StoreDecisions.RevokeRefreshFamily(r, a.tokenHash, a.reason, a.now), cancellationToken);
+        Decide((tokenHash, reason, now), static (r, a) => StoreDecisions.RevokeRefreshFamily(r, a.tokenHash, a.reason, a.now), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<UserSecurityState> GetUserSecurityStateAsync(string userId, CancellationToken cancellationToken = default) =>
@@ -142,7 +148,7 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
 
     /// <inheritdoc/>
     public ValueTask<bool> RememberDeviceAsync(string userId, KnownDevice device, int maxDevices, CancellationToken cancellationToken = default) =>
-        Run((userId, device, maxDevices), static (r, a) => StoreDecisions.RememberDevice(r, a.userId, a.device, a.maxDevices), cancellationToken);
+        Decide((userId, device, maxDevices), static (r, a) => StoreDecisions.RememberDevice(r, a.userId, a.device, a.maxDevices), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<DateTimeOffset> RevokeEverySessionAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
@@ -234,6 +240,9 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
             throw new SessionStoreException(Error.OpenFailed, ex);
         }
     }
+
+    private ValueTask<TResult> Decide<TArgument, TResult>(TArgument argument, Func<IStoreRecords, TArgument, TResult> decision, CancellationToken cancellationToken) =>
+        Run((argument, decision, RecordsInterceptor), static (r, a) => a.decision(a.RecordsInterceptor?.Invoke(r) ?? r, a.argument), cancellationToken);
 
     private ValueTask<TResult> Run<TArgument, TResult>(TArgument argument, Func<LiteDbRecords, TArgument, TResult> operation, CancellationToken cancellationToken)
     {

@@ -71,6 +71,12 @@ public sealed class MongoSessionStore : ISessionStore
     }
 
     /// <summary>
+    /// Gets or sets a wrapper around the records each decision sees, for tests that inject a fault between the writes of
+    /// one operation; reachable through InternalsVisibleTo only.
+    /// </summary>
+    internal Func<IStoreRecords, IStoreRecords>? RecordsInterceptor { get; set; }
+
+    /// <summary>
     /// Creates the store's indexes if they do not exist: the unique multikey indexes that find a document by session id
     /// and by refresh token hash, the purge index and the TTL index. Safe to call repeatedly.
     /// </summary>
@@ -82,63 +88,63 @@ public sealed class MongoSessionStore : ISessionStore
 
     /// <inheritdoc/>
     public ValueTask<SessionCreateResult> CreateAsync(SessionCreation creation, CancellationToken cancellationToken = default) =>
-        UpdateAsync(ByUser(Arg(creation).Session.UserId), creation.Session.UserId, r => StoreDecisions.Create(r, creation), creation.Now, cancellationToken);
+        UpdateAsync(ByUser(Arg(creation).Session.UserId), creation.Session.UserId, (_, r) => StoreDecisions.Create(r, creation), creation.Now, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<Session?> FindAsync(SessionId id, CancellationToken cancellationToken = default) =>
-        UpdateAsync(BySession(id), null, r => r.FindSession(id), null, cancellationToken);
+        UpdateAsync(BySession(id), null, (_, r) => r.FindSession(id), null, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<SessionCheck> ValidateAsync(SessionId id, SessionRules rules, DateTimeOffset now, bool touch, CancellationToken cancellationToken = default) =>
-        UpdateAsync(BySession(id), null, r => StoreDecisions.Validate(r, id, rules, now, touch), now, cancellationToken);
+        UpdateAsync(BySession(id), null, (_, r) => StoreDecisions.Validate(r, id, rules, now, touch), now, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<SessionRegenerateResult> RegenerateAsync(SessionRegeneration regeneration, CancellationToken cancellationToken = default) =>
-        UpdateAsync(BySession(Arg(regeneration).CurrentId), null, r => StoreDecisions.Regenerate(r, regeneration), regeneration.Now, cancellationToken);
+        UpdateAsync(BySession(Arg(regeneration).CurrentId), null, (_, r) => StoreDecisions.Regenerate(r, regeneration), regeneration.Now, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<Session?> RevokeAsync(SessionId id, string? userId, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        UpdateAsync(BySession(id), null, r => StoreDecisions.Revoke(r, id, userId, reason, now), now, cancellationToken);
+        UpdateAsync(BySession(id), null, (_, r) => StoreDecisions.Revoke(r, id, userId, reason, now), now, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<UserRevocationResult> RevokeUserSessionsAsync(UserRevocation revocation, CancellationToken cancellationToken = default) =>
-        UpdateAsync(ByUser(Arg(revocation).UserId), revocation.UserId, r => StoreDecisions.RevokeUserSessions(r, revocation), revocation.Now, cancellationToken);
+        UpdateAsync(ByUser(Arg(revocation).UserId), revocation.UserId, (_, r) => StoreDecisions.RevokeUserSessions(r, revocation), revocation.Now, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<Session>> ListUserSessionsAsync(string userId, SessionRules rules, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        UpdateAsync(ByUser(userId), null, r => StoreDecisions.ListUserSessions(r, userId, rules, now), null, cancellationToken);
+        UpdateAsync(ByUser(userId), null, (_, r) => StoreDecisions.ListUserSessions(r, userId, rules, now), null, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<SessionBindResult> BindKeyAsync(SessionId id, SessionKeyBinding binding, SessionRules rules, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        UpdateAsync(BySession(id), null, r => StoreDecisions.BindKey(r, id, binding, rules, now), now, cancellationToken);
+        UpdateAsync(BySession(id), null, (_, r) => StoreDecisions.BindKey(r, id, binding, rules, now), now, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<RefreshFamilyCreateResult> CreateRefreshFamilyAsync(RefreshFamilyCreation creation, CancellationToken cancellationToken = default) =>
-        UpdateAsync(BySession(Arg(creation).SessionId), null, r => StoreDecisions.CreateRefreshFamily(r, creation), creation.Now, cancellationToken);
+        UpdateAsync(BySession(Arg(creation).SessionId), null, (_, r) => StoreDecisions.CreateRefreshFamily(r, creation), creation.Now, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<RefreshFamily?> FindRefreshFamilyByTokenAsync(RefreshTokenHash tokenHash, CancellationToken cancellationToken = default) =>
-        UpdateAsync(ByToken(tokenHash), null, r => r.FindFamily(tokenHash), null, cancellationToken);
+        UpdateAsync(ByToken(tokenHash), null, (_, r) => r.FindFamily(tokenHash), null, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<RefreshRedeemResult> RedeemRefreshTokenAsync(RefreshRedemption redemption, CancellationToken cancellationToken = default) =>
-        UpdateAsync(ByToken(Arg(redemption).PresentedTokenHash), null, r => StoreDecisions.Redeem(r, redemption), redemption.Now, cancellationToken);
+        UpdateAsync(ByToken(Arg(redemption).PresentedTokenHash), null, (_, r) => StoreDecisions.Redeem(r, redemption), redemption.Now, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<RefreshFamily?> RevokeRefreshFamilyAsync(RefreshTokenHash tokenHash, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        UpdateAsync(ByToken(tokenHash), null, r => StoreDecisions.RevokeRefreshFamily(r, tokenHash, reason, now), now, cancellationToken);
+        UpdateAsync(ByToken(tokenHash), null, (_, r) => StoreDecisions.RevokeRefreshFamily(r, tokenHash, reason, now), now, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<UserSecurityState> GetUserSecurityStateAsync(string userId, CancellationToken cancellationToken = default) =>
-        UpdateAsync(ByUser(userId), null, r => r.FindUser(userId), null, cancellationToken);
+        UpdateAsync(ByUser(userId), null, (_, r) => r.FindUser(userId), null, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<long> GetSecurityEpochAsync(string userId, CancellationToken cancellationToken = default) =>
-        UpdateAsync(ByUser(userId), null, r => r.FindSecurityEpoch(userId), null, cancellationToken);
+        UpdateAsync(ByUser(userId), null, (_, r) => r.FindSecurityEpoch(userId), null, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<bool> RememberDeviceAsync(string userId, KnownDevice device, int maxDevices, CancellationToken cancellationToken = default) =>
-        UpdateAsync(ByUser(userId), userId, r => StoreDecisions.RememberDevice(r, userId, device, maxDevices), Arg(device).LastSeenAt, cancellationToken);
+        UpdateAsync(ByUser(userId), userId, (_, r) => StoreDecisions.RememberDevice(r, userId, device, maxDevices), Arg(device).LastSeenAt, cancellationToken);
 
     /// <inheritdoc/>
     public async ValueTask<DateTimeOffset> RevokeEverySessionAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -170,7 +176,7 @@ public sealed class MongoSessionStore : ISessionStore
         int removed = 0;
         foreach (BsonDocument doc in docs)
         {
-            removed += await UpdateAsync(ById(doc[M.Id]), null, r => r.Purge(now), null, cancellationToken).ConfigureAwait(false);
+            removed += await UpdateAsync(ById(doc[M.Id]), null, (u, _) => u.Purge(now), null, cancellationToken).ConfigureAwait(false);
         }
 
         return removed;
@@ -287,9 +293,9 @@ public sealed class MongoSessionStore : ISessionStore
     }
 
     // The one path for every operation: read the document `locate` names (with the global revocation instant), let
-    // `decide` change a copy, and swap it in only if the version is still the one read. `owner` is the user whose
+    // `decide` change a copy (through the records view the decisions see), and swap it in only if the version is still the one read. `owner` is the user whose
     // document is created when none is found (null: none is created).
-    private async ValueTask<T> UpdateAsync<T>(FilterDefinition<BsonDocument> locate, string? owner, Func<UserRecords, T> decide, DateTimeOffset? pruneAt, CancellationToken cancellationToken)
+    private async ValueTask<T> UpdateAsync<T>(FilterDefinition<BsonDocument> locate, string? owner, Func<UserRecords, IStoreRecords, T> decide, DateTimeOffset? pruneAt, CancellationToken cancellationToken)
     {
         await EnsureIndexesOnceAsync(cancellationToken).ConfigureAwait(false);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
@@ -300,7 +306,7 @@ public sealed class MongoSessionStore : ISessionStore
             {
                 DateTimeOffset? revokedBefore = docs.Find(d => d[M.Id] == RevokedBeforeKey) is { } global ? M.FromTicks(global[M.Instant]) : null;
                 UserRecords records = read is not null ? M.ToRecords(read, revokedBefore) : UserRecords.New(owner, revokedBefore);
-                return (records, decide(records));
+                return (records, decide(records, RecordsInterceptor?.Invoke(records) ?? records));
             });
             if (!records.Changed)
             {
