@@ -337,6 +337,11 @@ public sealed class MongoSessionStore : ISessionStore
         {
             if (read is null)
             {
+                if (records.IsEmpty)
+                {
+                    return true;
+                }
+
                 await RunAsync(() => _sessions.InsertOneAsync(Guard(() => M.ToDocument(records)), cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
                 return true;
             }

@@ -132,6 +132,27 @@ public sealed class LiteDbSessionStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task UserState_IdSharingTheKey_IsNeverOverwritten()
+    {
+        // A lone surrogate becomes U+FFFD in UTF-8, so these two ids hash to the same users key.
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using LiteDbSessionStore store = Open(_folder.File("lookalike.db"));
+        string owner = "bob" + '\uFFFD';
+        string lookalike = "bob" + (char)0xD800;
+        await store.RememberDeviceAsync(owner, new KnownDevice("k", null, null, null, T0, T0), 3, ct);
+        await store.RevokeUserSessionsAsync(new UserRevocation { UserId = owner, Reason = RevocationReason.PasswordChanged, AdvanceEpoch = true, Rules = Rules, Now = T0 }, ct);
+
+        await Assert.ThrowsAsync<SessionStoreException>(async () => await store.RevokeUserSessionsAsync(
+            new UserRevocation { UserId = lookalike, Reason = RevocationReason.PasswordChanged, AdvanceEpoch = true, Rules = Rules, Now = T0 }, ct));
+        await Assert.ThrowsAsync<SessionStoreException>(async () => await store.RememberDeviceAsync(lookalike, new KnownDevice("x", null, null, null, T0, T0), 3, ct));
+
+        UserSecurityState state = await store.GetUserSecurityStateAsync(owner, ct);
+        Assert.Equal(1, state.SecurityEpoch);
+        Assert.Equal("k", Assert.Single(state.KnownDevices).Key);
+        Assert.Equal(0, await store.GetSecurityEpochAsync(lookalike, ct));
+    }
+
+    [Fact]
     public async Task Failures_AreClassifiedAsDocumented()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;

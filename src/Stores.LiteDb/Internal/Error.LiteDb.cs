@@ -11,5 +11,6 @@ internal static partial class Error
     public const string ReadOnlyUnsupported = "The LiteDB session store needs write access to its file.";
     public const string PurgeIntervalOutOfRange = "PurgeInterval must be null (no periodic purge) or between 1 second and 1 day.";
     public const string DuplicateKey = "A session, refresh family or refresh token with this identifier exists already.";
+    public const string UserKeyShared = "The user's record key is shared with another user id (ids that differ only in an unpaired surrogate); the store refuses to write it.";
     public const string CorruptRecord = "A record in the LiteDB session store has an unexpected shape.";
 }

@@ -33,6 +33,7 @@ internal sealed class LiteDbRecords : IStoreRecords
     private readonly BsonExpression _idleDue = Parameterised("$." + M.IdleExpiresAt + " <= @0");
     private DateTimeOffset? _revokedBefore;
     private DateTimeOffset? _pendingRevokedBefore;
+    private (string Key, BsonDocument? Doc)? _userRead;
 
     public LiteDbRecords(LiteDatabase db)
     {
@@ -53,7 +54,11 @@ internal sealed class LiteDbRecords : IStoreRecords
     // in memory: reading it costs no lookup, and it is exactly what the file holds.
     public DateTimeOffset? RevokedBefore => _pendingRevokedBefore ?? _revokedBefore;
 
-    public void Begin() => _pendingRevokedBefore = null;
+    public void Begin()
+    {
+        _pendingRevokedBefore = null;
+        _userRead = null;
+    }
 
     public void Committed() => _revokedBefore = RevokedBefore;
 
@@ -122,7 +127,20 @@ internal sealed class LiteDbRecords : IStoreRecords
         }
     }
 
-    public void UpdateUser(UserSecurityState state) => _users.Upsert(M.ToDocument(state));
+    public void UpdateUser(UserSecurityState state)
+    {
+        // The decisions read a user before they write one, so the document at the key is known. Ids that differ only in
+        // an unpaired surrogate share a key (sign-in refuses such ids); such a write is refused, never mixed in.
+        BsonDocument doc = M.ToDocument(state);
+        string key = doc[M.Id].AsString;
+        BsonDocument? stored = _userRead is (string readKey, var read) && readKey == key ? read : FindById(_users, key);
+        if (stored is not null && !IsExactly(stored[M.UserId], state.UserId))
+        {
+            throw new SessionStoreException(Error.UserKeyShared);
+        }
+
+        _users.Upsert(doc);
+    }
 
     public DateTimeOffset RevokeEverySession(DateTimeOffset now)
     {
@@ -197,8 +215,13 @@ internal sealed class LiteDbRecords : IStoreRecords
         return collection.FindOne(_byId) is { } doc && IsExactly(doc[M.Id], id) ? doc : null;
     }
 
-    private BsonDocument? FindUserDocument(string userId) =>
-        FindById(_users, M.UserKeyOf(userId)) is { } doc && IsExactly(doc[M.UserId], userId) ? doc : null;
+    private BsonDocument? FindUserDocument(string userId)
+    {
+        string key = M.UserKeyOf(userId);
+        BsonDocument? doc = FindById(_users, key);
+        _userRead = (key, doc);
+        return doc is not null && IsExactly(doc[M.UserId], userId) ? doc : null;
+    }
 
     private static List<BsonDocument> Find(ILiteCollection<BsonDocument> collection, BsonExpression predicate, BsonValue value)
     {
