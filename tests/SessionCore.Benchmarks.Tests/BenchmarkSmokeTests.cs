@@ -56,6 +56,9 @@ public sealed class BenchmarkSmokeTests
         Assert.Contains("JwtSignatureCacheBenchmarks", names);
         Assert.Contains("LiteDbBenchmarks", names);
         Assert.Contains("LiteDbScalingBenchmarks", names);
+        Assert.Contains("LiteDbWriteBenchmarks", names);
+        Assert.Contains("LiteDbThroughputBenchmarks", names);
+        Assert.Contains("LiteDbRotationDepthBenchmarks", names);
     }
 
     [Theory]
