@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using LiteDB;
 using SessionCore.Sessions;
 using SessionCore.Tokens;
@@ -14,11 +15,6 @@ namespace SessionCore.Stores.LiteDb.Internal;
 /// </summary>
 internal sealed class LiteDbRecords : IStoreRecords
 {
-    public const string SessionsName = "sessions";
-    public const string FamiliesName = "refresh_families";
-    public const string TokensName = "refresh_tokens";
-    public const string UsersName = "users";
-    public const string GlobalName = "global";
     private const string RevokedBeforeKey = "revoked_before";
 
     private readonly ILiteCollection<BsonDocument> _sessions;
@@ -37,11 +33,11 @@ internal sealed class LiteDbRecords : IStoreRecords
 
     public LiteDbRecords(LiteDatabase db)
     {
-        _sessions = db.GetCollection(SessionsName, BsonAutoId.ObjectId);
-        _families = db.GetCollection(FamiliesName, BsonAutoId.ObjectId);
-        _tokens = db.GetCollection(TokensName, BsonAutoId.ObjectId);
-        _users = db.GetCollection(UsersName, BsonAutoId.ObjectId);
-        _global = db.GetCollection(GlobalName, BsonAutoId.ObjectId);
+        _sessions = db.GetCollection("sessions", BsonAutoId.ObjectId);
+        _families = db.GetCollection("refresh_families", BsonAutoId.ObjectId);
+        _tokens = db.GetCollection("refresh_tokens", BsonAutoId.ObjectId);
+        _users = db.GetCollection("users", BsonAutoId.ObjectId);
+        _global = db.GetCollection("global", BsonAutoId.ObjectId);
         _sessions.EnsureIndex(M.UserKey, "$." + M.UserKey, false);
         _sessions.EnsureIndex(M.IdleExpiresAt, "$." + M.IdleExpiresAt, false);
         _sessions.EnsureIndex(M.AbsoluteExpiresAt, "$." + M.AbsoluteExpiresAt, false);
@@ -64,39 +60,17 @@ internal sealed class LiteDbRecords : IStoreRecords
 
     public Session? FindSession(SessionId id) => !id.IsEmpty && FindById(_sessions, id.ToString()) is { } doc ? M.ToSession(doc) : null;
 
-    public IReadOnlyList<Session> FindUserSessions(string userId)
-    {
-        List<Session> sessions = [];
-        foreach (BsonDocument doc in Find(_sessions, _byUserKey, M.UserKeyOf(userId)))
-        {
-            // The index holds a hash of the user id; the stored id decides.
-            if (IsExactly(doc[M.UserId], userId))
-            {
-                sessions.Add(M.ToSession(doc));
-            }
-        }
-
-        return sessions;
-    }
+    // The index holds a hash of the user id; the stored id decides.
+    public IReadOnlyList<Session> FindUserSessions(string userId) =>
+        [.. Find(_sessions, _byUserKey, M.UserKeyOf(userId)).Where(doc => IsExactly(doc[M.UserId], userId)).Select(M.ToSession)];
 
     public RefreshFamily? FindFamily(RefreshTokenHash tokenHash) =>
         !tokenHash.IsEmpty && FindById(_tokens, tokenHash.ToString()) is { } token && FindById(_families, M.ReadString(token[M.FamilyId])) is { } doc
             ? M.ToFamily(doc)
             : null;
 
-    public IReadOnlyList<RefreshFamily> FindSessionFamilies(SessionId sessionId)
-    {
-        List<RefreshFamily> families = [];
-        foreach (BsonDocument doc in Find(_families, _bySession, sessionId.ToString()))
-        {
-            if (IsExactly(doc[M.SessionId], sessionId.ToString()))
-            {
-                families.Add(M.ToFamily(doc));
-            }
-        }
-
-        return families;
-    }
+    public IReadOnlyList<RefreshFamily> FindSessionFamilies(SessionId sessionId) =>
+        [.. Find(_families, _bySession, sessionId.ToString()).Where(doc => IsExactly(doc[M.SessionId], sessionId.ToString())).Select(M.ToFamily)];
 
     public UserSecurityState FindUser(string userId) => FindUserDocument(userId) is { } doc ? M.ToUserState(doc) : new UserSecurityState(userId, 0, []);
 
@@ -157,36 +131,14 @@ internal sealed class LiteDbRecords : IStoreRecords
     public int Purge(DateTimeOffset now)
     {
         BsonValue ticks = M.Ticks(now);
-        Dictionary<string, Session> doomed = new(StringComparer.Ordinal);
-        foreach (BsonExpression due in (ReadOnlySpan<BsonExpression>)[_absoluteDue, _idleDue])
-        {
-            foreach (BsonDocument doc in Find(_sessions, due, ticks))
-            {
-                Session session = M.ToSession(doc);
-                if (session.IsPurgeableAt(now))
-                {
-                    doomed.TryAdd(session.Id.ToString(), session);
-                }
-            }
-        }
-
-        List<RefreshFamily> families = [];
-        foreach (BsonDocument doc in Find(_families, _absoluteDue, ticks))
-        {
-            RefreshFamily family = M.ToFamily(doc);
-            if (family.IsPurgeableAt(now))
-            {
-                families.Add(family);
-            }
-        }
-
         int removed = 0;
-        foreach (string id in doomed.Keys)
+        foreach (string id in Find(_sessions, _absoluteDue, ticks).Concat(Find(_sessions, _idleDue, ticks))
+            .Select(M.ToSession).Where(s => s.IsPurgeableAt(now)).Select(s => s.Id.ToString()).Distinct(StringComparer.Ordinal).ToList())
         {
             removed += _sessions.Delete(id) ? 1 : 0;
         }
 
-        foreach (RefreshFamily family in families)
+        foreach (RefreshFamily family in Find(_families, _absoluteDue, ticks).Select(M.ToFamily).Where(f => f.IsPurgeableAt(now)).ToList())
         {
             foreach (RefreshTokenHash hash in family.TokenHashes)
             {
