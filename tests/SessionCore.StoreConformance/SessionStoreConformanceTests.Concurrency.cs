@@ -237,6 +237,22 @@ public abstract partial class SessionStoreConformanceTests
     }
 
     [Fact]
+    public virtual async Task AdvanceEpoch_40Parallel_EndsAt40WithDistinctEpochs()
+    {
+        ISessionStore store = await NewStoreAsync();
+        string user = NewUserId();
+        await store.RememberDeviceAsync(user, NewDevice("laptop", T0), 3, Ct);
+
+        UserRevocationResult[] results = await RunInParallelAsync(40, i =>
+            store.RevokeUserSessionsAsync(RevokeAll(user, RevocationReason.PasswordChanged, T0.AddSeconds(i)) with { AdvanceEpoch = true }, Ct));
+
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), results.Select(r => r.SecurityEpoch).Order());
+        UserSecurityState state = await store.GetUserSecurityStateAsync(user, Ct);
+        Assert.Equal(40, state.SecurityEpoch);
+        Assert.Single(state.KnownDevices);
+    }
+
+    [Fact]
     public virtual async Task Revoke_Parallel_ExactlyOneCallRevokes()
     {
         ISessionStore store = await NewStoreAsync();

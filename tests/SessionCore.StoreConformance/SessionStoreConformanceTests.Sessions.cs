@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading.Tasks;
 using SessionCore.Sessions;
 using SessionCore.Stores;
@@ -405,6 +406,30 @@ public abstract partial class SessionStoreConformanceTests
         Assert.Equal(SessionValidationStatus.ClockSkew, skewed.Status);
         AssertSameSession(ahead, await store.FindAsync(ahead.Id, Ct));
         Assert.Equal(SessionValidationStatus.Valid, await StatusAsync(store, withinTolerance.Id, T0));
+    }
+
+    [Fact]
+    public virtual async Task List_MixedSessions_ReturnsOnlyThoseOfThatUserValidNow()
+    {
+        ISessionStore store = await NewStoreAsync();
+        string user = NewUserId();
+        DateTimeOffset now = T0.AddMinutes(50);
+        Session live = await InsertAsync(store, NewSession(user, T0.AddMinutes(40)));
+        Session touched = await InsertAsync(store, NewSession(user));
+        await store.ValidateAsync(touched.Id, Rules, T0.AddMinutes(25), touch: true, Ct);
+        await InsertAsync(store, NewSession(user));                                          // idle expiry == now - 20 minutes
+        await InsertAsync(store, NewSession(user, T0.AddMinutes(20)));                       // idle expiry == now
+        await InsertAsync(store, NewSession(user, now - Absolute, idle: 2 * Absolute, absolute: 2 * Absolute)); // past the rules' lifetimes
+        await InsertAsync(store, NewSession(user, now.AddMinutes(1)));                       // from the future beyond the skew
+        Session revoked = await InsertAsync(store, NewSession(user, T0.AddMinutes(45)));
+        await store.RevokeAsync(revoked.Id, null, RevocationReason.Logout, T0.AddMinutes(46), Ct);
+        await InsertAsync(store, NewSession(NewUserId(), T0.AddMinutes(45)));
+
+        IReadOnlyList<Session> listed = await store.ListUserSessionsAsync(user, Rules, now, Ct);
+
+        AssertSameIds([live.Id, touched.Id], ListedIds(listed));
+        AssertSameSession(live, listed.Single(s => s.Id == live.Id));
+        Assert.Empty(await store.ListUserSessionsAsync(NewUserId(), Rules, now, Ct));
     }
 
     private static IEnumerable<Tokens.SessionId> ListedIds(IReadOnlyList<Session> sessions)
