@@ -15,6 +15,8 @@ namespace SessionCore.Stores.Benchmarks;
 /// each invocation rotates a family within 16 rotations of its nominal depth.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 [InvocationCount(Invocations)]
 public class LiteDbRotationDepthBenchmarks
 {

@@ -13,6 +13,8 @@ namespace SessionCore.Stores.Benchmarks;
 /// their own: LiteDB serializes the writers). The throughput ratio is the inverse of the time ratio.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 [InvocationCount(Invocations)]
 public class LiteDbThroughputBenchmarks
 {

@@ -42,6 +42,8 @@ public enum LiteDbWrite
 /// iteration setup (a fresh session, family or user per invocation), so every one measures the same step.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 [InvocationCount(Invocations)]
 public class LiteDbWriteBenchmarks
 {
