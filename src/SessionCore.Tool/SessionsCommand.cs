@@ -72,8 +72,8 @@ internal static class SessionsCommand
 
         return await WithManagerAsync(context, file, async manager =>
         {
-            IReadOnlyList<Session>? sessions = await manager.ListSessionsAsync(user).ConfigureAwait(false);
-            if (sessions is null)
+            SessionListResult listed = await manager.ListSessionsAsync(user).ConfigureAwait(false);
+            if (!listed.TryGetValue(out IReadOnlyList<Session>? sessions))
             {
                 await context.Error.WriteLineAsync($"the store at '{file}' could not list the sessions").ConfigureAwait(false);
                 return ExitCodes.Failure;
@@ -129,14 +129,14 @@ internal static class SessionsCommand
             }
             else
             {
-                IReadOnlyList<SessionId>? all = await manager.RevokeAllAsync(user, RevocationReason.Administrative).ConfigureAwait(false);
-                if (all is null)
+                SessionRevocationResult all = await manager.RevokeAllAsync(user, RevocationReason.Administrative).ConfigureAwait(false);
+                if (!all.IsSuccess)
                 {
                     await context.Error.WriteLineAsync($"the store at '{file}' could not revoke the sessions").ConfigureAwait(false);
                     return ExitCodes.Failure;
                 }
 
-                revoked = all.Count;
+                revoked = all.Revoked.Count;
             }
 
             await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"revoked {revoked} session{(revoked == 1 ? string.Empty : "s")} of {user}")).ConfigureAwait(false);
