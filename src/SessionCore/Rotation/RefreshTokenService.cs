@@ -77,10 +77,17 @@ public sealed class RefreshTokenService : IDisposable
 
     /// <summary>Creates a refresh family for the live session a client holds and returns its first token.</summary>
     /// <param name="sessionToken">The presented session token; junk is answered with <see cref="RefreshTokenStatus.Malformed"/>.</param>
-    /// <param name="binding">The OAuth client and, for a sender-constrained family, the verified proof-of-possession key to bind the family to; <see langword="null"/> for none.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The first refresh token and the session, or why none was issued.</returns>
-    public ValueTask<RefreshTokenResult> IssueAsync(string? sessionToken, RefreshTokenBinding? binding = null, CancellationToken cancellationToken = default)
+    public ValueTask<RefreshTokenResult> IssueAsync(string? sessionToken, CancellationToken cancellationToken = default) =>
+        IssueAsync(sessionToken, RefreshTokenBinding.None, cancellationToken);
+
+    /// <summary>Creates a refresh family for the live session a client holds and returns its first token.</summary>
+    /// <param name="sessionToken">The presented session token; junk is answered with <see cref="RefreshTokenStatus.Malformed"/>.</param>
+    /// <param name="binding">The OAuth client and, for a sender-constrained family, the verified proof-of-possession key to bind the family to (<see cref="RefreshTokenBinding.None"/> for neither).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The first refresh token and the session, or why none was issued.</returns>
+    public ValueTask<RefreshTokenResult> IssueAsync(string? sessionToken, RefreshTokenBinding binding, CancellationToken cancellationToken = default)
     {
         if (!SessionToken.TryParse(sessionToken, out SessionToken? parsed))
         {
@@ -92,28 +99,45 @@ public sealed class RefreshTokenService : IDisposable
 
     /// <summary>Creates a refresh family for a live session and returns its first token.</summary>
     /// <param name="sessionToken">The session token.</param>
-    /// <param name="binding">The OAuth client and, for a sender-constrained family, the verified proof-of-possession key to bind the family to; <see langword="null"/> for none.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The first refresh token and the session, or why none was issued.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="sessionToken"/> is <see langword="null"/>.</exception>
     /// <exception cref="ObjectDisposedException">The service has been disposed.</exception>
     /// <remarks>Security: the session is validated through the manager (revocation, idle and absolute expiry) first.</remarks>
-    public async ValueTask<RefreshTokenResult> IssueAsync(SessionToken sessionToken, RefreshTokenBinding? binding = null, CancellationToken cancellationToken = default)
+    public ValueTask<RefreshTokenResult> IssueAsync(SessionToken sessionToken, CancellationToken cancellationToken = default) =>
+        IssueAsync(sessionToken, RefreshTokenBinding.None, cancellationToken);
+
+    /// <summary>Creates a refresh family for a live session and returns its first token.</summary>
+    /// <param name="sessionToken">The session token.</param>
+    /// <param name="binding">The OAuth client and, for a sender-constrained family, the verified proof-of-possession key to bind the family to (<see cref="RefreshTokenBinding.None"/> for neither).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The first refresh token and the session, or why none was issued.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="sessionToken"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The service has been disposed.</exception>
+    /// <remarks>Security: the session is validated through the manager (revocation, idle and absolute expiry) first.</remarks>
+    public async ValueTask<RefreshTokenResult> IssueAsync(SessionToken sessionToken, RefreshTokenBinding binding, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(sessionToken);
         ObjectDisposedException.ThrowIf(_disposed, this);
         using Activity? activity = SessionCoreTelemetry.ActivitySource.StartActivity("SessionCore.RefreshIssue");
-        RefreshTokenResult result = await IssueCoreAsync(sessionToken.Id, binding ?? RefreshTokenBinding.None, cancellationToken).ConfigureAwait(false);
+        RefreshTokenResult result = await IssueCoreAsync(sessionToken.Id, Throw.IfNull(binding), cancellationToken).ConfigureAwait(false);
         activity?.SetTag("sessioncore.outcome", result.Status.ToString());
         return result;
     }
 
     /// <summary>Redeems a refresh token presented by a client: rotates it, or detects its reuse.</summary>
     /// <param name="refreshToken">The presented value; junk is answered with <see cref="RefreshTokenStatus.Malformed"/>.</param>
-    /// <param name="binding">The client presenting the token and the key it proved possession of; <see langword="null"/> for none. A bound family refuses a redemption that does not match (<see cref="RefreshTokenStatus.BindingMismatch"/>).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The successor and the session, or why none was issued.</returns>
-    public ValueTask<RefreshTokenResult> RedeemAsync(string? refreshToken, RefreshTokenBinding? binding = null, CancellationToken cancellationToken = default)
+    public ValueTask<RefreshTokenResult> RedeemAsync(string? refreshToken, CancellationToken cancellationToken = default) =>
+        RedeemAsync(refreshToken, RefreshTokenBinding.None, cancellationToken);
+
+    /// <summary>Redeems a refresh token presented by a client: rotates it, or detects its reuse.</summary>
+    /// <param name="refreshToken">The presented value; junk is answered with <see cref="RefreshTokenStatus.Malformed"/>.</param>
+    /// <param name="binding">The client presenting the token and the key it proved possession of (<see cref="RefreshTokenBinding.None"/> for neither). A bound family refuses a redemption that does not match (<see cref="RefreshTokenStatus.BindingMismatch"/>).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The successor and the session, or why none was issued.</returns>
+    public ValueTask<RefreshTokenResult> RedeemAsync(string? refreshToken, RefreshTokenBinding binding, CancellationToken cancellationToken = default)
     {
         if (!RefreshToken.TryParse(refreshToken, out RefreshToken? parsed))
         {
@@ -126,7 +150,6 @@ public sealed class RefreshTokenService : IDisposable
 
     /// <summary>Redeems a parsed refresh token: rotates it, or detects its reuse.</summary>
     /// <param name="refreshToken">The token.</param>
-    /// <param name="binding">The client presenting the token and the key it proved possession of; <see langword="null"/> for none. A bound family refuses a redemption that does not match (<see cref="RefreshTokenStatus.BindingMismatch"/>).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The successor and the session, or why none was issued.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="refreshToken"/> is <see langword="null"/>.</exception>
@@ -135,12 +158,26 @@ public sealed class RefreshTokenService : IDisposable
     /// Security: see the type remarks. A spent token outside the grace window, or a token of a revoked
     /// family, revokes the family and its session.
     /// </remarks>
-    public async ValueTask<RefreshTokenResult> RedeemAsync(RefreshToken refreshToken, RefreshTokenBinding? binding = null, CancellationToken cancellationToken = default)
+    public ValueTask<RefreshTokenResult> RedeemAsync(RefreshToken refreshToken, CancellationToken cancellationToken = default) =>
+        RedeemAsync(refreshToken, RefreshTokenBinding.None, cancellationToken);
+
+    /// <summary>Redeems a parsed refresh token: rotates it, or detects its reuse.</summary>
+    /// <param name="refreshToken">The token.</param>
+    /// <param name="binding">The client presenting the token and the key it proved possession of (<see cref="RefreshTokenBinding.None"/> for neither). A bound family refuses a redemption that does not match (<see cref="RefreshTokenStatus.BindingMismatch"/>).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The successor and the session, or why none was issued.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="refreshToken"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The service has been disposed.</exception>
+    /// <remarks>
+    /// Security: see the type remarks. A spent token outside the grace window, or a token of a revoked
+    /// family, revokes the family and its session.
+    /// </remarks>
+    public async ValueTask<RefreshTokenResult> RedeemAsync(RefreshToken refreshToken, RefreshTokenBinding binding, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(refreshToken);
         ObjectDisposedException.ThrowIf(_disposed, this);
         using Activity? activity = SessionCoreTelemetry.ActivitySource.StartActivity("SessionCore.RefreshRedeem");
-        RefreshTokenResult result = await RedeemCoreAsync(refreshToken, binding ?? RefreshTokenBinding.None, cancellationToken).ConfigureAwait(false);
+        RefreshTokenResult result = await RedeemCoreAsync(refreshToken, Throw.IfNull(binding), cancellationToken).ConfigureAwait(false);
         activity?.SetTag("sessioncore.outcome", result.Status.ToString());
         SessionCoreTelemetry.CountOutcome(SessionCoreTelemetry.RefreshRedeemed, result.Status);
         return result;
