@@ -31,9 +31,15 @@ public sealed class InMemorySessionStore : ISessionStore
         }
     }
 
+    /// <summary>
+    /// Gets or sets a wrapper around the records each decision sees, for tests that inject a fault between the writes of
+    /// one operation; reachable through InternalsVisibleTo only, so production code cannot weaken the store.
+    /// </summary>
+    internal Func<IStoreRecords, IStoreRecords>? RecordsInterceptor { get; set; }
+
     /// <inheritdoc/>
     public ValueTask<SessionCreateResult> CreateAsync(SessionCreation creation, CancellationToken cancellationToken = default) =>
-        Run(creation, static (r, c) => StoreDecisions.Create(r, c), cancellationToken);
+        Decide(creation, static (r, c) => StoreDecisions.Create(r, c), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<Session?> FindAsync(SessionId id, CancellationToken cancellationToken = default) =>
@@ -41,31 +47,31 @@ public sealed class InMemorySessionStore : ISessionStore
 
     /// <inheritdoc/>
     public ValueTask<SessionCheck> ValidateAsync(SessionId id, SessionRules rules, DateTimeOffset now, bool touch, CancellationToken cancellationToken = default) =>
-        Run((id, rules, now, touch), static (r, a) => StoreDecisions.Validate(r, a.id, a.rules, a.now, a.touch), cancellationToken);
+        Decide((id, rules, now, touch), static (r, a) => StoreDecisions.Validate(r, a.id, a.rules, a.now, a.touch), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<SessionRegenerateResult> RegenerateAsync(SessionRegeneration regeneration, CancellationToken cancellationToken = default) =>
-        Run(regeneration, static (r, g) => StoreDecisions.Regenerate(r, g), cancellationToken);
+        Decide(regeneration, static (r, g) => StoreDecisions.Regenerate(r, g), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<Session?> RevokeAsync(SessionId id, string? userId, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Run((id, userId, reason, now), static (r, a) => StoreDecisions.Revoke(r, a.id, a.userId, a.reason, a.now), cancellationToken);
+        Decide((id, userId, reason, now), static (r, a) => StoreDecisions.Revoke(r, a.id, a.userId, a.reason, a.now), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<UserRevocationResult> RevokeUserSessionsAsync(UserRevocation revocation, CancellationToken cancellationToken = default) =>
-        Run(revocation, static (r, v) => StoreDecisions.RevokeUserSessions(r, v), cancellationToken);
+        Decide(revocation, static (r, v) => StoreDecisions.RevokeUserSessions(r, v), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<Session>> ListUserSessionsAsync(string userId, SessionRules rules, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Run((userId, rules, now), static (r, a) => StoreDecisions.ListUserSessions(r, a.userId, a.rules, a.now), cancellationToken);
+        Decide((userId, rules, now), static (r, a) => StoreDecisions.ListUserSessions(r, a.userId, a.rules, a.now), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<SessionBindResult> BindKeyAsync(SessionId id, SessionKeyBinding binding, SessionRules rules, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Run((id, binding, rules, now), static (r, a) => StoreDecisions.BindKey(r, a.id, a.binding, a.rules, a.now), cancellationToken);
+        Decide((id, binding, rules, now), static (r, a) => StoreDecisions.BindKey(r, a.id, a.binding, a.rules, a.now), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<RefreshFamilyCreateResult> CreateRefreshFamilyAsync(RefreshFamilyCreation creation, CancellationToken cancellationToken = default) =>
-        Run(creation, static (r, c) => StoreDecisions.CreateRefreshFamily(r, c), cancellationToken);
+        Decide(creation, static (r, c) => StoreDecisions.CreateRefreshFamily(r, c), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<RefreshFamily?> FindRefreshFamilyByTokenAsync(RefreshTokenHash tokenHash, CancellationToken cancellationToken = default) =>
@@ -73,11 +79,11 @@ public sealed class InMemorySessionStore : ISessionStore
 
     /// <inheritdoc/>
     public ValueTask<RefreshRedeemResult> RedeemRefreshTokenAsync(RefreshRedemption redemption, CancellationToken cancellationToken = default) =>
-        Run(redemption, static (r, d) => StoreDecisions.Redeem(r, d), cancellationToken);
+        Decide(redemption, static (r, d) => StoreDecisions.Redeem(r, d), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<RefreshFamily?> RevokeRefreshFamilyAsync(RefreshTokenHash tokenHash, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Run((tokenHash, reason, now), static (r, a) => StoreDecisions.RevokeRefreshFamily(r, a.tokenHash, a.reason, a.now), cancellationToken);
+        Decide((tokenHash, reason, now), static (r, a) => StoreDecisions.RevokeRefreshFamily(r, a.tokenHash, a.reason, a.now), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<UserSecurityState> GetUserSecurityStateAsync(string userId, CancellationToken cancellationToken = default) =>
@@ -89,7 +95,7 @@ public sealed class InMemorySessionStore : ISessionStore
 
     /// <inheritdoc/>
     public ValueTask<bool> RememberDeviceAsync(string userId, KnownDevice device, int maxDevices, CancellationToken cancellationToken = default) =>
-        Run((userId, device, maxDevices), static (r, a) => StoreDecisions.RememberDevice(r, a.userId, a.device, a.maxDevices), cancellationToken);
+        Decide((userId, device, maxDevices), static (r, a) => StoreDecisions.RememberDevice(r, a.userId, a.device, a.maxDevices), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<DateTimeOffset> RevokeEverySessionAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
@@ -99,18 +105,39 @@ public sealed class InMemorySessionStore : ISessionStore
     public ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
         Run(now, static (r, now) => r.Purge(now), cancellationToken);
 
+    private ValueTask<TResult> Decide<TArgument, TResult>(TArgument argument, Func<IStoreRecords, TArgument, TResult> decision, CancellationToken cancellationToken) =>
+        Run(
+            (argument, decision, RecordsInterceptor),
+            static (r, a) => a.decision(a.RecordsInterceptor?.Invoke(r) ?? r, a.argument),
+            cancellationToken);
+
     private ValueTask<TResult> Run<TArgument, TResult>(TArgument argument, Func<Records, TArgument, TResult> operation, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            return ValueTask.FromResult(operation(_records, argument));
+            try
+            {
+                TResult result = operation(_records, argument);
+                _records.Commit();
+                return ValueTask.FromResult(result);
+            }
+            catch
+            {
+                // All or nothing: whatever the step wrote before it failed is undone before the lock is released.
+                _records.Rollback();
+                throw;
+            }
         }
     }
 
-    /// <summary>The records behind the lock; every write lands at once, and each operation's only refusable write comes first.</summary>
+    /// <summary>
+    /// The records behind the lock. Every write is journalled until the operation ends, so an operation that throws part-way
+    /// (a refused insert, a fault) leaves no trace: its writes become visible together or not at all.
+    /// </summary>
     private sealed class Records : IStoreRecords
     {
+        private readonly List<Action> _undo = [];
         private readonly Dictionary<string, HashSet<SessionId>> _sessionsByUser = new(StringComparer.Ordinal);
         private readonly Dictionary<RefreshFamilyId, RefreshFamily> _families = [];
         private readonly Dictionary<RefreshTokenHash, RefreshFamilyId> _familyByToken = [];
@@ -143,10 +170,19 @@ public sealed class InMemorySessionStore : ISessionStore
                 throw new InvalidOperationException("A session with this identifier exists already.");
             }
 
-            IndexOf(_sessionsByUser, session.UserId).Add(session.Id);
+            _undo.Add(() => Sessions.Remove(session.Id));
+            if (IndexOf(_sessionsByUser, session.UserId).Add(session.Id))
+            {
+                _undo.Add(() => Unindex(_sessionsByUser, session.UserId, session.Id));
+            }
         }
 
-        public void UpdateSession(Session session) => Sessions[session.Id] = session;
+        public void UpdateSession(Session session)
+        {
+            Session? before = Sessions.GetValueOrDefault(session.Id);
+            Sessions[session.Id] = session;
+            _undo.Add(() => Restore(Sessions, session.Id, before));
+        }
 
         public void InsertFamily(RefreshFamily family)
         {
@@ -155,26 +191,55 @@ public sealed class InMemorySessionStore : ISessionStore
                 throw new InvalidOperationException("A refresh family or token with this identifier exists already.");
             }
 
+            _undo.Add(() => _familyByToken.Remove(family.CurrentTokenHash));
             _families.Add(family.FamilyId, family);
-            IndexOf(_familiesBySession, family.SessionId).Add(family.FamilyId);
+            _undo.Add(() => _families.Remove(family.FamilyId));
+            if (IndexOf(_familiesBySession, family.SessionId).Add(family.FamilyId))
+            {
+                _undo.Add(() => Unindex(_familiesBySession, family.SessionId, family.FamilyId));
+            }
         }
 
         public void UpdateFamily(RefreshFamily family, RefreshTokenHash? addedTokenHash, RefreshTokenHash? removedTokenHash)
         {
-            if (addedTokenHash is RefreshTokenHash added && !_familyByToken.TryAdd(added, family.FamilyId))
+            if (addedTokenHash is RefreshTokenHash added)
             {
-                throw new InvalidOperationException("A refresh token with this identifier exists already.");
+                if (!_familyByToken.TryAdd(added, family.FamilyId))
+                {
+                    throw new InvalidOperationException("A refresh token with this identifier exists already.");
+                }
+
+                _undo.Add(() => _familyByToken.Remove(added));
             }
 
-            if (removedTokenHash is RefreshTokenHash removed)
+            if (removedTokenHash is RefreshTokenHash removed && _familyByToken.Remove(removed, out RefreshFamilyId owner))
             {
-                _familyByToken.Remove(removed);
+                _undo.Add(() => _familyByToken[removed] = owner);
             }
 
+            RefreshFamily? before = _families.GetValueOrDefault(family.FamilyId);
             _families[family.FamilyId] = family;
+            _undo.Add(() => Restore(_families, family.FamilyId, before));
         }
 
-        public void UpdateUser(UserSecurityState state) => _users[state.UserId] = state;
+        public void UpdateUser(UserSecurityState state)
+        {
+            UserSecurityState? before = _users.GetValueOrDefault(state.UserId);
+            _users[state.UserId] = state;
+            _undo.Add(() => Restore(_users, state.UserId, before));
+        }
+
+        public void Commit() => _undo.Clear();
+
+        public void Rollback()
+        {
+            for (int i = _undo.Count - 1; i >= 0; i--)
+            {
+                _undo[i]();
+            }
+
+            _undo.Clear();
+        }
 
         public int Purge(DateTimeOffset now)
         {
@@ -211,6 +276,20 @@ public sealed class InMemorySessionStore : ISessionStore
             }
 
             return set;
+        }
+
+        private static void Restore<TKey, TValue>(Dictionary<TKey, TValue> records, TKey key, TValue? before)
+            where TKey : notnull
+            where TValue : class
+        {
+            if (before is null)
+            {
+                records.Remove(key);
+            }
+            else
+            {
+                records[key] = before;
+            }
         }
 
         private static void Unindex<TKey, TValue>(Dictionary<TKey, HashSet<TValue>> index, TKey key, TValue value)

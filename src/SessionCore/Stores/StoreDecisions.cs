@@ -23,11 +23,18 @@ public static class StoreDecisions
     /// <param name="creation">The sign-in.</param>
     /// <returns>What was written.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A device is given with <see cref="SessionCreation.MaxDevices"/> below 1 (nothing is written).</exception>
     public static SessionCreateResult Create(IStoreRecords records, SessionCreation creation)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(creation);
         string userId = creation.Session.UserId;
+        if (creation.Device is not null)
+        {
+            // Caller misuse is refused before anything is read or written.
+            ArgumentOutOfRangeException.ThrowIfLessThan(creation.MaxDevices, 1, nameof(creation));
+        }
+
         DateTimeOffset now = creation.Now;
         UserSecurityState user = records.FindUser(userId);
         if (creation.ExpectedSecurityEpoch is long expected && expected != user.SecurityEpoch)
@@ -159,24 +166,24 @@ public static class StoreDecisions
 
         DateTimeOffset now = revocation.Now;
         UserSecurityState user = records.FindUser(revocation.UserId);
-        long epoch = user.SecurityEpoch;
-        if (revocation.AdvanceEpoch)
-        {
-            epoch = checked(epoch + 1);
-            records.UpdateUser(user with { SecurityEpoch = epoch });
-        }
-
+        long epoch = revocation.AdvanceEpoch ? checked(user.SecurityEpoch + 1) : user.SecurityEpoch;
         SessionRegenerateResult? kept = null;
         List<SessionId> revoked = [];
         if (revocation.Keep is (SessionId keepId, SessionReplacement replacement))
         {
-            // Judged under the epoch it was issued in, then carried into the epoch this step ends with.
+            // Judged under the epoch it was issued in, then carried into the epoch this step ends with. The replacement's
+            // insert is the step's first write: it is the one that can be refused (an identifier that exists already).
             Session? current = Find(records, keepId);
             kept = current is null || !string.Equals(current.UserId, revocation.UserId, StringComparison.Ordinal)
                 ? SessionRegenerateResult.NotFound
                 : current.Classify(revocation.Rules, user.SecurityEpoch, records.RevokedBefore, now) is var status && status == SessionValidationStatus.Valid
                     ? Replace(records, current, replacement, revocation.Rules, epoch, now)
                     : new SessionRegenerateResult(status, current, null);
+        }
+
+        if (revocation.AdvanceEpoch)
+        {
+            records.UpdateUser(user with { SecurityEpoch = epoch });
         }
 
         foreach (Session session in records.FindUserSessions(revocation.UserId))
