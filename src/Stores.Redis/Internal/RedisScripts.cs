@@ -142,8 +142,9 @@ internal static class RedisScripts
           if HERE then redis.call('SET', P .. 'sid:' .. nid, h, 'PX', ttl(s.ae)) end
           revoke_session(h, cur, s.ae, '1')
         end
-        -- UserSecurityState.WithDevice over the JSON list [key, first seen, last seen, device id hash, agent, network].
-        local function remember(sec, current, dev, max)
+        -- UserSecurityState.WithDevice over the JSON list [key, first seen, last seen, device id hash, agent, network]. Pure:
+        -- it returns the new list and whether the device is new, so that a script can decide it before its first write.
+        local function with_device(current, dev, max)
           local list = {}
           if current then list = cjson.decode(current) end
           local d = cjson.decode(dev)
@@ -160,8 +161,7 @@ internal static class RedisScripts
           end)
           local kept = {}
           for i = math.max(1, #order - max + 1), #order do kept[#kept + 1] = order[i][1] end
-          redis.call('HSET', sec, 'dv', cjson.encode(kept))
-          return new
+          return cjson.encode(kept), new
         end
         -- Where a family holds a hash: 1 current, 2 previous, 3 spent, 0 not at all.
         local function holds(f, hash)
@@ -225,6 +225,9 @@ internal static class RedisScripts
           end
         end
         if taken(h, sid) then return {-1} end
+        local devices, new = false, 0
+        if dev ~= '' then devices, new = with_device(user[2], dev, maxdev) end
+        -- Every refusal is above: from here on the script only writes (Redis has no rollback).
         redis.call('HSET', KEYS[1], 'ep', ep, unpack(ARGV, 22, #ARGV))
         redis.call('PEXPIRE', KEYS[1], ttl(purge))
         redis.call('ZADD', uk(h, 'ss'), ms(purge), sid)
@@ -235,8 +238,7 @@ internal static class RedisScripts
           revoke_session(h, v[1], v[4], '2')
           evicted[i] = v[1]
         end
-        local new = 0
-        if dev ~= '' then new = remember(sec, user[2], dev, maxdev) end
+        if devices then redis.call('HSET', sec, 'dv', devices) end
         return {0, ep, pflat, evicted, new, user[2] or ''}
         """);
 
@@ -499,7 +501,9 @@ internal static class RedisScripts
 
     /// <summary>StoreDecisions.RememberDevice. KEYS: the user's security hash. ARGV[12..]: device JSON, max devices. Returns 1 when new.</summary>
     public static readonly RedisScript RememberDevice = new("""
-        return remember(KEYS[1], redis.call('HGET', KEYS[1], 'dv'), ARGV[12], tonumber(ARGV[13]))
+        local devices, new = with_device(redis.call('HGET', KEYS[1], 'dv'), ARGV[12], tonumber(ARGV[13]))
+        redis.call('HSET', KEYS[1], 'dv', devices)
+        return new
         """);
 
     /// <summary>Moves the global revocation instant forward (never back). KEYS: the instant. ARGV[4]: now. Returns the instant in force.</summary>
