@@ -69,7 +69,8 @@ public sealed partial class RedisSessionStore
     {
         bool cluster = IsCluster(db);
         RedisKey tokenPointer = _keys.TokenPointer(creation.TokenHash);
-        Task<bool>? claim = cluster ? ClaimAsync(db, tokenPointer, creation.Lifetime) : null;
+        // The family lives at most as long as its session, which lives at most the absolute lifetime from now.
+        Task<bool>? claim = cluster ? ClaimAsync(db, tokenPointer, creation.Lifetime < creation.Rules.AbsoluteLifetime ? creation.Lifetime : creation.Rules.AbsoluteLifetime) : null;
         (RedisKey key, string route, string revokedBefore)? target = await SessionTargetAsync(db, creation.SessionId, revokedBefore: true, cancellationToken).ConfigureAwait(false);
         if (claim is not null && !await claim.WaitAsync(cancellationToken).ConfigureAwait(false))
         {

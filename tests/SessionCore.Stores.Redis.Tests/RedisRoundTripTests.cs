@@ -110,9 +110,9 @@ public sealed class RedisRoundTripTests(RedisFixture fixture) : IClassFixture<Re
         IReadOnlyList<string> first = await CountAsync(async () => Assert.Single(await store.ListUserSessionsAsync(session.UserId, Rules, Now, TestContext.Current.CancellationToken)));
         IReadOnlyList<string> second = await CountAsync(async () => Assert.Single(await store.ListUserSessionsAsync(session.UserId, Rules, Now, TestContext.Current.CancellationToken)));
 
-        string get = fixture.IsCluster ? "GET " : string.Empty;
-        Assert.Equal(get + "EVAL EVALSHA", string.Join(" ", first.Order(StringComparer.Ordinal)));
-        Assert.Equal(get + "EVALSHA", string.Join(" ", second.Order(StringComparer.Ordinal)));
+        string get = fixture.IsCluster ? " GET" : string.Empty;
+        Assert.Equal("EVAL EVALSHA" + get, string.Join(" ", first.Order(StringComparer.Ordinal)));
+        Assert.Equal("EVALSHA" + get, string.Join(" ", second.Order(StringComparer.Ordinal)));
     }
 
     private static string SingleServer(string operation) => operation switch
@@ -122,7 +122,10 @@ public sealed class RedisRoundTripTests(RedisFixture fixture) : IClassFixture<Re
         _ => "EVALSHA",
     };
 
-    /// <summary>The commands in Cluster, sorted: pointer and instant reads, claims on new pointers, the script.</summary>
+    /// <summary>
+    /// The commands in Cluster, sorted: pointer and instant reads, claims on new pointers, the script (a pointer read with
+    /// its expiry is one GET message; a pointer set with an expiry is PSETEX).
+    /// </summary>
     private static string Cluster(string operation) => operation switch
     {
         "create" => "EVALSHA SET",
@@ -136,8 +139,7 @@ public sealed class RedisRoundTripTests(RedisFixture fixture) : IClassFixture<Re
         "list" => "EVALSHA GET",
         "issue" => "EVALSHA GET GET SET SET",
         "find-family" => "GET HGETALL",
-        "redeem" => "EVALSHA GET GET PTTL SET SET",
-        "redeem-grace-retry" or "redeem-reuse" => "EVALSHA GET GET PTTL SET SET UNLINK",
+        "redeem" or "redeem-grace-retry" or "redeem-reuse" => "EVALSHA GET GET PSETEX SET",
         "security-state" => "HMGET",
         "epoch" => "HGET",
         _ => "EVALSHA",
@@ -239,6 +241,7 @@ public sealed class RedisRoundTripTests(RedisFixture fixture) : IClassFixture<Re
             fixture.Multiplexer.RegisterProfiler(() => null);
         }
 
-        return [.. profiling.FinishProfiling().Select(c => c.Command)];
+        // Fire-and-forget deletes of stale pointers (Cluster only) are not waited for, so not counted.
+        return [.. profiling.FinishProfiling().Select(c => c.Command).Where(c => c is not ("DEL" or "UNLINK"))];
     }
 }
