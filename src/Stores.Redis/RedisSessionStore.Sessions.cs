@@ -145,6 +145,7 @@ public sealed partial class RedisSessionStore
             session.Id.ToString(),
             Ticks(session.IsRevoked || session.AbsoluteExpiresAt < session.IdleExpiresAt ? session.AbsoluteExpiresAt : session.IdleExpiresAt),
             Ticks(session.AbsoluteExpiresAt),
+            session.IsRevoked ? "sr" : "ss",
         ]);
         AddSessionFields(values, session);
         RedisResult[] reply = Items(await EvaluateAsync(db, RedisScripts.Create, [_keys.Session(h, session.Id)], values, cancellationToken).ConfigureAwait(false));

@@ -93,7 +93,7 @@ public sealed partial class RedisSessionStore
             }
 
             primaries++;
-            foreach (string suffix in (string[])["ss", "fs"])
+            foreach (string suffix in (string[])["ss", "sr", "fs"])
             {
                 await foreach (RedisKey key in server.KeysAsync(database, _keys.UserKeyPattern(suffix), pageSize: 500).WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
@@ -114,7 +114,7 @@ public sealed partial class RedisSessionStore
         foreach (string h in users)
         {
             List<RedisValue> values = Header(h, string.Empty, now, null, cluster, 0);
-            RedisResult[] reply = Items(await EvaluateAsync(db, RedisScripts.PurgeUser, [_keys.UserSessions(h), _keys.UserFamilies(h)], values, cancellationToken).ConfigureAwait(false));
+            RedisResult[] reply = Items(await EvaluateAsync(db, RedisScripts.PurgeUser, [_keys.UserSessions(h), _keys.UserFamilies(h), _keys.RevokedSessions(h)], values, cancellationToken).ConfigureAwait(false));
             removed = checked(removed + Integer(reply[0]));
             if (reply.Length > 1)
             {

@@ -42,10 +42,11 @@ public sealed class RedisKeyLayoutTests(RedisFixture fixture) : IClassFixture<Re
         AssertExpiry(TimeSpan.FromMinutes(30) + Grace, await db.KeyTimeToLiveAsync(sessionKey));
         AssertExpiry(TimeSpan.FromHours(12) + Grace, await db.KeyTimeToLiveAsync(prefix + "sid:" + session.Id));
 
-        // A revoked session is kept until its absolute expiry.
+        // A revoked session is kept until its absolute expiry, in the index of revoked sessions.
         await store.RevokeAsync(session.Id, null, RevocationReason.Logout, Start.AddHours(2), ct);
         AssertExpiry(TimeSpan.FromHours(10) + Grace, await db.KeyTimeToLiveAsync(sessionKey));
-        Assert.Equal(Millis(session.AbsoluteExpiresAt), await db.SortedSetScoreAsync(prefix + "{u:" + h + "}:ss", session.Id.ToString()));
+        Assert.Null(await db.SortedSetScoreAsync(prefix + "{u:" + h + "}:ss", session.Id.ToString()));
+        Assert.Equal(Millis(session.AbsoluteExpiresAt), await db.SortedSetScoreAsync(prefix + "{u:" + h + "}:sr", session.Id.ToString()));
     }
 
     [Fact]

@@ -60,7 +60,11 @@ internal sealed class RedisKeys
 
     public RedisKey Session(string userHash, SessionId id) => User(userHash, "s:" + id.ToString());
 
+    /// <summary>The user's sessions that are not revoked (live, or expired and not yet purged), by purge time.</summary>
     public RedisKey UserSessions(string userHash) => User(userHash, "ss");
+
+    /// <summary>The user's revoked sessions, kept until their absolute expiry, by that time.</summary>
+    public RedisKey RevokedSessions(string userHash) => User(userHash, "sr");
 
     public RedisKey Family(string userHash, string familyId) => User(userHash, "f:" + familyId);
 

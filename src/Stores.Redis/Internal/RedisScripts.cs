@@ -100,13 +100,15 @@ internal static class RedisScripts
           redis.call('HDEL', fk, 'sl')
           redis.call('HINCRBY', fk, 'v', 1)
         end
-        -- Session.Revoke and every family of the session (StoreDecisions.RevokeCascade); kept until its absolute expiry.
+        -- Session.Revoke and every family of the session (StoreDecisions.RevokeCascade); kept until its absolute expiry, in
+        -- the index of revoked sessions, so that the scans over a user's sessions (limit, revoke-all, list) never see it.
         local function revoke_session(h, sid, ae, reason)
           local sk = uk(h, 's:' .. sid)
           redis.call('HSET', sk, 'ra', NOW, 'rr', reason)
           redis.call('HINCRBY', sk, 'v', 1)
           redis.call('PEXPIRE', sk, ttl(ae))
-          redis.call('ZADD', uk(h, 'ss'), ms(ae), sid)
+          redis.call('ZREM', uk(h, 'ss'), sid)
+          redis.call('ZADD', uk(h, 'sr'), ms(ae), sid)
           for _, fid in ipairs(redis.call('SMEMBERS', uk(h, 'sf:' .. sid))) do revoke_family(uk(h, 'f:' .. fid), reason) end
         end
         local function taken(h, sid)
@@ -182,14 +184,15 @@ internal static class RedisScripts
 
     /// <summary>
     /// StoreDecisions.Create. KEYS: the new session. ARGV[12..]: user id, expected epoch or '', presented id or '', limit
-    /// (0 none), '1' reject, device JSON or '', max devices, session id, purge time, absolute expiry, fields (all but the epoch, which the script sets). Returns {-1} duplicate, {1} limit reached, {2} epoch moved, or {0, epoch, presented as read,
+    /// (0 none), '1' reject, device JSON or '', max devices, session id, purge time, absolute expiry, index ('ss', or 'sr' for
+    /// a session inserted revoked), fields (all but the epoch, which the script sets). Returns {-1} duplicate, {1} limit reached, {2} epoch moved, or {0, epoch, presented as read,
     /// evicted ids, 1 when the device is new, known devices before}.
     /// </summary>
     public static readonly RedisScript Create = new("""
         local h = ROUTE
         local uid, expected, pid = ARGV[12], ARGV[13], ARGV[14]
         local max, reject, dev, maxdev = tonumber(ARGV[15]), ARGV[16] == '1', ARGV[17], tonumber(ARGV[18])
-        local sid, purge, ae = ARGV[19], ARGV[20], ARGV[21]
+        local sid, purge, ae, index = ARGV[19], ARGV[20], ARGV[21], ARGV[22]
         local sec = uk(h, 'sec')
         local user = redis.call('HMGET', sec, 'ep', 'dv')
         local ep = user[1] or '0'
@@ -228,9 +231,9 @@ internal static class RedisScripts
         local devices, new = false, 0
         if dev ~= '' then devices, new = with_device(user[2], dev, maxdev) end
         -- Every refusal is above: from here on the script only writes (Redis has no rollback).
-        redis.call('HSET', KEYS[1], 'ep', ep, unpack(ARGV, 22, #ARGV))
+        redis.call('HSET', KEYS[1], 'ep', ep, unpack(ARGV, 23, #ARGV))
         redis.call('PEXPIRE', KEYS[1], ttl(purge))
-        redis.call('ZADD', uk(h, 'ss'), ms(purge), sid)
+        redis.call('ZADD', uk(h, index), ms(purge), sid)
         if HERE then redis.call('SET', P .. 'sid:' .. sid, h, 'PX', ttl(ae)) end
         if presented and not presented.ra then revoke_session(h, pid, presented.ae, '1') end
         local evicted = {}
@@ -516,22 +519,25 @@ internal static class RedisScripts
 
     /// <summary>
     /// Deletes a user's records due at ARGV[4] (Session.IsPurgeableAt, RefreshFamily.IsPurgeableAt) with their index
-    /// entries. KEYS: session index, family index. Returns {deleted count, pointer keys left for the caller (Cluster)...}.
+    /// entries. KEYS: live session index, family index, revoked session index. Returns {deleted count, pointer keys left
+    /// for the caller (Cluster)...}.
     /// </summary>
     public static readonly RedisScript PurgeUser = new("""
         local h, limit = ROUTE, ms(NOW)
         local removed, pointers = 0, {}
         local function unlink(k) if HERE then redis.call('DEL', k) else pointers[#pointers + 1] = k end end
-        for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', limit)) do
-          local sk = uk(h, 's:' .. id)
-          local f = redis.call('HMGET', sk, 'ra', 'ie', 'ae')
-          if not f[3] then
-            redis.call('ZREM', KEYS[1], id)
-          elseif NOW >= f[3] or (not f[1] and NOW >= f[2]) then
-            redis.call('DEL', sk, uk(h, 'sf:' .. id))
-            redis.call('ZREM', KEYS[1], id)
-            unlink(P .. 'sid:' .. id)
-            removed = removed + 1
+        for _, index in ipairs({KEYS[1], KEYS[3]}) do
+          for _, id in ipairs(redis.call('ZRANGEBYSCORE', index, '-inf', limit)) do
+            local sk = uk(h, 's:' .. id)
+            local f = redis.call('HMGET', sk, 'ra', 'ie', 'ae')
+            if not f[3] then
+              redis.call('ZREM', index, id)
+            elseif NOW >= f[3] or (not f[1] and NOW >= f[2]) then
+              redis.call('DEL', sk, uk(h, 'sf:' .. id))
+              redis.call('ZREM', index, id)
+              unlink(P .. 'sid:' .. id)
+              removed = removed + 1
+            end
           end
         end
         for _, fid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', limit)) do
