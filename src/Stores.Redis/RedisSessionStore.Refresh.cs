@@ -274,11 +274,12 @@ public sealed partial class RedisSessionStore
             sessionStatus = SessionValidationStatus.NotFound;
         }
 
-        // What the script wrote (StoreDecisions.Redeem), rebuilt from the records it read.
+        // What the script wrote (StoreDecisions.Redeem): a rotation returns the family as written; everything else is
+        // rebuilt from the records the script read, with the rules it mirrors.
         switch (status)
         {
             case RefreshRedeemStatus.Rotated:
-                return new RefreshRedeemResult(status, family.Rotate(redemption, out _), session?.Touch(redemption.Rules, now), sessionStatus, false);
+                return new RefreshRedeemResult(status, family, session?.Touch(redemption.Rules, now), sessionStatus, false);
 
             case RefreshRedeemStatus.GraceRetry:
                 return new RefreshRedeemResult(status, family, session?.Touch(redemption.Rules, now), sessionStatus, false);

@@ -389,7 +389,7 @@ internal static class RedisRecordCodec
         private byte[]? _sealed;
         private string? _previous;
         private RedisValue _rotatedAt;
-        private string? _spent;
+        private byte[]? _spent;
         private RedisValue _revokedAt;
         private RedisValue _reason;
         private RedisValue _version;
@@ -436,31 +436,10 @@ internal static class RedisRecordCodec
             SealedCurrentToken = _sealed ?? ReadOnlyMemory<byte>.Empty,
             PreviousTokenHash = _previous is null ? null : RefreshTokenHash.Parse(_previous),
             RotatedAt = _rotatedAt.IsNull ? null : Time(_rotatedAt),
-            SpentTokenHashes = Spent(_spent),
+            SpentTokenHashes = SpentTokenHashList.Read(_spent),
             RevokedAt = _revokedAt.IsNull ? null : Time(_revokedAt),
             RevocationReason = _reason.IsNull ? null : (RevocationReason)checked((int)Long(Required(_reason))),
             Version = Long(Required(_version)),
         };
-
-        private static RefreshTokenHash[] Spent(string? spent)
-        {
-            if (string.IsNullOrEmpty(spent))
-            {
-                return [];
-            }
-
-            if (spent.Length % RefreshTokenHash.Length != 0)
-            {
-                throw new FormatException();
-            }
-
-            RefreshTokenHash[] hashes = new RefreshTokenHash[spent.Length / RefreshTokenHash.Length];
-            for (int i = 0; i < hashes.Length; i++)
-            {
-                hashes[i] = RefreshTokenHash.Parse(spent.Substring(i * RefreshTokenHash.Length, RefreshTokenHash.Length));
-            }
-
-            return hashes;
-        }
     }
 }

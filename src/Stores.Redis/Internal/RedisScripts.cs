@@ -1,3 +1,4 @@
+using System;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -12,29 +13,33 @@ namespace SessionCore.Stores.Redis.Internal;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Every script receives the same header (built by <c>RedisSessionStore.Header</c>): <c>ARGV[1]</c> the key prefix, <c>ARGV[2]</c>
-/// the route (empty: the script reads the pointer key <c>KEYS[1]</c> itself, single server; otherwise the resolved
-/// user hash, or user hash plus family id), <c>ARGV[3]</c> the global revocation instant (<c>?</c>: the script reads
-/// it; empty: none; otherwise its ticks), <c>ARGV[4..9]</c> the current time and the thresholds derived from it and the
-/// rules, <c>ARGV[10]</c> the expiry grace in milliseconds, <c>ARGV[11]</c> <c>1</c> when the script reads and writes
+/// Every script receives the same header (built by <c>RedisSessionStore.Header</c>): <c>ARGV[1]</c> the key prefix,
+/// <c>ARGV[2]</c> the route (empty: the script reads the pointer key <c>KEYS[1]</c> itself, single server; otherwise the
+/// resolved user hash, or user hash plus family id), <c>ARGV[3]</c> the global revocation instant (<c>?</c>: the script
+/// reads it; empty: none; otherwise its ticks), <c>ARGV[4..9]</c> the current time and the thresholds derived from it and
+/// the rules, <c>ARGV[10]</c> the expiry grace in milliseconds, <c>ARGV[11]</c> <c>1</c> when the script reads and writes
 /// pointer keys itself (single server). Operation arguments start at <c>ARGV[12]</c>.
 /// </para>
 /// <para>
-/// Times are UTC ticks written as 19 decimal digits, so string comparison orders them exactly (Lua numbers are
-/// doubles and cannot hold ticks); every comparison the rules make against a sum or difference of the current time is
-/// made against a threshold the caller computed exactly in .NET (<c>CreatedAt + AbsoluteLifetime &lt;= now</c> is
+/// Times are UTC ticks written as 19 decimal digits, so string comparison orders them exactly (Lua numbers are doubles
+/// and cannot hold ticks); every comparison the rules make against a sum or difference of the current time is made
+/// against a threshold the caller computed exactly in .NET (<c>CreatedAt + AbsoluteLifetime &lt;= now</c> is
 /// <c>CreatedAt &lt;= now - AbsoluteLifetime</c>). An empty threshold lies before every time. The first 15 digits are
-/// whole milliseconds, exact in a double; they serve only as sorted-set scores and for expiry arithmetic.
+/// whole milliseconds, exact in a double; they serve only as sorted-set scores and for expiry arithmetic. Versions,
+/// generations and epochs are counters far below 2^53, so Lua adds to them exactly.
 /// </para>
 /// <para>
-/// Scripts return the records as they read them, with what they decided; the store rebuilds the records as written
-/// with the same pure methods the scripts mirror, so no reply carries a record twice.
+/// Redis runs a script to completion and has no rollback: every script makes all of its refusals (a duplicate
+/// identifier included, through <c>SET NX</c> on the pointer key, which is also the insert's first write) before it
+/// writes anything else. Scripts return the records as they read them, with what they decided, and the store rebuilds
+/// the records as written with the same pure methods the scripts mirror; a rotation returns the family as written, so
+/// that the client never rebuilds the spent list.
 /// </para>
 /// </remarks>
 internal static class RedisScripts
 {
-    /// <summary>Shared locals and helpers; see the class remarks for the header.</summary>
-    private const string Prelude = """
+    /// <summary>The header and what nearly every script uses: keys, expiries, routing, reading and judging a session.</summary>
+    private const string Base = """
         local P, ROUTE, FLOOR = ARGV[1], ARGV[2], ARGV[3]
         local NOW, LATE, ABSF, IDLEF, RENEWF, IDLEN = ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
         local GRACE, HERE = tonumber(ARGV[10]), ARGV[11] == '1'
@@ -46,6 +51,7 @@ internal static class RedisScripts
           if d < 0 then d = 0 end
           return d + GRACE
         end
+        local function inc(n) return string.format('%d', tonumber(n) + 1) end
         local function route()
           if ROUTE ~= '' then return ROUTE end
           return redis.call('GET', KEYS[1])
@@ -66,13 +72,6 @@ internal static class RedisScripts
           return fields(flat), flat
         end
         local function epoch(h) return redis.call('HGET', uk(h, 'sec'), 'ep') or '0' end
-        local function ordinal_lt(a, b)
-          for i = 1, math.min(#a, #b) do
-            local x, y = string.byte(a, i), string.byte(b, i)
-            if x ~= y then return x < y end
-          end
-          return #a < #b
-        end
         -- Session.Classify: 5 Revoked, 7 ClockSkew, 4 ExpiredAbsolute, 3 ExpiredIdle, 0 Valid.
         local function classify(s, ep, fl)
           if s.ra or tonumber(s.ep) < tonumber(ep) or (fl and s.ca <= fl) then return 5 end
@@ -81,41 +80,64 @@ internal static class RedisScripts
           if NOW >= s.ie or s.ls <= IDLEF then return 3 end
           return 0
         end
-        -- Session.Touch: writes only when the renewal interval has passed.
+
+        """;
+
+    /// <summary>Session.Touch: writes only when the renewal interval has passed.</summary>
+    private const string Touch = """
         local function touch(h, sid, s)
           if s.ls > RENEWF then return end
           local ie = IDLEN
           if s.ae < ie then ie = s.ae end
           local sk = uk(h, 's:' .. sid)
-          redis.call('HSET', sk, 'ls', NOW, 'ie', ie)
-          redis.call('HINCRBY', sk, 'v', 1)
+          redis.call('HSET', sk, 'ls', NOW, 'ie', ie, 'v', inc(s.v))
           redis.call('PEXPIRE', sk, ttl(ie))
           redis.call('ZADD', uk(h, 'ss'), ms(ie), sid)
         end
-        -- RefreshFamily.Revoke: first reason wins; the sealed successor goes at once.
+
+        """;
+
+    /// <summary>
+    /// RefreshFamily.Revoke (first reason wins; the sealed successor goes at once), and Session.Revoke with every family of
+    /// the session (StoreDecisions.RevokeCascade). A revoked session is kept until its absolute expiry, in the index of
+    /// revoked sessions, so that the scans over a user's sessions (limit, revoke-all, list) never see it.
+    /// </summary>
+    private const string Revocation = """
         local function revoke_family(fk, reason)
-          local f = redis.call('HMGET', fk, 'fid', 'ra')
+          local f = redis.call('HMGET', fk, 'v', 'ra')
           if not f[1] or f[2] then return end
-          redis.call('HSET', fk, 'ra', NOW, 'rr', reason)
+          redis.call('HSET', fk, 'ra', NOW, 'rr', reason, 'v', inc(f[1]))
           redis.call('HDEL', fk, 'sl')
-          redis.call('HINCRBY', fk, 'v', 1)
         end
-        -- Session.Revoke and every family of the session (StoreDecisions.RevokeCascade); kept until its absolute expiry, in
-        -- the index of revoked sessions, so that the scans over a user's sessions (limit, revoke-all, list) never see it.
-        local function revoke_session(h, sid, ae, reason)
+        local function revoke_session(h, sid, ae, v, reason)
           local sk = uk(h, 's:' .. sid)
-          redis.call('HSET', sk, 'ra', NOW, 'rr', reason)
-          redis.call('HINCRBY', sk, 'v', 1)
+          redis.call('HSET', sk, 'ra', NOW, 'rr', reason, 'v', inc(v))
           redis.call('PEXPIRE', sk, ttl(ae))
           redis.call('ZREM', uk(h, 'ss'), sid)
           redis.call('ZADD', uk(h, 'sr'), ms(ae), sid)
           for _, fid in ipairs(redis.call('SMEMBERS', uk(h, 'sf:' .. sid))) do revoke_family(uk(h, 'f:' .. fid), reason) end
         end
-        local function taken(h, sid)
-          return redis.call('EXISTS', uk(h, 's:' .. sid)) == 1 or (HERE and redis.call('EXISTS', P .. 'sid:' .. sid) == 1)
+
+        """;
+
+    /// <summary>
+    /// The refusable first write of a session insert: on a single server the pointer is claimed with <c>SET NX</c> (a
+    /// session key never outlives its pointer, so a free pointer means a free identifier); in Cluster the store claimed the
+    /// pointer already and the script checks the session key.
+    /// </summary>
+    private const string Claim = """
+        local function claim(h, sid, ae)
+          if HERE then return redis.call('SET', P .. 'sid:' .. sid, h, 'PX', ttl(ae), 'NX') end
+          return redis.call('EXISTS', uk(h, 's:' .. sid)) == 0
         end
-        -- Session.Regenerate, inserted, then the current session revoked with its families (StoreDecisions.Replace).
-        -- ARGV[a..]: new id, reauthenticated, level or '', method count or -1, data count or -1, methods, data pairs.
+
+        """;
+
+    /// <summary>
+    /// Session.Regenerate written after its claim (StoreDecisions.Replace), then the current session revoked with its
+    /// families. ARGV[a..]: new id, reauthenticated, level or '', method count or -1, data count or -1, methods, data pairs.
+    /// </summary>
+    private const string Replace = """
         local function replace(h, cur, s, flat, ep, a)
           local nid, reauth, level = ARGV[a], ARGV[a + 1] == '1', ARGV[a + 2]
           local mc, dc = tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
@@ -141,11 +163,13 @@ internal static class RedisScripts
           redis.call('HSET', nk, unpack(out))
           redis.call('PEXPIRE', nk, ttl(ie))
           redis.call('ZADD', uk(h, 'ss'), ms(ie), nid)
-          if HERE then redis.call('SET', P .. 'sid:' .. nid, h, 'PX', ttl(s.ae)) end
-          revoke_session(h, cur, s.ae, '1')
+          revoke_session(h, cur, s.ae, s.v, '1')
         end
-        -- UserSecurityState.WithDevice over the JSON list [key, first seen, last seen, device id hash, agent, network]. Pure:
-        -- it returns the new list and whether the device is new, so that a script can decide it before its first write.
+
+        """;
+
+    /// <summary>UserSecurityState.WithDevice over the JSON list [key, first seen, last seen, device id hash, agent, network]; pure.</summary>
+    private const string Devices = """
         local function with_device(current, dev, max)
           local list = {}
           if current then list = cjson.decode(current) end
@@ -165,7 +189,15 @@ internal static class RedisScripts
           for i = math.max(1, #order - max + 1), #order do kept[#kept + 1] = order[i][1] end
           return cjson.encode(kept), new
         end
-        -- Where a family holds a hash: 1 current, 2 previous, 3 spent, 0 not at all.
+
+        """;
+
+    /// <summary>The family a token pointer value names, and where the family holds a hash (1 current, 2 previous, 3 spent, 0 not).</summary>
+    private const string Families = """
+        local function family_key(v)
+          if not v or #v <= HL then return false end
+          return uk(string.sub(v, 1, HL), 'f:' .. string.sub(v, HL + 1)), string.sub(v, 1, HL)
+        end
         local function holds(f, hash)
           if f.cur == hash then return 1 end
           if f.prev == hash then return 2 end
@@ -175,20 +207,17 @@ internal static class RedisScripts
           end
           return 0
         end
-        local function family_key(v)
-          if not v or #v <= HL then return false end
-          return uk(string.sub(v, 1, HL), 'f:' .. string.sub(v, HL + 1)), string.sub(v, 1, HL)
-        end
 
         """;
 
     /// <summary>
     /// StoreDecisions.Create. KEYS: the new session. ARGV[12..]: user id, expected epoch or '', presented id or '', limit
     /// (0 none), '1' reject, device JSON or '', max devices, session id, purge time, absolute expiry, index ('ss', or 'sr' for
-    /// a session inserted revoked), fields (all but the epoch, which the script sets). Returns {-1} duplicate, {1} limit reached, {2} epoch moved, or {0, epoch, presented as read,
-    /// evicted ids, 1 when the device is new, known devices before}.
+    /// a session inserted revoked), fields (all but the epoch, which the script sets). Returns {-1} duplicate, {1} limit
+    /// reached, {2} epoch moved, or {0, epoch, presented as read, evicted ids, 1 when the device is new, known devices before}.
     /// </summary>
-    public static readonly RedisScript Create = new("""
+    public static readonly RedisScript Create = new(
+        """
         local h = ROUTE
         local uid, expected, pid = ARGV[12], ARGV[13], ARGV[14]
         local max, reject, dev, maxdev = tonumber(ARGV[15]), ARGV[16] == '1', ARGV[17], tonumber(ARGV[18])
@@ -207,53 +236,60 @@ internal static class RedisScripts
           local fl, live, ss = floor(), {}, uk(h, 'ss')
           for _, id in ipairs(redis.call('ZRANGE', ss, 0, -1)) do
             if not (presented and id == pid) then
-              local f = redis.call('HMGET', uk(h, 's:' .. id), 'uid', 'ra', 'ep', 'ca', 'ls', 'aa', 'ie', 'ae')
+              local f = redis.call('HMGET', uk(h, 's:' .. id), 'uid', 'ra', 'ep', 'ca', 'ls', 'aa', 'ie', 'ae', 'v')
               if not f[1] then
                 redis.call('ZREM', ss, id)
               elseif f[1] == uid and classify({ra = f[2], ep = f[3], ca = f[4], ls = f[5], aa = f[6], ie = f[7], ae = f[8]}, ep, fl) == 0 then
-                live[#live + 1] = {id, f[5], f[4], f[8]}
+                live[#live + 1] = {id, f[5], f[4], f[8], f[9]}
               end
             end
           end
           local excess = #live - max + 1
           if excess > 0 then
             if reject then return {1} end
-            -- SessionLimit.TrySelectEvictions: least recently seen first, then oldest created, then id.
+            -- SessionLimit.TrySelectEvictions: least recently seen first, then oldest created, then id (ordinal).
             table.sort(live, function(a, b)
               if a[2] ~= b[2] then return a[2] < b[2] end
               if a[3] ~= b[3] then return a[3] < b[3] end
-              return ordinal_lt(a[1], b[1])
+              for i = 1, math.min(#a[1], #b[1]) do
+                local x, y = string.byte(a[1], i), string.byte(b[1], i)
+                if x ~= y then return x < y end
+              end
+              return #a[1] < #b[1]
             end)
             for i = 1, excess do victims[i] = live[i] end
           end
         end
-        if taken(h, sid) then return {-1} end
         local devices, new = false, 0
         if dev ~= '' then devices, new = with_device(user[2], dev, maxdev) end
-        -- Every refusal is above: from here on the script only writes (Redis has no rollback).
+        if not claim(h, sid, ae) then return {-1} end
         redis.call('HSET', KEYS[1], 'ep', ep, unpack(ARGV, 23, #ARGV))
         redis.call('PEXPIRE', KEYS[1], ttl(purge))
         redis.call('ZADD', uk(h, index), ms(purge), sid)
-        if HERE then redis.call('SET', P .. 'sid:' .. sid, h, 'PX', ttl(ae)) end
-        if presented and not presented.ra then revoke_session(h, pid, presented.ae, '1') end
+        if presented and not presented.ra then revoke_session(h, pid, presented.ae, presented.v, '1') end
         local evicted = {}
         for i, v in ipairs(victims) do
-          revoke_session(h, v[1], v[4], '2')
+          revoke_session(h, v[1], v[4], v[5], '2')
           evicted[i] = v[1]
         end
         if devices then redis.call('HSET', sec, 'dv', devices) end
         return {0, ep, pflat, evicted, new, user[2] or ''}
-        """);
+        """,
+        Revocation,
+        Claim,
+        Devices);
 
     /// <summary>Reads a session as stored. KEYS: pointer | session. ARGV[12]: session id. Returns the hash (empty when unknown).</summary>
-    public static readonly RedisScript Find = new("""
+    public static readonly RedisScript Find = new(
+        """
         local h = route()
         if not h then return {} end
         return redis.call('HGETALL', uk(h, 's:' .. ARGV[12]))
         """);
 
     /// <summary>StoreDecisions.Validate. KEYS: pointer | session. ARGV[12..]: session id, '1' to touch. Returns {status, session as read}.</summary>
-    public static readonly RedisScript Validate = new("""
+    public static readonly RedisScript Validate = new(
+        """
         local h = route()
         if not h then return {2} end
         local sid = ARGV[12]
@@ -262,13 +298,15 @@ internal static class RedisScripts
         local st = classify(s, epoch(h), floor())
         if st == 0 and ARGV[13] == '1' then touch(h, sid, s) end
         return {st, flat}
-        """);
+        """,
+        Touch);
 
     /// <summary>
     /// StoreDecisions.Regenerate. KEYS: pointer | session. ARGV[12..]: current id, then the replacement block (see
     /// <c>replace</c>). Returns {-1} duplicate, {status, session as read} when it does not open, or {0, session as read, epoch}.
     /// </summary>
-    public static readonly RedisScript Regenerate = new("""
+    public static readonly RedisScript Regenerate = new(
+        """
         local h = route()
         if not h then return {2} end
         local cur = ARGV[12]
@@ -277,44 +315,51 @@ internal static class RedisScripts
         local ep = epoch(h)
         local st = classify(s, ep, floor())
         if st ~= 0 then return {st, flat} end
-        if taken(h, ARGV[13]) then return {-1} end
+        if not claim(h, ARGV[13], s.ae) then return {-1} end
         replace(h, cur, s, flat, ep, 13)
         return {0, flat, ep}
-        """);
+        """,
+        Revocation,
+        Claim,
+        Replace);
 
     /// <summary>
     /// StoreDecisions.Revoke. KEYS: pointer | session. ARGV[12..]: session id, '=' user id or '', reason. Returns the
     /// session as read when this call revoked it, otherwise an empty array.
     /// </summary>
-    public static readonly RedisScript Revoke = new("""
+    public static readonly RedisScript Revoke = new(
+        """
         local h = route()
         if not h then return {} end
         local sid = ARGV[12]
         local s, flat = session(h, sid)
         if not s or s.ra or (ARGV[13] ~= '' and '=' .. s.uid ~= ARGV[13]) then return {} end
-        revoke_session(h, sid, s.ae, ARGV[14])
+        revoke_session(h, sid, s.ae, s.v, ARGV[14])
         return flat
-        """);
+        """,
+        Revocation);
 
     /// <summary>
     /// StoreDecisions.RevokeUserSessions. KEYS: the user's session index. ARGV[12..]: user id, reason, '1' advance,
     /// except id or '', keep id or '', then the replacement block. Returns {-1} duplicate, or {epoch, revoked ids, kept
     /// status (-1 none asked, 2 not found), kept session as read}.
     /// </summary>
-    public static readonly RedisScript RevokeUser = new("""
+    public static readonly RedisScript RevokeUser = new(
+        """
         local h = ROUTE
         local uid, reason, advance, except, keep = ARGV[12], ARGV[13], ARGV[14] == '1', ARGV[15], ARGV[16]
         local sec, ss = uk(h, 'sec'), uk(h, 'ss')
-        local ep = redis.call('HGET', sec, 'ep') or '0'
+        local ep = epoch(h)
         local kst, ks, kflat = -1, false, {}
         if keep ~= '' then
           ks, kflat = session(h, keep)
           if not ks or ks.uid ~= uid then
             kst, ks, kflat = 2, false, {}
           else
-            -- Judged under the epoch it was issued in, then carried into the epoch this step ends with.
+            -- Judged under the epoch it was issued in, then carried into the epoch this step ends with; its replacement's
+            -- claim is the step's first write.
             kst = classify(ks, ep, floor())
-            if kst == 0 and taken(h, ARGV[17]) then return {-1} end
+            if kst == 0 and not claim(h, ARGV[17], ks.ae) then return {-1} end
           end
         end
         if advance then ep = string.format('%d', redis.call('HINCRBY', sec, 'ep', 1)) end
@@ -326,20 +371,24 @@ internal static class RedisScripts
         local revoked = {}
         for _, id in ipairs(redis.call('ZRANGE', ss, 0, -1)) do
           if id ~= except and id ~= nid then
-            local f = redis.call('HMGET', uk(h, 's:' .. id), 'uid', 'ra', 'ae')
+            local f = redis.call('HMGET', uk(h, 's:' .. id), 'uid', 'ra', 'ae', 'v')
             if not f[1] then
               redis.call('ZREM', ss, id)
             elseif f[1] == uid and not f[2] then
-              revoke_session(h, id, f[3], reason)
+              revoke_session(h, id, f[3], f[4], reason)
               revoked[#revoked + 1] = id
             end
           end
         end
         return {ep, revoked, kst, kflat}
-        """);
+        """,
+        Revocation,
+        Claim,
+        Replace);
 
     /// <summary>StoreDecisions.ListUserSessions. KEYS: the user's session index. ARGV[12]: user id. Returns the open sessions.</summary>
-    public static readonly RedisScript ListUser = new("""
+    public static readonly RedisScript ListUser = new(
+        """
         local h, uid = ROUTE, ARGV[12]
         local ep, fl, ss = epoch(h), floor(), uk(h, 'ss')
         local out = {}
@@ -358,7 +407,8 @@ internal static class RedisScripts
     /// StoreDecisions.BindKey. KEYS: pointer | session. ARGV[12..]: session id, thumbprint, public JWK, bound at. Returns
     /// {bind status, session status, session as read}.
     /// </summary>
-    public static readonly RedisScript BindKey = new("""
+    public static readonly RedisScript BindKey = new(
+        """
         local h = route()
         if not h then return {3, 2} end
         local sid = ARGV[12]
@@ -370,9 +420,7 @@ internal static class RedisScripts
           if s.kt == ARGV[13] then return {1, 0, flat} end
           return {2, 0, flat}
         end
-        local sk = uk(h, 's:' .. sid)
-        redis.call('HSET', sk, 'kt', ARGV[13], 'kj', ARGV[14], 'kb', ARGV[15])
-        redis.call('HINCRBY', sk, 'v', 1)
+        redis.call('HSET', uk(h, 's:' .. sid), 'kt', ARGV[13], 'kj', ARGV[14], 'kb', ARGV[15], 'v', inc(s.v))
         return {0, 0, flat}
         """);
 
@@ -381,7 +429,8 @@ internal static class RedisScripts
     /// lifetime, now + idle lifetime, '=' client or '', '=' key thumbprint or ''. Returns {-1} duplicate, or {status,
     /// session as read}.
     /// </summary>
-    public static readonly RedisScript CreateFamily = new("""
+    public static readonly RedisScript CreateFamily = new(
+        """
         local h = route()
         if not h then return {2} end
         local sid, fid, hash = ARGV[12], ARGV[13], ARGV[14]
@@ -394,36 +443,40 @@ internal static class RedisScripts
         local cie = ARGV[16]
         if ae < cie then cie = ae end
         local fk = uk(h, 'f:' .. fid)
-        if redis.call('EXISTS', fk) == 1 or (HERE and redis.call('EXISTS', P .. 'rt:' .. hash) == 1) then return {-1} end
+        local life = ttl(ae)
+        if redis.call('EXISTS', fk) == 1 then return {-1} end
+        if HERE and not redis.call('SET', P .. 'rt:' .. hash, h .. fid, 'PX', life, 'NX') then return {-1} end
         local f = {'fid', fid, 'sid', sid, 'uid', s.uid, 'ca', NOW, 'ae', ae, 'g', '0', 'cur', hash, 'cia', NOW, 'cie', cie, 'v', '0'}
         if ARGV[17] ~= '' then f[#f + 1] = 'cid' f[#f + 1] = string.sub(ARGV[17], 2) end
         if ARGV[18] ~= '' then f[#f + 1] = 'kt' f[#f + 1] = string.sub(ARGV[18], 2) end
         redis.call('HSET', fk, unpack(f))
-        local life = ttl(ae)
         redis.call('PEXPIRE', fk, life)
         redis.call('ZADD', uk(h, 'fs'), ms(ae), fid)
         local sf = uk(h, 'sf:' .. sid)
         redis.call('SADD', sf, fid)
         redis.call('PEXPIRE', sf, ttl(s.ae))
-        if HERE then redis.call('SET', P .. 'rt:' .. hash, h .. fid, 'PX', life) end
         touch(h, sid, s)
         return {0, flat}
-        """);
+        """,
+        Touch);
 
     /// <summary>Reads the family holding a hash. KEYS: token pointer | family. Returns the hash (empty when unknown).</summary>
-    public static readonly RedisScript FindFamily = new("""
+    public static readonly RedisScript FindFamily = new(
+        """
         local fk = family_key(route())
         if not fk then return {} end
         return redis.call('HGETALL', fk)
-        """);
+        """,
+        Families);
 
     /// <summary>
     /// StoreDecisions.Redeem. KEYS: token pointer | family. ARGV[12..]: presented hash, successor hash, sealed successor
     /// or '', successor idle expiry, '=' (now - grace window) or '' when the window is zero, '=' client or '', '=' proof
-    /// thumbprint or ''. Returns {0} not found, {-1} duplicate successor, or {status, session status, family as read,
-    /// session as read, '1' when this step revoked the session, forgotten hash or ''}.
+    /// thumbprint or ''. Returns {0} not found, {-1} duplicate successor, or {status, session status, family (as written
+    /// for a rotation, otherwise as read), session as read, 1 when this step revoked the session, forgotten hash or ''}.
     /// </summary>
-    public static readonly RedisScript Redeem = new("""
+    public static readonly RedisScript Redeem = new(
+        """
         local v = route()
         local fk, h = family_key(v)
         if not fk then return {0} end
@@ -452,7 +505,7 @@ internal static class RedisScripts
         local srev, forgotten = 0, ''
         if st == 1 then
           local succ = ARGV[13]
-          if HERE and redis.call('EXISTS', P .. 'rt:' .. succ) == 1 then return {-1} end
+          if HERE and not redis.call('SET', P .. 'rt:' .. succ, v, 'PX', ttl(f.ae), 'NX') then return {-1} end
           -- RefreshFamily.Rotate: the previous hash joins the spent ones, of which the newest SPENT are kept.
           local sp = f.sp or ''
           if f.prev then
@@ -465,33 +518,34 @@ internal static class RedisScripts
           end
           local cie = ARGV[15]
           if f.ae < cie then cie = f.ae end
-          redis.call('HSET', fk, 'prev', f.cur, 'rat', NOW, 'cur', succ, 'cia', NOW, 'cie', cie, 'sp', sp)
-          if ARGV[14] == '' then redis.call('HDEL', fk, 'sl') else redis.call('HSET', fk, 'sl', ARGV[14]) end
-          redis.call('HINCRBY', fk, 'g', 1)
-          redis.call('HINCRBY', fk, 'v', 1)
-          if HERE then
-            if forgotten ~= '' then redis.call('DEL', P .. 'rt:' .. forgotten) end
-            redis.call('SET', P .. 'rt:' .. succ, v, 'PX', ttl(f.ae))
-          end
+          local w = {'prev', f.cur, 'rat', NOW, 'cur', succ, 'cia', NOW, 'cie', cie, 'sp', sp, 'g', inc(f.g), 'v', inc(f.v)}
+          if ARGV[14] ~= '' then w[#w + 1] = 'sl' w[#w + 1] = ARGV[14] elseif f.sl then redis.call('HDEL', fk, 'sl') end
+          redis.call('HSET', fk, unpack(w))
+          if HERE and forgotten ~= '' then redis.call('DEL', P .. 'rt:' .. forgotten) end
           touch(h, sid, s)
+          fflat = redis.call('HGETALL', fk)
         elseif st == 2 then
           touch(h, sid, s)
         elseif st == 3 or st == 4 then
           -- '7' is RevocationReason.RefreshTokenReuse.
           revoke_family(fk, '7')
           if s and not s.ra then
-            revoke_session(h, sid, s.ae, '7')
+            revoke_session(h, sid, s.ae, s.v, '7')
             srev = 1
           end
         end
         return {st, sst, fflat, sflat, srev, forgotten}
-        """);
+        """,
+        Touch,
+        Revocation,
+        Families);
 
     /// <summary>
     /// StoreDecisions.RevokeRefreshFamily. KEYS: token pointer | family. ARGV[12..]: hash, reason. Returns the family as
     /// read when this call revoked it, otherwise an empty array.
     /// </summary>
-    public static readonly RedisScript RevokeFamily = new("""
+    public static readonly RedisScript RevokeFamily = new(
+        """
         local fk = family_key(route())
         if not fk then return {} end
         local fflat = redis.call('HGETALL', fk)
@@ -500,17 +554,22 @@ internal static class RedisScripts
         if f.ra or holds(f, ARGV[12]) == 0 then return {} end
         revoke_family(fk, ARGV[13])
         return fflat
-        """);
+        """,
+        Revocation,
+        Families);
 
     /// <summary>StoreDecisions.RememberDevice. KEYS: the user's security hash. ARGV[12..]: device JSON, max devices. Returns 1 when new.</summary>
-    public static readonly RedisScript RememberDevice = new("""
+    public static readonly RedisScript RememberDevice = new(
+        """
         local devices, new = with_device(redis.call('HGET', KEYS[1], 'dv'), ARGV[12], tonumber(ARGV[13]))
         redis.call('HSET', KEYS[1], 'dv', devices)
         return new
-        """);
+        """,
+        Devices);
 
     /// <summary>Moves the global revocation instant forward (never back). KEYS: the instant. ARGV[4]: now. Returns the instant in force.</summary>
-    public static readonly RedisScript RevokeEverySession = new("""
+    public static readonly RedisScript RevokeEverySession = new(
+        """
         local c = redis.call('GET', KEYS[1])
         if c and c >= NOW then return c end
         redis.call('SET', KEYS[1], NOW)
@@ -522,7 +581,8 @@ internal static class RedisScripts
     /// entries. KEYS: live session index, family index, revoked session index. Returns {deleted count, pointer keys left
     /// for the caller (Cluster)...}.
     /// </summary>
-    public static readonly RedisScript PurgeUser = new("""
+    public static readonly RedisScript PurgeUser = new(
+        """
         local h, limit = ROUTE, ms(NOW)
         local removed, pointers = 0, {}
         local function unlink(k) if HERE then redis.call('DEL', k) else pointers[#pointers + 1] = k end end
@@ -561,12 +621,12 @@ internal static class RedisScripts
         return out
         """);
 
-    /// <summary>A script's text and its SHA-1 (the server's script-cache name for it).</summary>
+    /// <summary>A script's text (the shared base, the helpers it uses, its body) and its SHA-1, the server's name for it.</summary>
     internal sealed class RedisScript
     {
-        public RedisScript(string body)
+        public RedisScript(string body, params string[] helpers)
         {
-            Text = Prelude + body;
+            Text = Base + string.Concat(helpers) + body;
 #pragma warning disable CA5350 // SHA-1 is how Redis names cached scripts (EVALSHA); no security rests on it.
             Hash = SHA1.HashData(Encoding.UTF8.GetBytes(Text));
 #pragma warning restore CA5350
