@@ -72,10 +72,10 @@ public sealed class RedisRoundTripTests(RedisFixture fixture) : IClassFixture<Re
         clock.Advance(TimeSpan.FromMinutes(5));
         flows["validate (renewal due)"] = await CountAsync(async () => Assert.True((await manager.ValidateAsync(token!, ct)).IsValid));
         RefreshToken? issued = null;
-        flows["issue"] = await CountAsync(async () => issued = (await refresh.IssueAsync(token!, null, ct)).Value);
+        flows["issue"] = await CountAsync(async () => issued = (await refresh.IssueAsync(token!, ct)).Value);
         RefreshToken? next = null;
-        flows["redeem"] = await CountAsync(async () => next = (await refresh.RedeemAsync(issued!, null, ct)).Value);
-        flows["redeem (grace retry)"] = await CountAsync(async () => Assert.True((await refresh.RedeemAsync(issued!, null, ct)).IsSuccess));
+        flows["redeem"] = await CountAsync(async () => next = (await refresh.RedeemAsync(issued!, ct)).Value);
+        flows["redeem (grace retry)"] = await CountAsync(async () => Assert.True((await refresh.RedeemAsync(issued!, ct)).IsSuccess));
         SessionToken? regenerated = null;
         flows["regenerate"] = await CountAsync(async () => regenerated = (await manager.RegenerateAsync(token!, null, ct)).Value);
         flows["list"] = await CountAsync(async () => Assert.NotEmpty((await manager.ListSessionsAsync(user, ct)).Value));
@@ -216,8 +216,8 @@ public sealed class RedisRoundTripTests(RedisFixture fixture) : IClassFixture<Re
         var ct = TestContext.Current.CancellationToken;
         SessionToken token = (await manager.SignInAsync(new SignInRequest(user) { Client = Client() }, ct)).Value;
         await manager.ValidateAsync(token, ct);
-        RefreshToken issued = (await refresh.IssueAsync(token, null, ct)).Value;
-        await refresh.RedeemAsync(issued, null, ct);
+        RefreshToken issued = (await refresh.IssueAsync(token, ct)).Value;
+        await refresh.RedeemAsync(issued, ct);
         SessionToken regenerated = (await manager.RegenerateAsync(token, null, ct)).Value;
         await manager.ListSessionsAsync(user, ct);
         await refresh.RevokeAsync(issued.Reveal(), ct);
