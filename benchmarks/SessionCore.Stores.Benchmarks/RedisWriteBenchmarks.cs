@@ -140,7 +140,7 @@ public class RedisRegenerateBenchmarks
 [InvocationCount(Invocations)]
 public class RedisRevokeBenchmarks
 {
-    private const int Invocations = 1024;
+    private const int Invocations = 512;
     private RedisWriteFixture _fixture = null!;
     private Session[] _raw = null!;
     private Session[] _store = null!;
@@ -195,7 +195,7 @@ public class RedisRevokeBenchmarks
 [InvocationCount(Invocations)]
 public class RedisInvalidateBenchmarks
 {
-    private const int Invocations = 1024;
+    private const int Invocations = 512;
     private RedisWriteFixture _fixture = null!;
     private Session[] _raw = null!;
     private Session[] _store = null!;
@@ -337,8 +337,8 @@ public class RedisRedeemBenchmarks
 /// <summary>A record pool drawn from in order; running dry is an error, never a silent change of what is measured.</summary>
 internal static class Pool
 {
-    /// <summary>Enough for the pilot-free runs the classes fix: 1024 invocations for up to 22 warm-up and workload iterations.</summary>
-    public const int Size = 24 * 1024;
+    /// <summary>Enough for the pilot-free runs the classes fix: 512 invocations for up to 48 warm-up and workload iterations.</summary>
+    public const int Size = 48 * 512;
 
     public static Session Take(Session[] pool, ref int next) =>
         next < pool.Length ? pool[next++] : throw new InvalidOperationException("The benchmark ran more invocations than its pool holds.");

@@ -153,13 +153,13 @@ public sealed partial class RedisSessionStore
                 return null;
             }
 
-            HashEntry[] entries = await db.HashGetAllAsync(key).WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (entries.Length == 0)
+            RedisValue[] fields = await db.HashGetAsync(key, FamilyFields).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (fields[0].IsNull)
             {
                 return null;
             }
 
-            family = DecodeFamily(entries);
+            family = DecodeFamily(fields);
         }
         else
         {
@@ -321,6 +321,8 @@ public sealed partial class RedisSessionStore
         RedisResult[] fields = Items(await EvaluateAsync(db, RedisScripts.RevokeFamily, [key], values, cancellationToken).ConfigureAwait(false));
         return fields.Length == 0 ? null : DecodeFamily(fields) is var family && family.Contains(tokenHash) ? family.Revoke(reason, now) : null;
     }
+
+    private static readonly RedisValue[] FamilyFields = [.. Array.ConvertAll(RedisScripts.FamilyFields, f => (RedisValue)f)];
 
     /// <summary>The family key a token pointer value (user hash, then family id) names, or <see langword="null"/>.</summary>
     private RedisKey? FamilyKey(string? value) =>

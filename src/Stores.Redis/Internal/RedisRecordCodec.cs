@@ -130,28 +130,56 @@ internal static class RedisRecordCodec
         return reader.Build();
     }
 
+    /// <summary>Reads a family the scripts returned by position (<see cref="RedisScripts.FamilyFields"/>).</summary>
     public static RefreshFamily DecodeFamily(RedisResult reply) => DecodeFamily(Items(reply));
 
+    /// <summary>Reads a family the scripts returned by position (<see cref="RedisScripts.FamilyFields"/>).</summary>
     public static RefreshFamily DecodeFamily(RedisResult[] items)
     {
-        FamilyReader reader = new();
-        for (int i = 0; i + 1 < items.Length; i += 2)
+        if (items.Length != RedisScripts.FamilyFields.Length)
         {
-            reader.Read(Text(items[i]), (RedisValue)items[i + 1]);
+            throw new FormatException();
         }
 
-        return reader.Build();
+        RedisValue[] values = new RedisValue[items.Length];
+        for (int i = 0; i < items.Length; i++)
+        {
+            values[i] = (RedisValue)items[i];
+        }
+
+        return DecodeFamily(values);
     }
 
-    public static RefreshFamily DecodeFamily(HashEntry[] entries)
+    /// <summary>Reads a family by position (<see cref="RedisScripts.FamilyFields"/>), as <c>HMGET</c> of those fields returns it.</summary>
+    public static RefreshFamily DecodeFamily(RedisValue[] f)
     {
-        FamilyReader reader = new();
-        foreach (HashEntry entry in entries)
+        if (f.Length != RedisScripts.FamilyFields.Length)
         {
-            reader.Read((string?)entry.Name ?? throw new FormatException(), entry.Value);
+            throw new FormatException();
         }
 
-        return reader.Build();
+        // fid sid uid cid kt ca ae g cur cia cie sl prev rat sp ra rr v
+        return new RefreshFamily
+        {
+            FamilyId = RefreshFamilyId.Parse(Required(f[0])),
+            SessionId = SessionId.Parse(Required(f[1])),
+            UserId = Required(f[2]),
+            ClientId = f[3],
+            KeyThumbprint = f[4],
+            CreatedAt = Time(f[5]),
+            AbsoluteExpiresAt = Time(f[6]),
+            Generation = checked((int)Long(Required(f[7]))),
+            CurrentTokenHash = RefreshTokenHash.Parse(Required(f[8])),
+            CurrentIssuedAt = Time(f[9]),
+            CurrentIdleExpiresAt = Time(f[10]),
+            SealedCurrentToken = (byte[]?)f[11] ?? ReadOnlyMemory<byte>.Empty,
+            PreviousTokenHash = f[12].IsNull ? null : RefreshTokenHash.Parse(Required(f[12])),
+            RotatedAt = f[13].IsNull ? null : Time(f[13]),
+            SpentTokenHashes = SpentTokenHashList.Read(f[14]),
+            RevokedAt = f[15].IsNull ? null : Time(f[15]),
+            RevocationReason = f[16].IsNull ? null : (RevocationReason)checked((int)Long(Required(f[16]))),
+            Version = Long(Required(f[17])),
+        };
     }
 
     /// <summary>A device as the scripts keep it: a JSON array [key, first seen, last seen, device id hash, agent family, network].</summary>
@@ -370,76 +398,5 @@ internal static class RedisRecordCodec
 
             return _data is null ? session : session with { Data = _data };
         }
-    }
-
-    /// <summary>Collects a family's fields in any order.</summary>
-    private sealed class FamilyReader
-    {
-        private string? _familyId;
-        private string? _sessionId;
-        private string? _userId;
-        private string? _clientId;
-        private string? _keyThumbprint;
-        private RedisValue _createdAt;
-        private RedisValue _absoluteExpiresAt;
-        private RedisValue _generation;
-        private string? _current;
-        private RedisValue _issuedAt;
-        private RedisValue _idleExpiresAt;
-        private byte[]? _sealed;
-        private string? _previous;
-        private RedisValue _rotatedAt;
-        private byte[]? _spent;
-        private RedisValue _revokedAt;
-        private RedisValue _reason;
-        private RedisValue _version;
-
-        public void Read(string name, RedisValue value)
-        {
-            switch (name)
-            {
-                case "fid": _familyId = value; break;
-                case "sid": _sessionId = value; break;
-                case "uid": _userId = value; break;
-                case "cid": _clientId = value; break;
-                case "kt": _keyThumbprint = value; break;
-                case "ca": _createdAt = value; break;
-                case "ae": _absoluteExpiresAt = value; break;
-                case "g": _generation = value; break;
-                case "cur": _current = value; break;
-                case "cia": _issuedAt = value; break;
-                case "cie": _idleExpiresAt = value; break;
-                case "sl": _sealed = value; break;
-                case "prev": _previous = value; break;
-                case "rat": _rotatedAt = value; break;
-                case "sp": _spent = value; break;
-                case "ra": _revokedAt = value; break;
-                case "rr": _reason = value; break;
-                case "v": _version = value; break;
-                default: break;
-            }
-        }
-
-        public RefreshFamily Build() => new()
-        {
-            FamilyId = RefreshFamilyId.Parse(Required(_familyId)),
-            SessionId = SessionId.Parse(Required(_sessionId)),
-            UserId = Required(_userId),
-            ClientId = _clientId,
-            KeyThumbprint = _keyThumbprint,
-            CreatedAt = Time(_createdAt),
-            AbsoluteExpiresAt = Time(_absoluteExpiresAt),
-            Generation = checked((int)Long(Required(_generation))),
-            CurrentTokenHash = RefreshTokenHash.Parse(Required(_current)),
-            CurrentIssuedAt = Time(_issuedAt),
-            CurrentIdleExpiresAt = Time(_idleExpiresAt),
-            SealedCurrentToken = _sealed ?? ReadOnlyMemory<byte>.Empty,
-            PreviousTokenHash = _previous is null ? null : RefreshTokenHash.Parse(_previous),
-            RotatedAt = _rotatedAt.IsNull ? null : Time(_rotatedAt),
-            SpentTokenHashes = SpentTokenHashList.Read(_spent),
-            RevokedAt = _revokedAt.IsNull ? null : Time(_revokedAt),
-            RevocationReason = _reason.IsNull ? null : (RevocationReason)checked((int)Long(Required(_reason))),
-            Version = Long(Required(_version)),
-        };
     }
 }

@@ -38,6 +38,9 @@ namespace SessionCore.Stores.Redis.Internal;
 /// </remarks>
 internal static class RedisScripts
 {
+    /// <summary>The fields of a family hash, in the order the scripts read and return them (<c>FF</c> in the scripts).</summary>
+    public static readonly string[] FamilyFields = ["fid", "sid", "uid", "cid", "kt", "ca", "ae", "g", "cur", "cia", "cie", "sl", "prev", "rat", "sp", "ra", "rr", "v"];
+
     /// <summary>The header and what nearly every script uses: keys, expiries, routing, reading and judging a session.</summary>
     private const string Base = """
         local P, ROUTE, FLOOR = ARGV[1], ARGV[2], ARGV[3]
@@ -192,11 +195,23 @@ internal static class RedisScripts
 
         """;
 
-    /// <summary>The family a token pointer value names, and where the family holds a hash (1 current, 2 previous, 3 spent, 0 not).</summary>
+    /// <summary>
+    /// Families have a fixed set of fields, read and returned by position (the order of <see cref="FamilyFields"/>): the
+    /// family a token pointer value names, the family as a table and as the positional array, and where the family holds
+    /// a hash (1 current, 2 previous, 3 spent, 0 not).
+    /// </summary>
     private const string Families = """
+        local FF = {'fid', 'sid', 'uid', 'cid', 'kt', 'ca', 'ae', 'g', 'cur', 'cia', 'cie', 'sl', 'prev', 'rat', 'sp', 'ra', 'rr', 'v'}
         local function family_key(v)
           if not v or #v <= HL then return false end
           return uk(string.sub(v, 1, HL), 'f:' .. string.sub(v, HL + 1)), string.sub(v, 1, HL)
+        end
+        local function family(fk)
+          local a = redis.call('HMGET', fk, unpack(FF))
+          if not a[1] then return false, a end
+          local f = {}
+          for i, n in ipairs(FF) do f[n] = a[i] end
+          return f, a
         end
         local function holds(f, hash)
           if f.cur == hash then return 1 end
@@ -460,29 +475,32 @@ internal static class RedisScripts
         """,
         Touch);
 
-    /// <summary>Reads the family holding a hash. KEYS: token pointer | family. Returns the hash (empty when unknown).</summary>
+    /// <summary>Reads the family holding a hash. KEYS: token pointer | family. Returns the family by position (empty when unknown).</summary>
     public static readonly RedisScript FindFamily = new(
         """
         local fk = family_key(route())
         if not fk then return {} end
-        return redis.call('HGETALL', fk)
+        local f, a = family(fk)
+        if not f then return {} end
+        return a
         """,
         Families);
 
     /// <summary>
     /// StoreDecisions.Redeem. KEYS: token pointer | family. ARGV[12..]: presented hash, successor hash, sealed successor
     /// or '', successor idle expiry, '=' (now - grace window) or '' when the window is zero, '=' client or '', '=' proof
-    /// thumbprint or ''. Returns {0} not found, {-1} duplicate successor, or {status, session status, family (as written
-    /// for a rotation, otherwise as read), session as read, 1 when this step revoked the session, forgotten hash or ''}.
+    /// thumbprint or ''. Returns {0} not found, {-1} duplicate successor, or {status, session status, family by position
+    /// (as written for a rotation, otherwise as read), session as read, 1 when this step revoked the session, forgotten
+    /// hash or ''}.
     /// </summary>
     public static readonly RedisScript Redeem = new(
         """
         local v = route()
         local fk, h = family_key(v)
         if not fk then return {0} end
-        local fflat = redis.call('HGETALL', fk)
-        if #fflat == 0 then return {0} end
-        local f, pres = fields(fflat), ARGV[12]
+        local f, fa = family(fk)
+        if not f then return {0} end
+        local pres = ARGV[12]
         local at = holds(f, pres)
         if at == 0 then return {0} end
         local sid = f.sid
@@ -518,12 +536,15 @@ internal static class RedisScripts
           end
           local cie = ARGV[15]
           if f.ae < cie then cie = f.ae end
-          local w = {'prev', f.cur, 'rat', NOW, 'cur', succ, 'cia', NOW, 'cie', cie, 'sp', sp, 'g', inc(f.g), 'v', inc(f.v)}
+          local g, ver = inc(f.g), inc(f.v)
+          local w = {'prev', f.cur, 'rat', NOW, 'cur', succ, 'cia', NOW, 'cie', cie, 'sp', sp, 'g', g, 'v', ver}
           if ARGV[14] ~= '' then w[#w + 1] = 'sl' w[#w + 1] = ARGV[14] elseif f.sl then redis.call('HDEL', fk, 'sl') end
           redis.call('HSET', fk, unpack(w))
           if HERE and forgotten ~= '' then redis.call('DEL', P .. 'rt:' .. forgotten) end
           touch(h, sid, s)
-          fflat = redis.call('HGETALL', fk)
+          -- The family as written, by position (FF).
+          fa[8], fa[9], fa[10], fa[11], fa[13], fa[14], fa[15], fa[18] = g, succ, NOW, cie, f.cur, NOW, sp, ver
+          if ARGV[14] ~= '' then fa[12] = ARGV[14] else fa[12] = false end
         elseif st == 2 then
           touch(h, sid, s)
         elseif st == 3 or st == 4 then
@@ -534,26 +555,24 @@ internal static class RedisScripts
             srev = 1
           end
         end
-        return {st, sst, fflat, sflat, srev, forgotten}
+        return {st, sst, fa, sflat, srev, forgotten}
         """,
         Touch,
         Revocation,
         Families);
 
     /// <summary>
-    /// StoreDecisions.RevokeRefreshFamily. KEYS: token pointer | family. ARGV[12..]: hash, reason. Returns the family as
-    /// read when this call revoked it, otherwise an empty array.
+    /// StoreDecisions.RevokeRefreshFamily. KEYS: token pointer | family. ARGV[12..]: hash, reason. Returns the family by
+    /// position as read when this call revoked it, otherwise an empty array.
     /// </summary>
     public static readonly RedisScript RevokeFamily = new(
         """
         local fk = family_key(route())
         if not fk then return {} end
-        local fflat = redis.call('HGETALL', fk)
-        if #fflat == 0 then return {} end
-        local f = fields(fflat)
-        if f.ra or holds(f, ARGV[12]) == 0 then return {} end
+        local f, a = family(fk)
+        if not f or f.ra or holds(f, ARGV[12]) == 0 then return {} end
         revoke_family(fk, ARGV[13])
-        return fflat
+        return a
         """,
         Revocation,
         Families);
