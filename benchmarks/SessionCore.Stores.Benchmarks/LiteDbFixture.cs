@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using LiteDB;
 using SessionCore.Sessions;
 using SessionCore.Stores.LiteDb;
+using SessionCore.Stores.LiteDb.Internal;
 
 namespace SessionCore.Stores.Benchmarks;
 
@@ -44,7 +45,7 @@ internal sealed class LiteDbFixture : IDisposable
     /// <summary>Opens a working copy of the cached file with <paramref name="count"/> sessions, populating it first if needed.</summary>
     public static LiteDbFixture Open(int count)
     {
-        string cached = Path.Combine(BenchEnvironment.CacheFolder, $"litedb-sessions-{count}.db");
+        string cached = Path.Combine(BenchEnvironment.CacheFolder, $"litedb-v2-sessions-{count}.db");
         string tokenFile = cached + ".token";
         if (!File.Exists(cached) || !File.Exists(tokenFile))
         {
@@ -61,7 +62,7 @@ internal sealed class LiteDbFixture : IDisposable
     /// <summary>Makes a copy of the cached file for raw LiteDB access (the store holds its own file exclusively).</summary>
     public static string RawCopy(int count, string suffix)
     {
-        string cached = Path.Combine(BenchEnvironment.CacheFolder, $"litedb-sessions-{count}.db");
+        string cached = Path.Combine(BenchEnvironment.CacheFolder, $"litedb-v2-sessions-{count}.db");
         string raw = Path.Combine(BenchEnvironment.CacheFolder, $"raw-{suffix}-{count}-{Environment.ProcessId}.db");
         File.Copy(cached, raw, overwrite: true);
         return raw;
@@ -125,7 +126,7 @@ internal sealed class LiteDbFixture : IDisposable
             {
                 ["_id"] = RandomSessionId(),
                 ["u"] = "user-" + i,
-                ["uk"] = "user-" + i,
+                ["uk"] = LiteDbMapper.UserKeyOf("user-" + i),
             };
             yield return clone;
         }

@@ -33,7 +33,7 @@ internal static class TokenEndpoints
         }
 
         // Here the grant is the session cookie itself: if the session died meanwhile, the caller is unauthenticated.
-        RefreshTokenResult result = await refresh.IssueAsync(current.Token, context.RequestAborted);
+        RefreshTokenResult result = await refresh.IssueAsync(current.Token, cancellationToken: context.RequestAborted);
         return Tokens(result, issuer, StatusCodes.Status401Unauthorized);
     }
 
@@ -46,7 +46,7 @@ internal static class TokenEndpoints
 
         // A reused token revokes its whole family and session (and raises RefreshTokenReuseDetected): the answer
         // is the same 400 invalid_grant (RFC 6749 section 5.2) as for any other bad token, so a thief learns nothing from it.
-        RefreshTokenResult result = await refresh.RedeemAsync(request.RefreshToken, context.RequestAborted);
+        RefreshTokenResult result = await refresh.RedeemAsync(request.RefreshToken, cancellationToken: context.RequestAborted);
         return Tokens(result, issuer, StatusCodes.Status400BadRequest);
     }
 

@@ -80,7 +80,7 @@ internal sealed class Transcript : ISessionEventSink
     private static string Describe(SessionEvent e) => e switch
     {
         NewDeviceSignIn d => $"NewDeviceSignIn user={d.UserId} session={Short(d.SessionId)} device=\"{d.UserAgentFamily}\" network={d.Network ?? "-"} changes={d.Changes}",
-        RefreshTokenReuseDetected r => $"RefreshTokenReuseDetected user={r.UserId} session={Short(r.SessionId)} family={Redact(r.FamilyId)} familyAlreadyRevoked={r.FamilyWasRevoked}",
+        RefreshTokenReuseDetected r => $"RefreshTokenReuseDetected user={r.UserId} session={Short(r.SessionId)} family={Redact(r.FamilyId.ToString())} familyAlreadyRevoked={r.FamilyWasRevoked}",
         SessionRevoked r => $"SessionRevoked user={r.UserId} session={Short(r.SessionId)} reason={r.Reason}",
         SessionCreated c => $"SessionCreated user={c.UserId} session={Short(c.SessionId)} level={c.AuthenticationLevel}",
         SessionRegenerated g => $"SessionRegenerated user={g.UserId} session={Short(g.SessionId)} replaces={Short(g.PreviousSessionId)} level={g.AuthenticationLevel}",

@@ -203,7 +203,7 @@ internal sealed partial class Walkthrough
         SignInResult phone = await _sessions.SignInAsync(new SignInRequest(User) { Client = new ClientInfo(PhoneAgent, PhoneAddress, _sessions.MintDeviceId()) });
         events = _t.Events();
         _t.Ok(phone.IsSuccess && phone.IsNewDevice && events.OfType<NewDeviceSignIn>().Any(), $"phone signed in: new device reported ({phone.DeviceChange})");
-        IReadOnlyList<Session>? live = await _sessions.ListSessionsAsync(User);
+        IReadOnlyList<Session>? live = (await _sessions.ListSessionsAsync(User)).Sessions;
         _t.Ok(live is { Count: 2 }, $"{live?.Count} live sessions: {string.Join(", ", live?.Select(s => $"{s.Device?.UserAgent} {s.Device?.Network}") ?? [])}");
 
         string laptopBefore = again.Value.Reveal();
@@ -230,7 +230,7 @@ internal sealed partial class Walkthrough
         _t.Ok(logout == SessionOperationStatus.Done, $"logged out: {logout}");
         SessionValidationResult after = await _sessions.ValidateAsync(laptop);
         _t.Ok(after.Status == SessionValidationStatus.Revoked, $"the token is refused: {after.Status}");
-        live = await _sessions.ListSessionsAsync(User);
+        live = (await _sessions.ListSessionsAsync(User)).Sessions;
         _t.Ok(live is { Count: 0 }, $"{User} has {live?.Count} live sessions");
     }
 }

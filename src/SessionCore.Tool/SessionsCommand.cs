@@ -15,7 +15,8 @@ namespace SessionCore.Tool;
 /// <summary>
 /// <c>sessioncore sessions list --litedb FILE --user USER [--json]</c> prints a user's live sessions;
 /// <c>sessioncore sessions revoke --litedb FILE --user USER [--session ID]</c> revokes all of them, or one
-/// that belongs to the user. Exit 1 when the store cannot be opened or fails (for example while the
+/// that belongs to the user; <c>sessioncore sessions break-glass --litedb FILE --confirm revoke-every-session</c>
+/// revokes every session of every user. Exit 1 when the store cannot be opened or fails (for example while the
 /// application that owns the file is running: a LiteDB file belongs to one process).
 /// </summary>
 internal static class SessionsCommand
@@ -27,25 +28,32 @@ internal static class SessionsCommand
           sessions revoke --litedb FILE --user USER [--session ID]
                                                     revoke all of the user's sessions, or the one with this id
                                                     if it is the user's; prints how many were revoked
+          sessions break-glass --litedb FILE --confirm revoke-every-session
+                                                    revoke every session of every user at once (after a store or
+                                                    signing-key compromise); sessions created later are unaffected
         """;
+
+    private const string BreakGlassConfirmation = "revoke-every-session";
 
     private const string JsonFlag = "--json";
 
     private static readonly HashSet<string> s_listOptions = new(StringComparer.Ordinal) { "litedb", "user" };
     private static readonly HashSet<string> s_revokeOptions = new(StringComparer.Ordinal) { "litedb", "user", "session" };
+    private static readonly HashSet<string> s_breakGlassOptions = new(StringComparer.Ordinal) { "litedb", "confirm" };
     private static readonly HashSet<string> s_none = new(StringComparer.Ordinal);
 
     public static async Task<int> RunAsync(ToolContext context, string[] args)
     {
         if (args.Length == 0)
         {
-            return await Program.UsageErrorAsync(context, "sessions needs a subcommand: list or revoke").ConfigureAwait(false);
+            return await Program.UsageErrorAsync(context, "sessions needs a subcommand: list, revoke or break-glass").ConfigureAwait(false);
         }
 
         return args[0] switch
         {
             "list" => await ListAsync(context, args[1..]).ConfigureAwait(false),
             "revoke" => await RevokeAsync(context, args[1..]).ConfigureAwait(false),
+            "break-glass" => await BreakGlassAsync(context, args[1..]).ConfigureAwait(false),
             _ => await Program.UsageErrorAsync(context, $"unknown sessions subcommand '{args[0]}'").ConfigureAwait(false),
         };
     }
@@ -72,8 +80,8 @@ internal static class SessionsCommand
 
         return await WithManagerAsync(context, file, async manager =>
         {
-            IReadOnlyList<Session>? sessions = await manager.ListSessionsAsync(user).ConfigureAwait(false);
-            if (sessions is null)
+            SessionListResult listed = await manager.ListSessionsAsync(user).ConfigureAwait(false);
+            if (!listed.TryGetValue(out IReadOnlyList<Session>? sessions))
             {
                 await context.Error.WriteLineAsync($"the store at '{file}' could not list the sessions").ConfigureAwait(false);
                 return ExitCodes.Failure;
@@ -129,17 +137,49 @@ internal static class SessionsCommand
             }
             else
             {
-                IReadOnlyList<SessionId>? all = await manager.RevokeAllAsync(user, RevocationReason.Administrative).ConfigureAwait(false);
-                if (all is null)
+                SessionRevocationResult all = await manager.RevokeAllAsync(user, RevocationReason.Administrative).ConfigureAwait(false);
+                if (!all.IsSuccess)
                 {
                     await context.Error.WriteLineAsync($"the store at '{file}' could not revoke the sessions").ConfigureAwait(false);
                     return ExitCodes.Failure;
                 }
 
-                revoked = all.Count;
+                revoked = all.Revoked.Count;
             }
 
             await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"revoked {revoked} session{(revoked == 1 ? string.Empty : "s")} of {user}")).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task<int> BreakGlassAsync(ToolContext context, string[] args)
+    {
+        if (!CommandLine.TryParse(args, s_breakGlassOptions, s_none, out CommandLine? line, out string? error))
+        {
+            return await Program.UsageErrorAsync(context, error).ConfigureAwait(false);
+        }
+
+        if (line.Get("litedb") is not string file || string.IsNullOrEmpty(file))
+        {
+            return await Program.UsageErrorAsync(context, "sessions break-glass needs --litedb FILE").ConfigureAwait(false);
+        }
+
+        // A typed confirmation, not a flag: this signs out every user of the application.
+        if (!string.Equals(line.Get("confirm"), BreakGlassConfirmation, StringComparison.Ordinal))
+        {
+            return await Program.UsageErrorAsync(context, $"sessions break-glass signs out every user; confirm with --confirm {BreakGlassConfirmation}").ConfigureAwait(false);
+        }
+
+        return await WithManagerAsync(context, file, async manager =>
+        {
+            if (await manager.RevokeEverySessionAsync().ConfigureAwait(false) != SessionOperationStatus.Done)
+            {
+                await context.Error.WriteLineAsync($"the store at '{file}' could not record the revocation").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+
+            await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"revoked every session created up to {manager.TimeProvider.GetUtcNow():u}")).ConfigureAwait(false);
+            await context.Out.WriteLineAsync("access tokens validated offline stay valid until they expire: rotate the signing key too (sessioncore keys new)").ConfigureAwait(false);
             return ExitCodes.Success;
         }).ConfigureAwait(false);
     }

@@ -1,49 +1,43 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics.CodeAnalysis;
 using System.IO;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using LiteDB;
 using SessionCore.Sessions;
 using SessionCore.Stores.LiteDb.Internal;
 using SessionCore.Tokens;
-using M = SessionCore.Stores.LiteDb.Internal.LiteDbMapper;
 
 namespace SessionCore.Stores.LiteDb;
 
 /// <summary>
-/// A session store in one LiteDB file: collections for sessions, refresh families, refresh-token hashes and
-/// per-user security state, indexed by a hash of the user id, by expiry and by token hash.
+/// A session store in one LiteDB file: collections for sessions, refresh families, refresh-token hashes, per-user
+/// security state and the global revocation instant. It holds no rule: each operation opens one transaction and lets
+/// <see cref="StoreDecisions"/> decide over the records.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Security: every primitive that reads and then writes runs under one in-process lock and inside one LiteDB
-/// transaction, so it is atomic for every thread of the process and all-or-nothing on disk (LiteDB's
-/// write-ahead log). The file must belong to one process: the store opens it in direct mode and refuses shared
-/// mode, because an in-process lock cannot order writers in another process. See docs/stores/litedb.md.
+/// Security: every operation runs under one in-process lock and inside one LiteDB transaction, so it is atomic for
+/// every thread of the process and all-or-nothing on disk (LiteDB's write-ahead log). The file must belong to one
+/// process: the store opens it in direct mode, refuses shared mode and holds an exclusive lock on a side file, because
+/// an in-process lock cannot order writers in another process. See docs/stores/litedb.md.
 /// </para>
 /// <para>
-/// Driver failures surface as <see cref="SessionStoreException"/> with a message free of data; the session
-/// manager turns them into a fail-closed "store unavailable" outcome.
+/// Failures: caller cancellation is thrown as <see cref="OperationCanceledException"/>, caller misuse as
+/// <see cref="ArgumentException"/>, <see cref="ObjectDisposedException"/> (a disposed store) or
+/// <see cref="InvalidOperationException"/> (an identifier or token hash that exists already; nothing is written); every
+/// other failure (the driver, the disk, a record of the wrong shape) as <see cref="SessionStoreException"/> wrapping it,
+/// with a message free of data. The session manager turns any of them into a fail-closed outcome.
 /// </para>
 /// </remarks>
 /// <threadsafety>Safe to share between threads; create one per file and process, and dispose it at shutdown.</threadsafety>
 public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDisposable
 {
-    private const string SessionsName = "sessions";
-    private const string FamiliesName = "refresh_families";
-    private const string TokensName = "refresh_tokens";
-    private const string UsersName = "users";
     private const int InvariantLcid = 127;
 
     private readonly Lock _gate = new();
     private readonly LiteDatabase _db;
-    private readonly ILiteCollection<BsonDocument> _sessions;
-    private readonly ILiteCollection<BsonDocument> _families;
-    private readonly ILiteCollection<BsonDocument> _tokens;
-    private readonly ILiteCollection<BsonDocument> _users;
+    private readonly LiteDbRecords _records;
     private readonly TimeProvider _time;
     private readonly ITimer? _purgeTimer;
     private readonly FileStream? _lockFile;
@@ -72,19 +66,9 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
             }
 
             _db = new LiteDatabase(connection);
-            _sessions = _db.GetCollection(SessionsName, BsonAutoId.ObjectId);
-            _families = _db.GetCollection(FamiliesName, BsonAutoId.ObjectId);
-            _tokens = _db.GetCollection(TokensName, BsonAutoId.ObjectId);
-            _users = _db.GetCollection(UsersName, BsonAutoId.ObjectId);
-            _sessions.EnsureIndex(M.UserKey, "$." + M.UserKey, false);
-            _sessions.EnsureIndex(M.IdleExpiresAt, "$." + M.IdleExpiresAt, false);
-            _sessions.EnsureIndex(M.AbsoluteExpiresAt, "$." + M.AbsoluteExpiresAt, false);
-            _families.EnsureIndex(M.SessionId, "$." + M.SessionId, false);
-            _families.EnsureIndex(M.UserKey, "$." + M.UserKey, false);
-            _families.EnsureIndex(M.AbsoluteExpiresAt, "$." + M.AbsoluteExpiresAt, false);
-            _tokens.EnsureIndex(M.FamilyId, "$." + M.FamilyId, false);
+            _records = new LiteDbRecords(_db);
         }
-        catch (Exception ex) when (IsDriverFailure(ex))
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _db?.Dispose();
             _lockFile?.Dispose();
@@ -100,218 +84,79 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
     /// <summary>Gets the database, for tests that need to reach under the store.</summary>
     internal LiteDatabase Database => _db;
 
+    /// <summary>
+    /// Gets or sets a wrapper around the records each decision sees, for tests that inject a fault between the writes of
+    /// one operation; reachable through InternalsVisibleTo only.
+    /// </summary>
+    internal Func<IStoreRecords, IStoreRecords>? RecordsInterceptor { get; set; }
+
     /// <inheritdoc/>
-    public ValueTask<SessionCreateResult> CreateAsync(Session session, SessionLimit limit, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        return Write(cancellationToken, () =>
-        {
-            if (_sessions.FindById(session.Id.ToString()) is not null)
-            {
-                throw new InvalidOperationException(Error.SessionExists);
-            }
-
-            List<SessionId>? evicted = null;
-            if (limit.IsLimited)
-            {
-                if (!limit.TrySelectEvictions(LiveSessionsOf(session.UserId, now), out IReadOnlyList<Session> victims))
-                {
-                    return SessionCreateResult.LimitReached();
-                }
-
-                evicted = [];
-                foreach (Session victim in victims)
-                {
-                    RevokeLocked(victim, RevocationReason.Evicted, now);
-                    evicted.Add(victim.Id);
-                }
-            }
-
-            _sessions.Insert(M.ToDocument(session));
-            return SessionCreateResult.Success(evicted);
-        });
-    }
+    public ValueTask<SessionCreateResult> CreateAsync(SessionCreation creation, CancellationToken cancellationToken = default) =>
+        Decide(creation, static (r, c) => StoreDecisions.Create(r, c), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<Session?> FindAsync(SessionId id, CancellationToken cancellationToken = default) =>
-        Read(cancellationToken, () => FindSession(id));
+        Run(id, static (r, id) => r.FindSession(id), cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<bool> TouchAsync(SessionId id, long expectedVersion, DateTimeOffset lastSeenAt, DateTimeOffset idleExpiresAt, CancellationToken cancellationToken = default) =>
-        Write(cancellationToken, () =>
-        {
-            Session? session = FindSession(id);
-            if (session is null || session.IsRevoked || session.Version != expectedVersion)
-            {
-                return false;
-            }
-
-            return _sessions.Update(M.ToDocument(session with { LastSeenAt = lastSeenAt, IdleExpiresAt = idleExpiresAt, Version = checked(session.Version + 1) }));
-        });
+    public ValueTask<SessionCheck> ValidateAsync(SessionId id, SessionRules rules, DateTimeOffset now, bool touch, CancellationToken cancellationToken = default) =>
+        Decide((id, rules, now, touch), static (r, a) => StoreDecisions.Validate(r, a.id, a.rules, a.now, a.touch), cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<SessionRegenerateStatus> RegenerateAsync(SessionId currentId, long expectedVersion, Session replacement, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(replacement);
-        return Write(cancellationToken, () =>
-        {
-            Session? current = FindSession(currentId);
-            if (current is null)
-            {
-                return SessionRegenerateStatus.NotFound;
-            }
-
-            SessionRegenerateStatus status = current.ClassifyRegeneration(expectedVersion, now);
-            if (status != SessionRegenerateStatus.Regenerated)
-            {
-                return status;
-            }
-
-            if (_sessions.FindById(replacement.Id.ToString()) is not null)
-            {
-                throw new InvalidOperationException(Error.SessionExists);
-            }
-
-            RevokeLocked(current, RevocationReason.Regenerated, now);
-            _sessions.Insert(M.ToDocument(replacement));
-            return SessionRegenerateStatus.Regenerated;
-        });
-    }
+    public ValueTask<SessionRegenerateResult> RegenerateAsync(SessionRegeneration regeneration, CancellationToken cancellationToken = default) =>
+        Decide(regeneration, static (r, g) => StoreDecisions.Regenerate(r, g), cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<bool> RevokeAsync(SessionId id, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Write(cancellationToken, () => FindSession(id) is { } session && RevokeLocked(session, reason, now));
+    public ValueTask<Session?> RevokeAsync(SessionId id, string? userId, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Decide((id, userId, reason, now), static (r, a) => StoreDecisions.Revoke(r, a.id, a.userId, a.reason, a.now), cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<IReadOnlyList<SessionId>> RevokeUserSessionsAsync(string userId, SessionId? except, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        return Write<IReadOnlyList<SessionId>>(cancellationToken, () =>
-        {
-            List<SessionId> revoked = [];
-            foreach (Session session in SessionsOf(userId))
-            {
-                if (session.Id != except && RevokeLocked(session, reason, now))
-                {
-                    revoked.Add(session.Id);
-                }
-            }
-
-            return revoked;
-        });
-    }
+    public ValueTask<UserRevocationResult> RevokeUserSessionsAsync(UserRevocation revocation, CancellationToken cancellationToken = default) =>
+        Decide(revocation, static (r, v) => StoreDecisions.RevokeUserSessions(r, v), cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<IReadOnlyList<Session>> ListUserSessionsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        return Read<IReadOnlyList<Session>>(cancellationToken, () => LiveSessionsOf(userId, now));
-    }
+    public ValueTask<IReadOnlyList<Session>> ListUserSessionsAsync(string userId, SessionRules rules, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Decide((userId, rules, now), static (r, a) => StoreDecisions.ListUserSessions(r, a.userId, a.rules, a.now), cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<bool> CreateRefreshFamilyAsync(RefreshFamily family, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(family);
-        return Write(cancellationToken, () =>
-        {
-            Session? session = FindSession(family.SessionId);
-            if (session is null || !session.IsLiveAt(now))
-            {
-                return false;
-            }
-
-            if (_families.FindById(family.FamilyId) is not null || _tokens.FindById(family.CurrentTokenHash) is not null)
-            {
-                throw new InvalidOperationException(Error.FamilyExists);
-            }
-
-            _families.Insert(M.ToDocument(family));
-            _tokens.Insert(M.TokenDocument(family.CurrentTokenHash, family.FamilyId));
-            return true;
-        });
-    }
+    public ValueTask<SessionBindResult> BindKeyAsync(SessionId id, SessionKeyBinding binding, SessionRules rules, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Decide((id, binding, rules, now), static (r, a) => StoreDecisions.BindKey(r, a.id, a.binding, a.rules, a.now), cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<RefreshFamily?> FindRefreshFamilyByTokenAsync(string tokenHash, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(tokenHash);
-        return Read(cancellationToken, () => FamilyOfToken(tokenHash));
-    }
+    public ValueTask<RefreshFamilyCreateResult> CreateRefreshFamilyAsync(RefreshFamilyCreation creation, CancellationToken cancellationToken = default) =>
+        Decide(creation, static (r, c) => StoreDecisions.CreateRefreshFamily(r, c), cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<RefreshRedeemResult> RedeemRefreshTokenAsync(RefreshRedemption redemption, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(redemption);
-        return Write(cancellationToken, () =>
-        {
-            RefreshFamily? family = FamilyOfToken(redemption.PresentedTokenHash);
-            if (family is null)
-            {
-                return RefreshRedeemResult.NotFound;
-            }
-
-            RefreshRedeemStatus status = Classify(family, redemption);
-            if (status != RefreshRedeemStatus.Rotated)
-            {
-                return new RefreshRedeemResult(status, family);
-            }
-
-            if (_tokens.FindById(redemption.SuccessorTokenHash) is not null)
-            {
-                throw new InvalidOperationException(Error.TokenExists);
-            }
-
-            RefreshFamily rotated = family.Rotate(redemption);
-            _families.Update(M.ToDocument(rotated));
-            _tokens.Insert(M.TokenDocument(redemption.SuccessorTokenHash, family.FamilyId));
-            return new RefreshRedeemResult(RefreshRedeemStatus.Rotated, rotated);
-        });
-    }
+    public ValueTask<RefreshFamily?> FindRefreshFamilyByTokenAsync(RefreshTokenHash tokenHash, CancellationToken cancellationToken = default) =>
+        Run(tokenHash, static (r, h) => r.FindFamily(h), cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<bool> RevokeRefreshFamilyAsync(string familyId, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(familyId);
-        return Write(cancellationToken, () => RevokeFamilyLocked(FindExact(_families, familyId), reason, now));
-    }
+    public ValueTask<RefreshRedeemResult> RedeemRefreshTokenAsync(RefreshRedemption redemption, CancellationToken cancellationToken = default) =>
+        Decide(redemption, static (r, d) => StoreDecisions.Redeem(r, d), cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<UserSecurityState> GetUserSecurityStateAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        return Read(cancellationToken, () => UserStateOf(userId));
-    }
+    public ValueTask<RefreshFamily?> RevokeRefreshFamilyAsync(RefreshTokenHash tokenHash, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Decide((tokenHash, reason, now), static (r, a) => StoreDecisions.RevokeRefreshFamily(r, a.tokenHash, a.reason, a.now), cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<long> IncrementSecurityEpochAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        return Write(cancellationToken, () =>
-        {
-            UserSecurityState state = UserStateOf(userId);
-            state = state with { SecurityEpoch = checked(state.SecurityEpoch + 1) };
-            _users.Upsert(M.ToDocument(state));
-            return state.SecurityEpoch;
-        });
-    }
+    public ValueTask<UserSecurityState> GetUserSecurityStateAsync(string userId, CancellationToken cancellationToken = default) =>
+        Run(userId ?? throw new ArgumentNullException(nameof(userId)), static (r, u) => r.FindUser(u), cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<bool> RememberDeviceAsync(string userId, KnownDevice device, int maxDevices, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        ArgumentNullException.ThrowIfNull(device);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxDevices, 1);
-        return Write(cancellationToken, () =>
-        {
-            UserSecurityState state = UserStateOf(userId).WithDevice(device, maxDevices, out bool isNew);
-            _users.Upsert(M.ToDocument(state));
-            return isNew;
-        });
-    }
+    public ValueTask<long> GetSecurityEpochAsync(string userId, CancellationToken cancellationToken = default) =>
+        Run(userId ?? throw new ArgumentNullException(nameof(userId)), static (r, u) => r.FindSecurityEpoch(u), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<bool> RememberDeviceAsync(string userId, KnownDevice device, int maxDevices, CancellationToken cancellationToken = default) =>
+        Decide((userId, device, maxDevices), static (r, a) => StoreDecisions.RememberDevice(r, a.userId, a.device, a.maxDevices), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<DateTimeOffset> RevokeEverySessionAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Run(now, static (r, now) => r.RevokeEverySession(now), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Write(cancellationToken, () => PurgeLocked(now));
+        Run(now, static (r, now) => r.Purge(now), cancellationToken);
 
     /// <summary>Stops the periodic purge and closes the file.</summary>
     public void Dispose()
@@ -396,50 +241,31 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
         }
     }
 
-    // The driver's failures become SessionStoreException. Our own InvalidOperationException (a duplicate
-    // identifier: a caller bug) and cancellation pass through unchanged.
-    private static bool IsDriverFailure(Exception ex) =>
-        ex is not OperationCanceledException && ex.GetType() != typeof(InvalidOperationException);
+    private ValueTask<TResult> Decide<TArgument, TResult>(TArgument argument, Func<IStoreRecords, TArgument, TResult> decision, CancellationToken cancellationToken) =>
+        Run((argument, decision, RecordsInterceptor), static (r, a) => a.decision(a.RecordsInterceptor?.Invoke(r) ?? r, a.argument), cancellationToken);
 
-    private RefreshRedeemStatus Classify(RefreshFamily family, RefreshRedemption redemption) =>
-        family.Classify(redemption, FindSession(family.SessionId));
-
-    [SuppressMessage("Design", "CA1068", Justification = "The body comes last so that call sites read like a block.")]
-    private ValueTask<T> Read<T>(CancellationToken cancellationToken, Func<T> body)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
-        try
-        {
-            return ValueTask.FromResult(body());
-        }
-        catch (Exception ex) when (IsDriverFailure(ex))
-        {
-            throw new SessionStoreException(Error.StoreFailed, ex);
-        }
-    }
-
-    [SuppressMessage("Design", "CA1068", Justification = "The body comes last so that call sites read like a block.")]
-    private ValueTask<T> Write<T>(CancellationToken cancellationToken, Func<T> body)
+    private ValueTask<TResult> Run<TArgument, TResult>(TArgument argument, Func<LiteDbRecords, TArgument, TResult> operation, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return ValueTask.FromResult(InTransaction(body));
+            return ValueTask.FromResult(InTransaction(argument, operation));
         }
     }
 
-    // Runs under _gate: LiteDB transactions belong to the calling thread, and the lock keeps the read and
-    // the write of a primitive together, so no other thread of this process can interleave.
-    private T InTransaction<T>(Func<T> body)
+    // Runs under _gate: LiteDB transactions belong to the calling thread, and the lock keeps the reads and the
+    // writes of an operation together, so no other thread of this process can interleave.
+    private TResult InTransaction<TArgument, TResult>(TArgument argument, Func<LiteDbRecords, TArgument, TResult> operation)
     {
         bool began = false;
         try
         {
+            _records.Begin();
             began = _db.BeginTrans();
-            T result = body();
+            TResult result = operation(_records, argument);
             _db.Commit();
+            _records.Committed();
             return result;
         }
         catch (Exception ex)
@@ -449,12 +275,13 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
                 TryRollback();
             }
 
-            if (IsDriverFailure(ex))
+            // Caller misuse and our own refusal (a duplicate key) pass through; everything else is a store failure.
+            if (ex is OperationCanceledException or ArgumentException or InvalidOperationException { Message: Error.DuplicateKey })
             {
-                throw new SessionStoreException(Error.StoreFailed, ex);
+                throw;
             }
 
-            throw;
+            throw new SessionStoreException(Error.StoreFailed, ex);
         }
     }
 
@@ -479,7 +306,7 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
             {
                 if (!_disposed)
                 {
-                    InTransaction(() => PurgeLocked(_time.GetUtcNow()));
+                    InTransaction(_time.GetUtcNow(), static (r, now) => r.Purge(now));
                 }
             }
         }
@@ -488,120 +315,5 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
 #pragma warning restore CA1031
         {
         }
-    }
-
-    private int PurgeLocked(DateTimeOffset now)
-    {
-        BsonValue ticks = M.Ticks(now);
-        HashSet<string> doomed = new(StringComparer.Ordinal);
-        foreach (BsonDocument doc in _sessions.Find(Query.LTE(M.AbsoluteExpiresAt, ticks)))
-        {
-            doomed.Add(doc[M.Id].AsString);
-        }
-
-        foreach (BsonDocument doc in _sessions.Find(Query.LTE(M.IdleExpiresAt, ticks)))
-        {
-            if (doc[M.RevokedAt].IsNull)
-            {
-                doomed.Add(doc[M.Id].AsString);
-            }
-        }
-
-        int removed = 0;
-        foreach (string id in doomed)
-        {
-            removed += _sessions.Delete(id) ? 1 : 0;
-        }
-
-        List<string> families = [.. _families.Find(Query.LTE(M.AbsoluteExpiresAt, ticks)).Select(doc => doc[M.Id].AsString)];
-        foreach (string familyId in families)
-        {
-            foreach (BsonDocument token in _tokens.Find(Query.EQ(M.FamilyId, familyId)).ToList())
-            {
-                if (IsExactly(token[M.FamilyId], familyId))
-                {
-                    _tokens.Delete(token[M.Id]);
-                }
-            }
-            removed += _families.Delete(familyId) ? 1 : 0;
-        }
-
-        return removed;
-    }
-
-    // A file's string comparison is fixed when it is created, and LiteDB's default ignores case; files this
-    // store creates compare ordinally, but one created elsewhere may not. Every lookup that acts on a record
-    // therefore confirms the key byte for byte, so a key differing only in case never reaches another record.
-    private static BsonDocument? FindExact(ILiteCollection<BsonDocument> collection, string id) =>
-        collection.FindById(id) is { } doc && IsExactly(doc[M.Id], id) ? doc : null;
-
-    private static bool IsExactly(BsonValue stored, string expected) =>
-        stored.IsString && string.Equals(stored.AsString, expected, StringComparison.Ordinal);
-
-    private Session? FindSession(SessionId id) =>
-        id.IsEmpty || FindExact(_sessions, id.ToString()) is not { } doc ? null : M.ToSession(doc);
-
-    private RefreshFamily? FamilyOfToken(string tokenHash)
-    {
-        BsonDocument? token = FindExact(_tokens, tokenHash);
-        return token is null || !token[M.FamilyId].IsString || FindExact(_families, token[M.FamilyId].AsString) is not { } doc
-            ? null
-            : M.ToFamily(doc);
-    }
-
-    private IEnumerable<Session> SessionsOf(string userId)
-    {
-        // The index holds a hash of the user id; the stored id decides.
-        foreach (BsonDocument doc in _sessions.Find(Query.EQ(M.UserKey, M.UserKeyOf(userId))).ToList())
-        {
-            Session session = M.ToSession(doc);
-            if (string.Equals(session.UserId, userId, StringComparison.Ordinal))
-            {
-                yield return session;
-            }
-        }
-    }
-
-    private List<Session> LiveSessionsOf(string userId, DateTimeOffset now) => [.. SessionsOf(userId).Where(s => s.IsLiveAt(now))];
-
-    private UserSecurityState UserStateOf(string userId)
-    {
-        BsonDocument? doc = _users.FindById(M.UserKeyOf(userId));
-        UserSecurityState? state = doc is null ? null : M.ToUserState(doc);
-        return state is not null && string.Equals(state.UserId, userId, StringComparison.Ordinal)
-            ? state
-            : new UserSecurityState(userId, 0, []);
-    }
-
-    private bool RevokeLocked(Session session, RevocationReason reason, DateTimeOffset now)
-    {
-        if (session.IsRevoked)
-        {
-            return false;
-        }
-
-        _sessions.Update(M.ToDocument(session with { RevokedAt = now, RevocationReason = reason, Version = checked(session.Version + 1) }));
-        foreach (BsonDocument family in _families.Find(Query.EQ(M.SessionId, session.Id.ToString())).Where(f => IsExactly(f[M.SessionId], session.Id.ToString())).ToList())
-        {
-            RevokeFamilyLocked(family, reason, now);
-        }
-
-        return true;
-    }
-
-    private bool RevokeFamilyLocked(BsonDocument? doc, RevocationReason reason, DateTimeOffset now)
-    {
-        if (doc is null)
-        {
-            return false;
-        }
-
-        RefreshFamily family = M.ToFamily(doc);
-        if (family.IsRevoked)
-        {
-            return false;
-        }
-
-        return _families.Update(M.ToDocument(family.Revoke(reason, now)));
     }
 }

@@ -17,7 +17,7 @@ public static class MongoSessionCoreBuilderExtensions
     /// used; otherwise one is created from <see cref="MongoSessionStoreOptions.ConnectionString"/> and registered.
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddSessionCore</c>.</param>
-    /// <param name="configure">Sets the connection string, database and collection names.</param>
+    /// <param name="configure">Sets the connection string, database and collection name.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A name is empty, or no connection string is set and no client is registered.</exception>
@@ -32,10 +32,9 @@ public static class MongoSessionCoreBuilderExtensions
             ConnectionString = options.ConnectionString,
             DatabaseName = options.DatabaseName,
             SessionsCollectionName = options.SessionsCollectionName,
-            UsersCollectionName = options.UsersCollectionName,
             CreateIndexesOnFirstUse = options.CreateIndexesOnFirstUse,
         };
-        if (string.IsNullOrWhiteSpace(snapshot.DatabaseName) || string.IsNullOrWhiteSpace(snapshot.SessionsCollectionName) || string.IsNullOrWhiteSpace(snapshot.UsersCollectionName))
+        if (string.IsNullOrWhiteSpace(snapshot.DatabaseName) || string.IsNullOrWhiteSpace(snapshot.SessionsCollectionName))
         {
             throw new ArgumentException(Error.BadName, nameof(configure));
         }

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using MongoDB.Bson;
@@ -12,48 +14,52 @@ using M = SessionCore.Stores.Mongo.Internal.MongoMapper;
 namespace SessionCore.Stores.Mongo;
 
 /// <summary>
-/// A session store on MongoDB (standalone or replica set) that needs no multi-document transaction.
+/// A session store on MongoDB (standalone or replica set) that needs no multi-document transaction. It holds no rule:
+/// each operation loads one user's document and lets <see cref="StoreDecisions"/> decide over it.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Security (atomicity): all of a user's sessions and refresh families live in one document of the sessions
-/// collection, keyed by a SHA-256 of the user id and carrying a version. Every primitive reads that document,
-/// applies the reference semantics to it in memory, and writes it back with a filter on <c>_id</c> and the
-/// version it read (plus, for a refresh redemption, the presented hash still being current). MongoDB applies a
-/// single-document update atomically, so of two writers that read the same version only one matches; the other
-/// re-reads and decides again. The concurrent-session limit, revoke-all, regenerate and the refresh
-/// compare-and-swap are therefore each decided by one conditional write; no decision spans two documents.
-/// The security epoch is one <c>$inc</c> with upsert in the second collection.
+/// Security (atomicity): everything the store keeps for a user (sessions, refresh families, security epoch, known
+/// devices) lives in one document, keyed by a SHA-256 of the user id and carrying a version. Every operation finds that
+/// document (by user, or through the multikey indexes by session id or refresh token hash), decides over it in memory
+/// and writes it back with a filter on <c>_id</c> and the version it read. MongoDB applies a single-document write
+/// atomically, so of two writers that read the same version only one matches; the other reads again and decides again.
+/// The global revocation instant is a document of its own in the same collection, read in the same query (one round
+/// trip) as the user's document.
 /// </para>
 /// <para>
-/// Expiry: a TTL index deletes a user document once everything in it is past its absolute expiry, and
-/// <see cref="PurgeExpiredAsync"/> prunes expired records inside live documents. The manager checks expiry on
-/// every read, so the TTL monitor's delay never extends a session.
+/// Expiry: a TTL index deletes a document once nothing in it can be used (unless it carries a security epoch or known
+/// devices), writes drop records that expired more than a day ago, and <see cref="PurgeExpiredAsync"/> drops the rest.
 /// </para>
-/// <para>Driver failures surface as <see cref="SessionStoreException"/> with a message free of data.</para>
+/// <para>
+/// Failures: caller cancellation is thrown as <see cref="OperationCanceledException"/>, caller misuse as
+/// <see cref="ArgumentException"/> or <see cref="InvalidOperationException"/> (an identifier or token hash that exists
+/// already; nothing is written); every other failure (the driver, the server, a record of the wrong shape, endless
+/// contention) as <see cref="SessionStoreException"/> wrapping it, with a message free of data.
+/// </para>
 /// </remarks>
 /// <threadsafety>Safe to share between threads and between processes on any number of machines.</threadsafety>
 public sealed class MongoSessionStore : ISessionStore
 {
     private const int MaxAttempts = 200;
+    private const string RevokedBeforeKey = "revoked_before";
 
     private static readonly TimeSpan WritePruneLag = TimeSpan.FromDays(1);
 
     private readonly IMongoCollection<BsonDocument> _sessions;
-    private readonly IMongoCollection<BsonDocument> _users;
     private readonly bool _createIndexes;
     private Task? _indexes;
 
     /// <summary>Initializes a new instance of the <see cref="MongoSessionStore"/> class.</summary>
-    /// <param name="database">The database holding the two collections.</param>
-    /// <param name="options">Collection names and index creation, or <see langword="null"/> for the defaults; copied.</param>
+    /// <param name="database">The database holding the collection.</param>
+    /// <param name="options">The collection name and index creation, or <see langword="null"/> for the defaults; copied.</param>
     /// <exception cref="ArgumentNullException"><paramref name="database"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A collection name is empty.</exception>
+    /// <exception cref="ArgumentException">The collection name is empty.</exception>
     public MongoSessionStore(IMongoDatabase database, MongoSessionStoreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         options ??= new MongoSessionStoreOptions();
-        if (string.IsNullOrWhiteSpace(options.SessionsCollectionName) || string.IsNullOrWhiteSpace(options.UsersCollectionName))
+        if (string.IsNullOrWhiteSpace(options.SessionsCollectionName))
         {
             throw new ArgumentException(Error.BadName, nameof(options));
         }
@@ -61,236 +67,103 @@ public sealed class MongoSessionStore : ISessionStore
         // Majority writes and reads: a decision acknowledged by the primary survives a fail-over.
         _sessions = database.GetCollection<BsonDocument>(options.SessionsCollectionName)
             .WithWriteConcern(WriteConcern.WMajority).WithReadConcern(ReadConcern.Majority).WithReadPreference(ReadPreference.Primary);
-        _users = database.GetCollection<BsonDocument>(options.UsersCollectionName)
-            .WithWriteConcern(WriteConcern.WMajority).WithReadConcern(ReadConcern.Majority).WithReadPreference(ReadPreference.Primary);
         _createIndexes = options.CreateIndexesOnFirstUse;
     }
 
     /// <summary>
-    /// Creates the store's indexes if they do not exist: the TTL index, the purge index, and the multikey
-    /// indexes that find a document by session id, refresh token hash and family id. Safe to call repeatedly.
+    /// Gets or sets a wrapper around the records each decision sees, for tests that inject a fault between the writes of
+    /// one operation; reachable through InternalsVisibleTo only.
+    /// </summary>
+    internal Func<IStoreRecords, IStoreRecords>? RecordsInterceptor { get; set; }
+
+    /// <summary>
+    /// Creates the store's indexes if they do not exist: the unique multikey indexes that find a document by session id
+    /// and by refresh token hash, the purge index and the TTL index. Safe to call repeatedly.
     /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the indexes exist.</returns>
     /// <exception cref="SessionStoreException">The database could not be reached or refused.</exception>
-    public async Task EnsureIndexesAsync(CancellationToken cancellationToken = default)
+    public Task EnsureIndexesAsync(CancellationToken cancellationToken = default) =>
+        RunAsync(() => _sessions.Indexes.CreateManyAsync(SessionIndexes(), cancellationToken), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<SessionCreateResult> CreateAsync(SessionCreation creation, CancellationToken cancellationToken = default) =>
+        UpdateAsync(ByUser(Arg(creation).Session.UserId), creation.Session.UserId, (_, r) => StoreDecisions.Create(r, creation), creation.Now, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<Session?> FindAsync(SessionId id, CancellationToken cancellationToken = default) =>
+        UpdateAsync(BySession(id), null, (_, r) => r.FindSession(id), null, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<SessionCheck> ValidateAsync(SessionId id, SessionRules rules, DateTimeOffset now, bool touch, CancellationToken cancellationToken = default) =>
+        UpdateAsync(BySession(id), null, (_, r) => StoreDecisions.Validate(r, id, rules, now, touch), now, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<SessionRegenerateResult> RegenerateAsync(SessionRegeneration regeneration, CancellationToken cancellationToken = default) =>
+        UpdateAsync(BySession(Arg(regeneration).CurrentId), null, (_, r) => StoreDecisions.Regenerate(r, regeneration), regeneration.Now, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<Session?> RevokeAsync(SessionId id, string? userId, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        UpdateAsync(BySession(id), null, (_, r) => StoreDecisions.Revoke(r, id, userId, reason, now), now, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<UserRevocationResult> RevokeUserSessionsAsync(UserRevocation revocation, CancellationToken cancellationToken = default) =>
+        UpdateAsync(ByUser(Arg(revocation).UserId), revocation.UserId, (_, r) => StoreDecisions.RevokeUserSessions(r, revocation), revocation.Now, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<Session>> ListUserSessionsAsync(string userId, SessionRules rules, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        UpdateAsync(ByUser(userId), null, (_, r) => StoreDecisions.ListUserSessions(r, userId, rules, now), null, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<SessionBindResult> BindKeyAsync(SessionId id, SessionKeyBinding binding, SessionRules rules, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        UpdateAsync(BySession(id), null, (_, r) => StoreDecisions.BindKey(r, id, binding, rules, now), now, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<RefreshFamilyCreateResult> CreateRefreshFamilyAsync(RefreshFamilyCreation creation, CancellationToken cancellationToken = default) =>
+        UpdateAsync(BySession(Arg(creation).SessionId), null, (_, r) => StoreDecisions.CreateRefreshFamily(r, creation), creation.Now, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<RefreshFamily?> FindRefreshFamilyByTokenAsync(RefreshTokenHash tokenHash, CancellationToken cancellationToken = default) =>
+        UpdateAsync(ByToken(tokenHash), null, (_, r) => r.FindFamily(tokenHash), null, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<RefreshRedeemResult> RedeemRefreshTokenAsync(RefreshRedemption redemption, CancellationToken cancellationToken = default) =>
+        UpdateAsync(ByToken(Arg(redemption).PresentedTokenHash), null, (_, r) => StoreDecisions.Redeem(r, redemption), redemption.Now, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<RefreshFamily?> RevokeRefreshFamilyAsync(RefreshTokenHash tokenHash, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        UpdateAsync(ByToken(tokenHash), null, (_, r) => StoreDecisions.RevokeRefreshFamily(r, tokenHash, reason, now), now, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<UserSecurityState> GetUserSecurityStateAsync(string userId, CancellationToken cancellationToken = default) =>
+        UpdateAsync(ByUser(userId), null, (_, r) => r.FindUser(userId), null, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<long> GetSecurityEpochAsync(string userId, CancellationToken cancellationToken = default) =>
+        UpdateAsync(ByUser(userId), null, (_, r) => r.FindSecurityEpoch(userId), null, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<bool> RememberDeviceAsync(string userId, KnownDevice device, int maxDevices, CancellationToken cancellationToken = default) =>
+        UpdateAsync(ByUser(userId), userId, (_, r) => StoreDecisions.RememberDevice(r, userId, device, maxDevices), Arg(device).LastSeenAt, cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask<DateTimeOffset> RevokeEverySessionAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        try
-        {
-            await _sessions.Indexes.CreateManyAsync(SessionIndexes(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsDriverFailure(ex))
-        {
-            throw new SessionStoreException(Error.StoreFailed, ex);
-        }
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<SessionCreateResult> CreateAsync(Session session, SessionLimit limit, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        return UpdateAsync(
-            ByUser(session.UserId),
-            session.UserId,
-            set =>
-            {
-                SessionCreateResult result = set!.Create(session, limit, now);
-                return (result.Created, result);
-            },
-            cancellationToken,
-            pruneAt: now);
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<Session?> FindAsync(SessionId id, CancellationToken cancellationToken = default)
-    {
-        if (id.IsEmpty)
-        {
-            return null;
-        }
-
-        UserSessions? set = await LoadAsync(BySession(id), cancellationToken).ConfigureAwait(false);
-        return set?.FindSession(id);
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<bool> TouchAsync(SessionId id, long expectedVersion, DateTimeOffset lastSeenAt, DateTimeOffset idleExpiresAt, CancellationToken cancellationToken = default) =>
-        id.IsEmpty
-            ? ValueTask.FromResult(false)
-            : UpdateAsync(BySession(id), null, set => Decide(set is not null && set.Touch(id, expectedVersion, lastSeenAt, idleExpiresAt)), cancellationToken, pruneAt: lastSeenAt);
-
-    /// <inheritdoc/>
-    /// <exception cref="InvalidOperationException"><paramref name="replacement"/> belongs to another user than the session it replaces.</exception>
-    public ValueTask<SessionRegenerateStatus> RegenerateAsync(SessionId currentId, long expectedVersion, Session replacement, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(replacement);
-        if (currentId.IsEmpty)
-        {
-            return ValueTask.FromResult(SessionRegenerateStatus.NotFound);
-        }
-
-        return UpdateAsync(
-            BySession(currentId),
-            null,
-            set =>
-            {
-                if (set is null)
-                {
-                    return (false, SessionRegenerateStatus.NotFound);
-                }
-
-                if (!string.Equals(set.UserId, replacement.UserId, StringComparison.Ordinal))
-                {
-                    throw new InvalidOperationException(Error.ReplacementOtherUser);
-                }
-
-                SessionRegenerateStatus status = set.Regenerate(currentId, expectedVersion, replacement, now);
-                return (status == SessionRegenerateStatus.Regenerated, status);
-            },
-            cancellationToken,
-            pruneAt: now);
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<bool> RevokeAsync(SessionId id, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        id.IsEmpty
-            ? ValueTask.FromResult(false)
-            : UpdateAsync(BySession(id), null, set => Decide(set is not null && set.Revoke(id, reason, now)), cancellationToken, pruneAt: now);
-
-    /// <inheritdoc/>
-    public ValueTask<IReadOnlyList<SessionId>> RevokeUserSessionsAsync(string userId, SessionId? except, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        return UpdateAsync<IReadOnlyList<SessionId>>(
-            ByUser(userId),
-            null,
-            set =>
-            {
-                if (set is null || !string.Equals(set.UserId, userId, StringComparison.Ordinal))
-                {
-                    return (false, Array.Empty<SessionId>());
-                }
-
-                List<SessionId> revoked = set.RevokeAll(except, reason, now);
-                return (revoked.Count > 0, revoked);
-            },
-            cancellationToken,
-            pruneAt: now);
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<IReadOnlyList<Session>> ListUserSessionsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        UserSessions? set = await LoadAsync(ByUser(userId), cancellationToken).ConfigureAwait(false);
-        return set is null || !string.Equals(set.UserId, userId, StringComparison.Ordinal) ? [] : set.Live(now);
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<bool> CreateRefreshFamilyAsync(RefreshFamily family, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(family);
-        return family.SessionId.IsEmpty
-            ? ValueTask.FromResult(false)
-            : UpdateAsync(BySession(family.SessionId), null, set => Decide(set is not null && set.CreateFamily(family, now)), cancellationToken, pruneAt: now);
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<RefreshFamily?> FindRefreshFamilyByTokenAsync(string tokenHash, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(tokenHash);
-        UserSessions? set = await LoadAsync(ByToken(tokenHash), cancellationToken).ConfigureAwait(false);
-        return set?.FindFamilyByToken(tokenHash);
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<RefreshRedeemResult> RedeemRefreshTokenAsync(RefreshRedemption redemption, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(redemption);
-        return UpdateAsync(
-            ByToken(redemption.PresentedTokenHash),
-            null,
-            set =>
-            {
-                if (set is null)
-                {
-                    return (false, RefreshRedeemResult.NotFound);
-                }
-
-                RefreshRedeemResult result = set.Redeem(redemption);
-                return (result.Status == RefreshRedeemStatus.Rotated, result);
-            },
-            cancellationToken,
-            redemption.PresentedTokenHash,
-            redemption.Now);
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<bool> RevokeRefreshFamilyAsync(string familyId, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(familyId);
-        return UpdateAsync(ByFamily(familyId), null, set => Decide(set is not null && set.RevokeFamily(familyId, reason, now)), cancellationToken, pruneAt: now);
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<UserSecurityState> GetUserSecurityStateAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        BsonDocument? doc = await RunAsync(
-            () => _users.Find(UserFilter(userId)).FirstOrDefaultAsync(cancellationToken),
-            cancellationToken).ConfigureAwait(false);
-        return doc is null ? new UserSecurityState(userId, 0, []) : M.ToUserState(doc);
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<long> IncrementSecurityEpochAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
         FindOneAndUpdateOptions<BsonDocument> options = new() { IsUpsert = true, ReturnDocument = ReturnDocument.After };
         for (int attempt = 0; ; attempt++)
         {
             try
             {
                 BsonDocument doc = await RunAsync(
-                    () => _users.FindOneAndUpdateAsync(UserFilter(userId), EpochIncrement(userId), options, cancellationToken),
+                    () => _sessions.FindOneAndUpdateAsync(ById(RevokedBeforeKey), Builders<BsonDocument>.Update.Max(M.Instant, now.UtcTicks), options, cancellationToken),
                     cancellationToken).ConfigureAwait(false);
-                return doc[M.SecurityEpoch].ToInt64();
+                return Guard(() => M.FromTicks(doc[M.Instant]));
             }
             catch (SessionStoreException ex) when (IsDuplicateKey(ex.InnerException) && attempt < 3)
             {
-                // Two first-ever upserts raced; the other inserted the document, so the retry increments it.
+                // Two first-ever upserts raced; the other inserted the document, so the retry updates it.
             }
         }
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<bool> RememberDeviceAsync(string userId, KnownDevice device, int maxDevices, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        ArgumentNullException.ThrowIfNull(device);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxDevices, 1);
-        await EnsureIndexesOnceAsync(cancellationToken).ConfigureAwait(false);
-        for (int attempt = 0; attempt < MaxAttempts; attempt++)
-        {
-            BsonDocument? doc = await RunAsync(() => _users.Find(UserFilter(userId)).FirstOrDefaultAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
-            long version = doc?.GetValue(M.Version, 0L).ToInt64() ?? 0;
-            UserSecurityState current = doc is null ? new UserSecurityState(userId, 0, []) : M.ToUserState(doc);
-            IReadOnlyList<KnownDevice> devices = current.WithDevice(device, maxDevices, out bool isNew).KnownDevices;
-            BsonArray array = [];
-            foreach (KnownDevice d in devices)
-            {
-                array.Add(M.ToDocument(d));
-            }
-
-            if (await TryWriteDevicesAsync(userId, version, array, cancellationToken).ConfigureAwait(false))
-            {
-                return isNew;
-            }
-
-            await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
-        }
-
-        throw new SessionStoreException(Error.Contention);
     }
 
     /// <inheritdoc/>
@@ -300,19 +173,10 @@ public sealed class MongoSessionStore : ISessionStore
         List<BsonDocument> docs = await RunAsync(
             () => _sessions.Find(PurgeFilter(now)).Project(Builders<BsonDocument>.Projection.Include(M.Id)).ToListAsync(cancellationToken),
             cancellationToken).ConfigureAwait(false);
-        List<BsonValue> keys = docs.ConvertAll(d => d[M.Id]);
         int removed = 0;
-        foreach (BsonValue key in keys)
+        foreach (BsonDocument doc in docs)
         {
-            removed += await UpdateAsync(
-                Builders<BsonDocument>.Filter.Eq(M.Id, key),
-                null,
-                set =>
-                {
-                    int count = set?.Purge(now) ?? 0;
-                    return (count > 0, count);
-                },
-                cancellationToken).ConfigureAwait(false);
+            removed += await UpdateAsync(ById(doc[M.Id]), null, (u, _) => u.Purge(now), null, cancellationToken).ConfigureAwait(false);
         }
 
         return removed;
@@ -320,58 +184,59 @@ public sealed class MongoSessionStore : ISessionStore
 
     internal static IEnumerable<CreateIndexModel<BsonDocument>> SessionIndexes()
     {
+        // Unique across documents, so an identifier or token hash in another user's document is refused by the server;
+        // partial, so documents without sessions or families do not collide on a missing key.
         IndexKeysDefinitionBuilder<BsonDocument> keys = Builders<BsonDocument>.IndexKeys;
-        yield return new CreateIndexModel<BsonDocument>(keys.Ascending(M.Sessions + "." + M.Id), new CreateIndexOptions { Name = "session_id" });
-        yield return new CreateIndexModel<BsonDocument>(keys.Ascending(M.Families + "." + M.TokenHashes), new CreateIndexOptions { Name = "refresh_token_hash" });
-        yield return new CreateIndexModel<BsonDocument>(keys.Ascending(M.Families + "." + M.Id), new CreateIndexOptions { Name = "refresh_family_id" });
+        yield return Unique(M.Sessions + "." + M.Id, "session_id");
+        yield return Unique(M.Families + "." + M.TokenHashes, "refresh_token_hash");
         yield return new CreateIndexModel<BsonDocument>(keys.Ascending(M.NextPurge), new CreateIndexOptions { Name = "next_purge" });
         yield return new CreateIndexModel<BsonDocument>(keys.Ascending(M.ExpiresAt), new CreateIndexOptions { Name = "ttl", ExpireAfter = TimeSpan.Zero });
+
+        static CreateIndexModel<BsonDocument> Unique(string path, string name) => new(
+            Builders<BsonDocument>.IndexKeys.Ascending(path),
+            new CreateIndexOptions<BsonDocument> { Name = name, Unique = true, PartialFilterExpression = Builders<BsonDocument>.Filter.Exists(path) });
     }
 
-    internal static FilterDefinition<BsonDocument> ByUser(string userId) => Builders<BsonDocument>.Filter.Eq(M.Id, M.UserKeyOf(userId));
+    internal static FilterDefinition<BsonDocument> ById(BsonValue key) => Builders<BsonDocument>.Filter.Eq(M.Id, key);
 
-    internal static FilterDefinition<BsonDocument> BySession(SessionId id) => Builders<BsonDocument>.Filter.Eq(M.Sessions + "." + M.Id, id.ToString());
+    internal static FilterDefinition<BsonDocument> ByUser(string userId) => ById(M.UserKeyOf(userId ?? throw new ArgumentNullException(nameof(userId))));
 
-    internal static FilterDefinition<BsonDocument> ByToken(string tokenHash) => Builders<BsonDocument>.Filter.Eq(M.Families + "." + M.TokenHashes, tokenHash);
+    // The $exists condition is the partial indexes' filter: a query must state it for the planner to use them.
+    internal static FilterDefinition<BsonDocument> BySession(SessionId id) => ByIndexed(M.Sessions + "." + M.Id, id.ToString());
 
-    internal static FilterDefinition<BsonDocument> ByFamily(string familyId) => Builders<BsonDocument>.Filter.Eq(M.Families + "." + M.Id, familyId);
+    internal static FilterDefinition<BsonDocument> ByToken(RefreshTokenHash tokenHash) => ByIndexed(M.Families + "." + M.TokenHashes, tokenHash.ToString());
 
     internal static FilterDefinition<BsonDocument> PurgeFilter(DateTimeOffset now) => Builders<BsonDocument>.Filter.Lte(M.NextPurge, now.UtcTicks);
 
-    /// <summary>The compare-and-swap filter: the document as read, and for a redemption the presented hash still current.</summary>
-    internal static FilterDefinition<BsonDocument> SwapFilter(BsonValue key, long version, string? currentTokenHash)
-    {
-        FilterDefinitionBuilder<BsonDocument> f = Builders<BsonDocument>.Filter;
-        FilterDefinition<BsonDocument> filter = f.Eq(M.Id, key) & f.Eq(M.Version, version);
-        return currentTokenHash is null
-            ? filter
-            : filter & f.ElemMatch(M.Families, f.Eq(M.CurrentTokenHash, currentTokenHash) & f.Eq(M.RevokedAt, BsonNull.Value));
-    }
+    /// <summary>The compare-and-swap filter: the document as it was read.</summary>
+    internal static FilterDefinition<BsonDocument> SwapFilter(BsonValue key, long version) => ById(key) & Builders<BsonDocument>.Filter.Eq(M.Version, version);
 
-    internal static FilterDefinition<BsonDocument> UserFilter(string userId) => Builders<BsonDocument>.Filter.Eq(M.Id, M.UserKeyOf(userId));
+    /// <summary>A user's document together with the global revocation instant: two index lookups, one round trip.</summary>
+    internal static FilterDefinition<BsonDocument> WithRevokedBefore(FilterDefinition<BsonDocument> locate) => locate | ById(RevokedBeforeKey);
 
-    internal static UpdateDefinition<BsonDocument> EpochIncrement(string userId)
-    {
-        UpdateDefinitionBuilder<BsonDocument> u = Builders<BsonDocument>.Update;
-        return u.Inc(M.SecurityEpoch, 1L).SetOnInsert(M.UserId, userId).SetOnInsert(M.KnownDevices, new BsonArray()).SetOnInsert(M.Version, 0L);
-    }
+    private static FilterDefinition<BsonDocument> ByIndexed(string path, string value) =>
+        new BsonDocument(path, new BsonDocument { { "$eq", value }, { "$exists", true } });
 
-    internal static UpdateDefinition<BsonDocument> DevicesUpdate(BsonArray devices)
-    {
-        UpdateDefinitionBuilder<BsonDocument> u = Builders<BsonDocument>.Update;
-        return u.Set(M.KnownDevices, devices).Inc(M.Version, 1L);
-    }
-
-    private static (bool Write, bool Result) Decide(bool changed) => (changed, changed);
-
-    // The driver's failures become SessionStoreException; our own InvalidOperationException (a duplicate
-    // identifier: a caller bug) and cancellation pass through unchanged.
+    // Caller misuse, cancellation, our own refusals and store exceptions pass through; everything else is a store failure.
     private static bool IsDriverFailure(Exception ex) =>
-        ex is not OperationCanceledException && ex is not SessionStoreException && ex.GetType() != typeof(InvalidOperationException);
+        ex is not (OperationCanceledException or ArgumentException or SessionStoreException) && !IsRefusal(ex);
+
+    private static bool IsRefusal(Exception ex) => ex is InvalidOperationException { Message: Error.DuplicateKey };
 
     private static bool IsDuplicateKey(Exception? ex) =>
-        ex is MongoWriteException { WriteError.Category: ServerErrorCategory.DuplicateKey }
-        || ex is MongoCommandException { Code: 11000 };
+        ex is MongoWriteException { WriteError.Category: ServerErrorCategory.DuplicateKey } || ex is MongoCommandException { Code: 11000 };
+
+    private static T Guard<T>(Func<T> map)
+    {
+        try
+        {
+            return map();
+        }
+        catch (Exception ex) when (IsDriverFailure(ex))
+        {
+            throw new SessionStoreException(Error.StoreFailed, ex);
+        }
+    }
 
     private static async ValueTask BackOffAsync(int attempt, CancellationToken cancellationToken)
     {
@@ -387,6 +252,16 @@ public sealed class MongoSessionStore : ISessionStore
         }
     }
 
+    private static T Arg<T>([NotNull] T? value, [CallerArgumentExpression(nameof(value))] string? name = null)
+        where T : class => value ?? throw new ArgumentNullException(name);
+
+    private static Task<bool> RunAsync(Func<Task> call, CancellationToken cancellationToken) =>
+        RunAsync(async () =>
+        {
+            await call().ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
     private static async Task<T> RunAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -400,7 +275,7 @@ public sealed class MongoSessionStore : ISessionStore
         }
     }
 
-    private async ValueTask EnsureIndexesOnceAsync(CancellationToken cancellationToken)
+    private async Task EnsureIndexesOnceAsync(CancellationToken cancellationToken)
     {
         if (!_createIndexes)
         {
@@ -417,50 +292,35 @@ public sealed class MongoSessionStore : ISessionStore
         await indexes.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<UserSessions?> LoadAsync(FilterDefinition<BsonDocument> locate, CancellationToken cancellationToken)
-    {
-        await EnsureIndexesOnceAsync(cancellationToken).ConfigureAwait(false);
-        BsonDocument? doc = await RunAsync(() => _sessions.Find(locate).FirstOrDefaultAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
-        return doc is null ? null : M.ToUserSessions(doc);
-    }
-
-    /// <summary>
-    /// The one write path for sessions and families: read the document <paramref name="locate"/> names, let
-    /// <paramref name="decide"/> change a fresh copy, and swap it in only if the version is still the one read.
-    /// </summary>
-    private async ValueTask<T> UpdateAsync<T>(
-        FilterDefinition<BsonDocument> locate,
-        string? newUserId,
-        Func<UserSessions?, (bool Write, T Result)> decide,
-        CancellationToken cancellationToken,
-        string? currentTokenHash = null,
-        DateTimeOffset? pruneAt = null)
+    // The one path for every operation: read the document `locate` names (with the global revocation instant), let
+    // `decide` change a copy (through the records view the decisions see), and swap it in only if the version is still the one read. `owner` is the user whose
+    // document is created when none is found (null: none is created).
+    private async ValueTask<T> UpdateAsync<T>(FilterDefinition<BsonDocument> locate, string? owner, Func<UserRecords, IStoreRecords, T> decide, DateTimeOffset? pruneAt, CancellationToken cancellationToken)
     {
         await EnsureIndexesOnceAsync(cancellationToken).ConfigureAwait(false);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            BsonDocument? doc = await RunAsync(() => _sessions.Find(locate).FirstOrDefaultAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
-            UserSessions? set = doc is not null ? M.ToUserSessions(doc) : newUserId is not null ? UserSessions.New(newUserId) : null;
-            if (doc is not null && newUserId is not null && !string.Equals(set!.UserId, newUserId, StringComparison.Ordinal))
+            List<BsonDocument> docs = await RunAsync(() => _sessions.Find(WithRevokedBefore(locate)).ToListAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+            BsonDocument? read = docs.Find(d => d[M.Id] != RevokedBeforeKey);
+            (UserRecords records, T result) = Guard(() =>
             {
-                throw new SessionStoreException(Error.CorruptRecord);
-            }
-
-            (bool write, T result) = decide(set);
-            if (!write)
+                DateTimeOffset? revokedBefore = docs.Find(d => d[M.Id] == RevokedBeforeKey) is { } global ? M.FromTicks(global[M.Instant]) : null;
+                UserRecords records = read is not null ? M.ToRecords(read, revokedBefore) : UserRecords.New(owner, revokedBefore);
+                return (records, decide(records, RecordsInterceptor?.Invoke(records) ?? records));
+            });
+            if (!records.Changed)
             {
                 return result;
             }
 
-            // Every write also drops what expired more than a day ago, so the document of a user who keeps
-            // signing in stays bounded (the TTL index only deletes a document once nothing in it is live);
-            // the day leaves recent expiries, and their counts, to PurgeExpiredAsync.
+            // Every write also drops what expired more than a day ago, so the document of a user who keeps signing in
+            // stays bounded (the TTL index only deletes a document once nothing in it is live).
             if (pruneAt is { } now && now.UtcTicks - WritePruneLag.Ticks > DateTimeOffset.MinValue.UtcTicks)
             {
-                set!.Purge(now - WritePruneLag);
+                records.Purge(now - WritePruneLag);
             }
 
-            if (await TrySwapAsync(set!, doc, currentTokenHash, cancellationToken).ConfigureAwait(false))
+            if (await TrySwapAsync(records, read, cancellationToken).ConfigureAwait(false))
             {
                 return result;
             }
@@ -471,63 +331,36 @@ public sealed class MongoSessionStore : ISessionStore
         throw new SessionStoreException(Error.Contention);
     }
 
-    private async ValueTask<bool> TrySwapAsync(UserSessions set, BsonDocument? read, string? currentTokenHash, CancellationToken cancellationToken)
+    private async ValueTask<bool> TrySwapAsync(UserRecords records, BsonDocument? read, CancellationToken cancellationToken)
     {
-        if (read is null)
+        try
         {
-            try
+            if (read is null)
             {
-                await RunAsync(
-                    async () =>
-                    {
-                        await _sessions.InsertOneAsync(M.ToDocument(set), cancellationToken: cancellationToken).ConfigureAwait(false);
-                        return true;
-                    },
-                    cancellationToken).ConfigureAwait(false);
+                if (records.IsEmpty)
+                {
+                    return true;
+                }
+
+                await RunAsync(() => _sessions.InsertOneAsync(Guard(() => M.ToDocument(records)), cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
                 return true;
             }
-            catch (SessionStoreException ex) when (IsDuplicateKey(ex.InnerException))
+
+            FilterDefinition<BsonDocument> swap = SwapFilter(read[M.Id], records.Version);
+            return records.IsEmpty
+                ? (await RunAsync(() => _sessions.DeleteOneAsync(swap, cancellationToken), cancellationToken).ConfigureAwait(false)).DeletedCount == 1
+                : (await RunAsync(() => _sessions.ReplaceOneAsync(swap, Guard(() => M.ToDocument(records)), cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false)).MatchedCount == 1;
+        }
+        catch (SessionStoreException ex) when (IsDuplicateKey(ex.InnerException))
+        {
+            // A new document raced another writer creating the same user's (read again), or an identifier or token hash
+            // exists in another user's document (refused, as a unique index refuses it).
+            if (read is null && await RunAsync(() => _sessions.Find(ById(M.UserKeyOf(records.UserId!))).FirstOrDefaultAsync(cancellationToken), cancellationToken).ConfigureAwait(false) is not null)
             {
                 return false;
             }
+
+            throw new InvalidOperationException(Error.DuplicateKey);
         }
-
-        FilterDefinition<BsonDocument> swap = SwapFilter(read[M.Id], set.Version, currentTokenHash);
-        if (set.IsEmpty)
-        {
-            DeleteResult deleted = await RunAsync(() => _sessions.DeleteOneAsync(swap, cancellationToken), cancellationToken).ConfigureAwait(false);
-            return deleted.DeletedCount == 1;
-        }
-
-        ReplaceOneResult replaced = await RunAsync(() => _sessions.ReplaceOneAsync(swap, M.ToDocument(set), cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
-        return replaced.MatchedCount == 1;
-    }
-
-    private async ValueTask<bool> TryWriteDevicesAsync(string userId, long version, BsonArray devices, CancellationToken cancellationToken)
-    {
-        if (version == 0)
-        {
-            // No document, or one created by the epoch upsert at version 0: insert or swap from 0.
-            try
-            {
-                UpdateResult result = await RunAsync(
-                    () => _users.UpdateOneAsync(
-                        UserFilter(userId) & (Builders<BsonDocument>.Filter.Eq(M.Version, 0L) | Builders<BsonDocument>.Filter.Exists(M.Version, false)),
-                        DevicesUpdate(devices).SetOnInsert(M.UserId, userId).SetOnInsert(M.SecurityEpoch, 0L),
-                        new UpdateOptions { IsUpsert = true },
-                        cancellationToken),
-                    cancellationToken).ConfigureAwait(false);
-                return result.MatchedCount == 1 || result.UpsertedId is not null;
-            }
-            catch (SessionStoreException ex) when (IsDuplicateKey(ex.InnerException))
-            {
-                return false;
-            }
-        }
-
-        UpdateResult updated = await RunAsync(
-            () => _users.UpdateOneAsync(UserFilter(userId) & Builders<BsonDocument>.Filter.Eq(M.Version, version), DevicesUpdate(devices), cancellationToken: cancellationToken),
-            cancellationToken).ConfigureAwait(false);
-        return updated.MatchedCount == 1;
     }
 }

@@ -16,13 +16,12 @@ public sealed class MongoSessionStoreOptions
     /// <value><c>sessioncore</c>.</value>
     public string DatabaseName { get; set; } = "sessioncore";
 
-    /// <summary>Gets or sets the collection holding one document per user with that user's sessions and refresh families.</summary>
+    /// <summary>
+    /// Gets or sets the collection holding one document per user (sessions, refresh families, security epoch, known
+    /// devices) and the global revocation instant.
+    /// </summary>
     /// <value><c>user_sessions</c>.</value>
     public string SessionsCollectionName { get; set; } = "user_sessions";
-
-    /// <summary>Gets or sets the collection holding per-user security state (epoch and known devices).</summary>
-    /// <value><c>user_security</c>.</value>
-    public string UsersCollectionName { get; set; } = "user_security";
 
     /// <summary>
     /// Gets or sets a value indicating whether the store creates its indexes before its first operation. When

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using SessionCore.Stores.Redis.Internal;
@@ -11,85 +12,56 @@ namespace SessionCore.Stores.Redis;
 public sealed partial class RedisSessionStore
 {
     /// <inheritdoc/>
-    /// <remarks>One <c>HGET</c>: the known devices (a hash each) are not read.</remarks>
-    public async ValueTask<long> GetSecurityEpochAsync(string userId, CancellationToken cancellationToken = default)
+    /// <remarks>One command (<c>HMGET</c> of the epoch and the known-device list).</remarks>
+    public ValueTask<UserSecurityState> GetUserSecurityStateAsync(string userId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        try
+        return RunAsync(userId, static async (store, db, userId, ct) =>
         {
-            IDatabase db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-            RedisValue epoch = await db.HashGetAsync(_keys.Security(RedisKeys.UserHash(userId)), "ep").WaitAsync(cancellationToken).ConfigureAwait(false);
-            return epoch.IsNull ? 0 : long.Parse((string)epoch!, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception ex) when (IsFailure(ex))
-        {
-            throw Wrap(ex);
-        }
+            RedisValue[] fields = await db.HashGetAsync(store._keys.Security(RedisKeys.UserHash(userId)), ["ep", "dv"]).WaitAsync(ct).ConfigureAwait(false);
+            return new UserSecurityState(userId, Epoch(fields[0]), DecodeDevices(fields[1]));
+        }, cancellationToken);
     }
 
     /// <inheritdoc/>
-    public async ValueTask<UserSecurityState> GetUserSecurityStateAsync(string userId, CancellationToken cancellationToken = default)
+    /// <remarks>One command (<c>HGET</c>): the known devices are not read.</remarks>
+    public ValueTask<long> GetSecurityEpochAsync(string userId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        try
-        {
-            IDatabase db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-            string h = RedisKeys.UserHash(userId);
-            RedisResult[] reply = (RedisResult[])(await EvaluateAsync(
-                db, RedisScripts.GetUser, [_keys.Security(h), _keys.Devices(h)], [_keys.Prefix, h], cancellationToken).ConfigureAwait(false))!;
-            long epoch = long.Parse((string)reply[0]!, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture);
-            List<KnownDevice> devices = new(reply.Length - 1);
-            for (int i = 1; i < reply.Length; i++)
-            {
-                devices.Add(DecodeDevice(Fields(reply[i])));
-            }
-
-            // Most recent last; the index orders by whole milliseconds, the records keep exact ticks.
-            devices.Sort(static (a, b) => a.LastSeenAt.CompareTo(b.LastSeenAt));
-            return new UserSecurityState(userId, epoch, devices);
-        }
-        catch (Exception ex) when (IsFailure(ex))
-        {
-            throw Wrap(ex);
-        }
+        return RunAsync(userId, static async (store, db, userId, ct) =>
+            Epoch(await db.HashGetAsync(store._keys.Security(RedisKeys.UserHash(userId)), "ep").WaitAsync(ct).ConfigureAwait(false)), cancellationToken);
     }
 
     /// <inheritdoc/>
-    /// <remarks>One command (HINCRBY), atomic on the server.</remarks>
-    public async ValueTask<long> IncrementSecurityEpochAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        try
-        {
-            IDatabase db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-            return await db.HashIncrementAsync(_keys.Security(RedisKeys.UserHash(userId)), "ep").WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsFailure(ex))
-        {
-            throw Wrap(ex);
-        }
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<bool> RememberDeviceAsync(string userId, KnownDevice device, int maxDevices, CancellationToken cancellationToken = default)
+    /// <remarks>One script (<see cref="StoreDecisions.RememberDevice"/>, <see cref="UserSecurityState.WithDevice"/>); one round trip.</remarks>
+    public ValueTask<bool> RememberDeviceAsync(string userId, KnownDevice device, int maxDevices, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(device);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDevices, 1);
-        try
+        return RunAsync((userId, device, maxDevices), static async (store, db, a, ct) =>
         {
-            IDatabase db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-            string h = RedisKeys.UserHash(userId);
-            List<RedisValue> values = [_keys.Prefix, h, device.Key, Number(maxDevices), Ticks(device.LastSeenAt)];
-            values.AddRange(DeviceFields(device));
-            RedisResult reply = await EvaluateAsync(db, RedisScripts.RememberDevice, [_keys.Devices(h)], [.. values], cancellationToken).ConfigureAwait(false);
-            return (int)reply == 1;
-        }
-        catch (Exception ex) when (IsFailure(ex))
-        {
-            throw Wrap(ex);
-        }
+            string h = RedisKeys.UserHash(a.userId);
+            List<RedisValue> values = store.Header(h, string.Empty, default, null, store.IsCluster(db), 2);
+            values.Add(EncodeDevice(a.device));
+            values.Add(Number(a.maxDevices));
+            return Integer(await EvaluateAsync(db, RedisScripts.RememberDevice, [store._keys.Security(h)], values, ct).ConfigureAwait(false)) == 1;
+        }, cancellationToken);
     }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One script on one key, so it is one round trip on a single server and in Cluster. Every script that judges a
+    /// session reads the instant in the same step (on a Cluster the store reads it in the same round trip as the
+    /// pointer and hands it to the script; see <c>docs/stores/redis.md</c>).
+    /// </remarks>
+    public ValueTask<DateTimeOffset> RevokeEverySessionAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        RunAsync(now, static async (store, db, now, ct) =>
+        {
+            List<RedisValue> values = store.Header(string.Empty, string.Empty, now, null, store.IsCluster(db), 0);
+            string instant = Text(await EvaluateAsync(db, RedisScripts.RevokeEverySession, [store._keys.RevokedBefore], values, ct).ConfigureAwait(false));
+            return new DateTimeOffset(long.Parse(instant, NumberStyles.None, CultureInfo.InvariantCulture), TimeSpan.Zero);
+        }, cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>
@@ -98,76 +70,67 @@ public sealed partial class RedisSessionStore
     /// pointer keys. It scans the key space of every primary (SCAN, never KEYS) and runs one script per user, so
     /// call it from a background job, not on a request.
     /// </remarks>
-    public async ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    public ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        RunAsync(now, static (store, db, now, ct) => store.PurgeCoreAsync(db, now, ct), cancellationToken);
+
+    private async Task<int> PurgeCoreAsync(IDatabase db, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        try
+        bool cluster = IsCluster(db);
+        HashSet<string> users = new(StringComparer.Ordinal);
+        int database = _settings.Database < 0 ? db.Database : _settings.Database;
+        int primaries = 0;
+        foreach (IServer server in db.Multiplexer.GetServers())
         {
-            IDatabase db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-            bool cluster = IsCluster(db);
-            HashSet<string> users = new(StringComparer.Ordinal);
-            int database = _settings.Database < 0 ? db.Database : _settings.Database;
-            int primaries = 0;
-            foreach (IServer server in db.Multiplexer.GetServers())
+            if (server.IsReplica)
             {
-                if (server.IsReplica)
-                {
-                    continue;
-                }
-
-                // A primary that cannot be scanned would leave its records behind unseen: fail, let the job retry.
-                if (!server.IsConnected)
-                {
-                    throw new SessionStoreException(Error.Unavailable);
-                }
-
-                primaries++;
-
-                foreach (string suffix in (string[])["ss", "fs"])
-                {
-                    await foreach (RedisKey key in server.KeysAsync(database, _keys.UserKeyPattern(suffix), pageSize: 500).WithCancellation(cancellationToken).ConfigureAwait(false))
-                    {
-                        if (_keys.UserHashOf(key.ToString(), suffix) is { } h)
-                        {
-                            users.Add(h);
-                        }
-                    }
-                }
+                continue;
             }
 
-            if (primaries == 0)
+            // A primary that cannot be scanned would leave its records behind unseen: fail, let the job retry.
+            if (!server.IsConnected)
             {
                 throw new SessionStoreException(Error.Unavailable);
             }
 
-            int removed = 0;
-            string nowText = Ticks(now);
-            foreach (string h in users)
+            primaries++;
+            foreach (string suffix in (string[])["ss", "sr", "fs"])
             {
-                RedisResult[] reply = (RedisResult[])(await EvaluateAsync(
-                    db,
-                    RedisScripts.PurgeUser,
-                    [_keys.UserSessions(h), _keys.UserFamilies(h)],
-                    [_keys.Prefix, h, nowText, cluster ? "0" : "1"],
-                    cancellationToken).ConfigureAwait(false))!;
-                removed = checked(removed + (int)reply[0]);
-                if (reply.Length > 1)
+                await foreach (RedisKey key in server.KeysAsync(database, _keys.UserKeyPattern(suffix), pageSize: 500).WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
-                    // Pointer keys live in other slots; in Cluster each is deleted on its own.
-                    Task[] deletes = new Task[reply.Length - 1];
-                    for (int i = 1; i < reply.Length; i++)
+                    if (_keys.UserHashOf(key.ToString(), suffix) is { } h)
                     {
-                        deletes[i - 1] = db.KeyDeleteAsync((string)reply[i]!);
+                        users.Add(h);
                     }
-
-                    await Task.WhenAll(deletes).WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
+        }
 
-            return removed;
-        }
-        catch (Exception ex) when (IsFailure(ex))
+        if (primaries == 0)
         {
-            throw Wrap(ex);
+            throw new SessionStoreException(Error.Unavailable);
         }
+
+        int removed = 0;
+        foreach (string h in users)
+        {
+            List<RedisValue> values = Header(h, string.Empty, now, null, cluster, 0);
+            RedisResult[] reply = Items(await EvaluateAsync(db, RedisScripts.PurgeUser, [_keys.UserSessions(h), _keys.UserFamilies(h), _keys.RevokedSessions(h)], values, cancellationToken).ConfigureAwait(false));
+            removed = checked(removed + Integer(reply[0]));
+            if (reply.Length > 1)
+            {
+                // Pointer keys live in other slots; in Cluster each is deleted on its own.
+                Task[] deletes = new Task[reply.Length - 1];
+                for (int i = 1; i < reply.Length; i++)
+                {
+                    deletes[i - 1] = db.KeyDeleteAsync(Text(reply[i]));
+                }
+
+                await Task.WhenAll(deletes).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return removed;
     }
+
+    private static long Epoch(RedisValue value) => value.IsNullOrEmpty ? 0 : Long((string)value!);
 }

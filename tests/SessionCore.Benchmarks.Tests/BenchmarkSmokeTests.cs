@@ -57,6 +57,9 @@ public sealed class BenchmarkSmokeTests
         Assert.Contains("RiskBenchmarks", names);
         Assert.Contains("LiteDbBenchmarks", names);
         Assert.Contains("LiteDbScalingBenchmarks", names);
+        Assert.Contains("LiteDbWriteBenchmarks", names);
+        Assert.Contains("LiteDbThroughputBenchmarks", names);
+        Assert.Contains("LiteDbRotationDepthBenchmarks", names);
     }
 
     [Theory]

@@ -178,6 +178,36 @@ public sealed class RobustnessTests : IClassFixture<DemoHostFixture>, IDisposabl
         Assert.Contains("POST", wrongMethod.Content.Headers.Allow);
     }
 
+    [Fact]
+    public async Task StalledBodies_OnEverySlot_AreCutOffAndHostKeepsServing()
+    {
+        // More silent clients than the host has request slots: each sends complete headers announcing a body, then
+        // nothing. Without a per-request deadline they would hold every slot for as long as they keep the socket open.
+        List<TcpClient> stalled = [];
+        try
+        {
+            for (int i = 0; i < 70; i++)
+            {
+                TcpClient tcp = new();
+                stalled.Add(tcp);
+                await tcp.ConnectAsync(IPAddress.Loopback, _host.BaseUri.Port, TestContext.Current.CancellationToken);
+                string head = "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: " + _host.Origin
+                    + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n";
+                await tcp.GetStream().WriteAsync(Encoding.ASCII.GetBytes(head), TestContext.Current.CancellationToken);
+            }
+
+            await AssertStillServingAsync();
+            Assert.Contains("request cut off", _host.Log, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (TcpClient tcp in stalled)
+            {
+                tcp.Dispose();
+            }
+        }
+    }
+
     [Theory]
     [InlineData("GARBAGE\r\n\r\n")]
     [InlineData("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -5\r\n\r\n")]

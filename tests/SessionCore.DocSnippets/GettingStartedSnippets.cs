@@ -115,11 +115,11 @@ public static class GettingStartedSnippets
     {
         #region snippet_EndSessions
         // "Your devices" page: list, then sign out one device. The ownership check is built in.
-        IReadOnlyList<Session>? sessions = await manager.ListSessionsAsync("alice");   // null: store unavailable
+        SessionListResult sessions = await manager.ListSessionsAsync("alice");   // typed: Status says StoreUnavailable
         SessionOperationStatus one = await manager.RevokeUserSessionAsync("alice", sessionId);
 
         // Sign out everywhere (optionally except the current session).
-        IReadOnlyList<SessionId>? revoked = await manager.RevokeAllAsync("alice", RevocationReason.Logout, except: currentId);
+        SessionRevocationResult revoked = await manager.RevokeAllAsync("alice", RevocationReason.Logout, except: currentId);
 
         // Password or MFA change: bump the security epoch, revoke everything, keep the current session
         // under a new token.

@@ -54,7 +54,7 @@ public static class TokenSnippets
         }
         else
         {
-            // next.Status: Malformed, NotFound, Reused, Expired, SessionNotLive, RetryConflict or StoreUnavailable
+            // next.Status: Malformed, NotFound, Reused, Expired, SessionNotLive, BindingMismatch, RetryConflict or StoreUnavailable
         }
         #endregion
         return (issued, next);

@@ -4,6 +4,7 @@ using LiteDB;
 using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Stores.LiteDb.Internal;
+using SessionCore.Tokens;
 
 namespace SessionCore.Fuzz;
 
@@ -42,7 +43,8 @@ public static partial class FuzzTargets
         Map(() =>
         {
             Session session = LiteDbMapper.ToSession(doc);
-            InvariantViolationException.Check(session.UserId is not null && session.Data is not null && !session.Id.IsEmpty, "a mapped session has its required values");
+            InvariantViolationException.Check(session.UserId is not null && session.Data is not null && session.AuthenticationMethods is not null && !session.Id.IsEmpty, "a mapped session has its required values");
+            InvariantViolationException.Check(session.KeyBinding is null || (session.KeyBinding.Thumbprint is not null && session.KeyBinding.PublicKeyJwk is not null), "a mapped key binding has its values");
             foreach (KeyValuePair<string, string> entry in session.Data)
             {
                 InvariantViolationException.Check(entry.Key is not null && entry.Value is not null, "session data has no null entries");
@@ -51,10 +53,10 @@ public static partial class FuzzTargets
         Map(() =>
         {
             RefreshFamily family = LiteDbMapper.ToFamily(doc);
-            InvariantViolationException.Check(family.FamilyId is not null && family.UserId is not null && family.CurrentTokenHash is not null && !family.SessionId.IsEmpty, "a mapped family has its required values");
-            foreach (string hash in family.SpentTokenHashes)
+            InvariantViolationException.Check(!family.FamilyId.IsEmpty && family.UserId is not null && !family.CurrentTokenHash.IsEmpty && !family.SessionId.IsEmpty, "a mapped family has its required values");
+            foreach (RefreshTokenHash hash in family.TokenHashes)
             {
-                InvariantViolationException.Check(hash is not null, "spent hashes are not null");
+                InvariantViolationException.Check(!hash.IsEmpty, "a family's hashes are not empty");
             }
         });
         Map(() =>

@@ -79,7 +79,7 @@ public static partial class FuzzTargets
         if (parsed)
         {
             InvariantViolationException.Check(token!.Reveal() == text && text.Length == RefreshToken.Length && text.StartsWith(RefreshToken.Prefix, StringComparison.Ordinal), "a parsed token is the exact input");
-            InvariantViolationException.Check(token.Hash.Length == SessionId.Length && token.ToString() == "[redacted]", "hash and redaction");
+            InvariantViolationException.Check(token.Hash.ToString().Length == RefreshTokenHash.Length && token.ToString() == "[redacted]", "hash and redaction");
         }
     }
 

@@ -138,6 +138,8 @@ internal static partial class SeedWriter
             SecurityEpoch = 3,
             Version = 7,
             Data = new Dictionary<string, string>(StringComparer.Ordinal) { ["theme"] = "dark", ["cart"] = "42" },
+            AuthenticationMethods = ["pwd", "otp"],
+            KeyBinding = new SessionKeyBinding("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I", "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"}", t),
         };
         Session revoked = new()
         {
@@ -153,7 +155,9 @@ internal static partial class SeedWriter
         };
         RefreshFamily family = new()
         {
-            FamilyId = "family-1",
+            FamilyId = RefreshFamilyId.Parse("ZmFtaWx5LTEtZml4ZWQtaQ"),
+            ClientId = "client-1",
+            KeyThumbprint = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I",
             SessionId = session.Id,
             UserId = "user-42",
             CreatedAt = t,
@@ -163,9 +167,9 @@ internal static partial class SeedWriter
             CurrentIssuedAt = t,
             CurrentIdleExpiresAt = t.AddDays(7),
             SealedCurrentToken = new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 },
-            PreviousTokenHash = sessionId,
+            PreviousTokenHash = RefreshTokenHash.Parse(sessionId),
             RotatedAt = t,
-            SpentTokenHashes = [sessionId, sessionId[..^1] + "A"],
+            SpentTokenHashes = [RefreshTokenHash.Parse(sessionId), RefreshTokenHash.Parse(sessionId[..^1] + "A")],
             Version = 3,
         };
         UserSecurityState user = new("user-42", 5, [new KnownDevice("k1", "hash", "Firefox", "203.0.113.0/24", t, t.AddDays(1))]);
@@ -175,7 +179,7 @@ internal static partial class SeedWriter
         WriteBytes(dir, "session-revoked.bson", BsonSerializer.Serialize(LiteDbMapper.ToDocument(revoked)));
         WriteBytes(dir, "family.bson", BsonSerializer.Serialize(LiteDbMapper.ToDocument(family)));
         WriteBytes(dir, "user.bson", BsonSerializer.Serialize(LiteDbMapper.ToDocument(user)));
-        WriteBytes(dir, "token.bson", BsonSerializer.Serialize(LiteDbMapper.TokenDocument(family.CurrentTokenHash, family.FamilyId)));
+        WriteBytes(dir, "token.bson", BsonSerializer.Serialize(new BsonDocument { ["_id"] = family.CurrentTokenHash.ToString(), ["f"] = family.FamilyId.ToString() }));
         BsonDocument dateAsDate = LiteDbMapper.ToDocument(session);
         dateAsDate[LiteDbMapper.CreatedAt] = new BsonValue(t.UtcDateTime);
         WriteBytes(dir, "session-date-not-ticks.bson", BsonSerializer.Serialize(dateAsDate));

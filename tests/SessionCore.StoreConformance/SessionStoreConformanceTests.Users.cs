@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
-using SessionCore.Devices;
 using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tokens;
@@ -11,6 +10,7 @@ using Xunit;
 
 namespace SessionCore.StoreConformance;
 
+// Per-user security state (epoch, known devices) and user ids that break naive keys.
 public abstract partial class SessionStoreConformanceTests
 {
     /// <summary>Gets user ids that break naive key building, escaping or index limits.</summary>
@@ -43,7 +43,7 @@ public abstract partial class SessionStoreConformanceTests
     }
 
     [Fact]
-    public async Task GetUserSecurityState_UnknownUser_ReturnsEpochZeroAndNoDevices()
+    public virtual async Task GetUserSecurityState_UnknownUser_EpochZeroAndNoDevices()
     {
         ISessionStore store = await NewStoreAsync();
         string user = NewUserId();
@@ -53,18 +53,18 @@ public abstract partial class SessionStoreConformanceTests
         Assert.Equal(user, state.UserId);
         Assert.Equal(0, state.SecurityEpoch);
         Assert.Empty(state.KnownDevices);
+        Assert.Equal(0, await store.GetSecurityEpochAsync(user, Ct));
     }
 
     [Fact]
-    public async Task GetSecurityEpoch_AgreesWithTheFullState()
+    public virtual async Task GetSecurityEpoch_AgreesWithTheFullState()
     {
         ISessionStore store = await NewStoreAsync();
         string user = NewUserId();
-        Assert.Equal(0, await store.GetSecurityEpochAsync(user, Ct));
 
-        await store.IncrementSecurityEpochAsync(user, Ct);
-        await store.IncrementSecurityEpochAsync(user, Ct);
-        await store.RememberDeviceAsync(user, new KnownDevice("device", null, null, null, T0, T0), 5, Ct);
+        await store.RevokeUserSessionsAsync(RevokeAll(user, RevocationReason.PasswordChanged, T0) with { AdvanceEpoch = true }, Ct);
+        await store.RevokeUserSessionsAsync(RevokeAll(user, RevocationReason.MfaChanged, T0) with { AdvanceEpoch = true }, Ct);
+        await store.RememberDeviceAsync(user, NewDevice("device", T0), 5, Ct);
 
         Assert.Equal(2, await store.GetSecurityEpochAsync(user, Ct));
         Assert.Equal((await store.GetUserSecurityStateAsync(user, Ct)).SecurityEpoch, await store.GetSecurityEpochAsync(user, Ct));
@@ -72,54 +72,14 @@ public abstract partial class SessionStoreConformanceTests
     }
 
     [Fact]
-    public async Task IncrementSecurityEpoch_Sequential_CountsUp()
+    public virtual async Task RememberDevice_NewThenKnown_ReportsNewOnceAndRefreshesOnlyLastSeen()
     {
         ISessionStore store = await NewStoreAsync();
         string user = NewUserId();
-
-        Assert.Equal(1, await store.IncrementSecurityEpochAsync(user, Ct));
-        Assert.Equal(2, await store.IncrementSecurityEpochAsync(user, Ct));
-        Assert.Equal(2, (await store.GetUserSecurityStateAsync(user, Ct)).SecurityEpoch);
-        Assert.Equal(0, (await store.GetUserSecurityStateAsync(NewUserId(), Ct)).SecurityEpoch);
-    }
-
-    [Fact]
-    public async Task IncrementSecurityEpoch_40Parallel_EndsAt40WithDistinctResults()
-    {
-        ISessionStore store = await NewStoreAsync();
-        string user = NewUserId();
-
-        long[] epochs = await RunInParallelAsync(40, _ => store.IncrementSecurityEpochAsync(user, Ct));
-
-        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), epochs.Order());
-        Assert.Equal(40, (await store.GetUserSecurityStateAsync(user, Ct)).SecurityEpoch);
-    }
-
-    [Fact]
-    public async Task IncrementSecurityEpoch_WithKnownDevices_KeepsDevices()
-    {
-        ISessionStore store = await NewStoreAsync();
-        string user = NewUserId();
-        KnownDevice device = NewDevice("k1", T0);
-        Assert.True(await store.RememberDeviceAsync(user, device, 5, Ct));
-
-        await store.IncrementSecurityEpochAsync(user, Ct);
-        Assert.False(await store.RememberDeviceAsync(user, device with { LastSeenAt = T0.AddMinutes(1) }, 5, Ct));
-
-        UserSecurityState state = await store.GetUserSecurityStateAsync(user, Ct);
-        Assert.Equal(1, state.SecurityEpoch);
-        Assert.Single(state.KnownDevices);
-    }
-
-    [Fact]
-    public async Task RememberDevice_NewThenKnown_ReportsNewOnceAndRefreshesLastSeen()
-    {
-        ISessionStore store = await NewStoreAsync();
-        string user = NewUserId();
-        KnownDevice device = new("fp-1", NewHash(), "Firefox on Linux", "192.0.2.0/24", T0.AddTicks(3), T0.AddTicks(3));
+        KnownDevice device = new("fp-1", NewTokenHash().ToString(), "Firefox on Linux", "192.0.2.0/24", T0.AddTicks(3), T0.AddTicks(3));
 
         Assert.True(await store.RememberDeviceAsync(user, device, 5, Ct));
-        Assert.False(await store.RememberDeviceAsync(user, device with { LastSeenAt = T0.AddDays(1), UserAgentFamily = "changed" }, 5, Ct));
+        Assert.False(await store.RememberDeviceAsync(user, device with { LastSeenAt = T0.AddDays(1), UserAgentFamily = "changed", DeviceIdHash = null }, 5, Ct));
 
         KnownDevice stored = Assert.Single((await store.GetUserSecurityStateAsync(user, Ct)).KnownDevices);
         Assert.Equal(device.Key, stored.Key);
@@ -131,7 +91,7 @@ public abstract partial class SessionStoreConformanceTests
     }
 
     [Fact]
-    public async Task RememberDevice_NullFields_RoundTrip()
+    public virtual async Task RememberDevice_NullFields_RoundTrip()
     {
         ISessionStore store = await NewStoreAsync();
         string user = NewUserId();
@@ -143,7 +103,7 @@ public abstract partial class SessionStoreConformanceTests
     }
 
     [Fact]
-    public async Task RememberDevice_OverCap_DropsLeastRecentlySeen()
+    public virtual async Task RememberDevice_OverTheCap_DropsTheLeastRecentlySeen()
     {
         ISessionStore store = await NewStoreAsync();
         string user = NewUserId();
@@ -163,22 +123,50 @@ public abstract partial class SessionStoreConformanceTests
     }
 
     [Fact]
-    public async Task RememberDevice_ParallelDistinctDevices_KeepsCapAndReportsEachNewOnce()
+    public virtual async Task RememberDevice_NewDeviceInTheSameMillisecond_IsTheOneKept()
     {
         ISessionStore store = await NewStoreAsync();
         string user = NewUserId();
 
-        bool[] results = await RunInParallelAsync(20, i => store.RememberDeviceAsync(user, NewDevice("d" + i, T0.AddSeconds(i)), 50, Ct));
+        // Half a millisecond apart, and "laptop" sorts before "phone": the device just seen must still stay.
+        Assert.True(await store.RememberDeviceAsync(user, new KnownDevice("phone", null, null, null, T0, T0), 1, Ct));
+        Assert.True(await store.RememberDeviceAsync(user, new KnownDevice("laptop", null, null, null, T0.AddTicks(5000), T0.AddTicks(5000)), 1, Ct));
 
-        Assert.All(results, Assert.True);
-        Assert.Equal(20, (await store.GetUserSecurityStateAsync(user, Ct)).KnownDevices.Count);
-        bool[] again = await RunInParallelAsync(20, i => store.RememberDeviceAsync(user, NewDevice("d" + i, T0.AddMinutes(1)), 50, Ct));
-        Assert.All(again, Assert.False);
+        Assert.Equal("laptop", Assert.Single((await store.GetUserSecurityStateAsync(user, Ct)).KnownDevices).Key);
+    }
+
+    [Fact]
+    public virtual async Task RememberDevice_NewDeviceAtTheSameInstant_IsTheOneKept()
+    {
+        ISessionStore store = await NewStoreAsync();
+        string user = NewUserId();
+
+        // Ties in last seen keep their order, so the device just added is the most recent of equals.
+        Assert.True(await store.RememberDeviceAsync(user, new KnownDevice("b", null, null, null, T0, T0), 2, Ct));
+        Assert.True(await store.RememberDeviceAsync(user, new KnownDevice("a", null, null, null, T0, T0), 2, Ct));
+        Assert.True(await store.RememberDeviceAsync(user, new KnownDevice("c", null, null, null, T0, T0), 2, Ct));
+
+        Assert.Equal(["a", "c"], (await store.GetUserSecurityStateAsync(user, Ct)).KnownDevices.Select(d => d.Key));
+    }
+
+    [Fact]
+    public virtual async Task DeviceCapBelowOne_ThrowsArgumentOutOfRangeAndWritesNothing()
+    {
+        ISessionStore store = await NewStoreAsync();
+        string user = NewUserId();
+        Session session = NewSession(user);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await store.RememberDeviceAsync(user, NewDevice("a", T0), 0, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
+            await store.CreateAsync(Creation(session) with { Device = NewDevice("a", T0), MaxDevices = 0 }, Ct));
+
+        Assert.Null(await store.FindAsync(session.Id, Ct));
+        Assert.Empty((await store.GetUserSecurityStateAsync(user, Ct)).KnownDevices);
     }
 
     [Theory]
     [MemberData(nameof(OddUserIds))]
-    public async Task EveryUserPrimitive_OddUserId_KeepsUsersApart(string userId)
+    public virtual async Task EveryUserOperation_OddUserId_KeepsUsersApart(string userId)
     {
         ArgumentNullException.ThrowIfNull(userId);
         ISessionStore store = await NewStoreAsync();
@@ -186,7 +174,7 @@ public abstract partial class SessionStoreConformanceTests
         // A neighbour whose id differs by a suffix, a prefix or case must never be matched.
         string[] neighbours = [userId + "x", "x" + userId, string.Equals(userId.ToUpperInvariant(), userId, StringComparison.Ordinal) ? userId.ToLowerInvariant() : userId.ToUpperInvariant()];
         Session mine = await InsertAsync(store, NewSession(userId));
-        RefreshFamily family = await InsertAsync(store, NewFamily(mine));
+        RefreshFamily family = await IssueAsync(store, mine);
         List<Session> theirs = [];
         foreach (string neighbour in neighbours.Where(n => !string.Equals(n, userId, StringComparison.Ordinal)))
         {
@@ -194,23 +182,24 @@ public abstract partial class SessionStoreConformanceTests
         }
 
         AssertSameSession(mine, await store.FindAsync(mine.Id, Ct));
-        Assert.Equal([mine.Id], (await store.ListUserSessionsAsync(userId, T0, Ct)).Select(s => s.Id));
+        AssertSameIds([mine.Id], ListedIds(await store.ListUserSessionsAsync(userId, Rules, T0, Ct)));
         Assert.Equal(userId, (await store.FindRefreshFamilyByTokenAsync(family.CurrentTokenHash, Ct))!.UserId);
-        Assert.Equal(1, await store.IncrementSecurityEpochAsync(userId, Ct));
         Assert.True(await store.RememberDeviceAsync(userId, NewDevice("k", T0), 3, Ct));
+        Assert.Null(await store.RevokeAsync(theirs[0].Id, userId, RevocationReason.Logout, T0, Ct));
+
+        SessionCreateResult limited = await store.CreateAsync(Creation(NewSession(userId, T0.AddMinutes(1))) with { Limit = new SessionLimit(1, SessionLimitMode.EvictOldest) }, Ct);
+        Assert.Equal([mine.Id], limited.Evicted);
+        UserRevocationResult revoked = await store.RevokeUserSessionsAsync(RevokeAll(userId, RevocationReason.AccountDisabled, T0.AddMinutes(2)) with { AdvanceEpoch = true }, Ct);
+        Assert.Single(revoked.Revoked);
         UserSecurityState state = await store.GetUserSecurityStateAsync(userId, Ct);
         Assert.Equal(userId, state.UserId);
+        Assert.Equal(1, state.SecurityEpoch);
         Assert.Single(state.KnownDevices);
-
-        SessionCreateResult limited = await store.CreateAsync(NewSession(userId, T0.AddMinutes(1)), new SessionLimit(1, SessionLimitMode.EvictOldest), T0.AddMinutes(1), Ct);
-        Assert.Equal([mine.Id], limited.Evicted);
-        IReadOnlyList<SessionId> revoked = await store.RevokeUserSessionsAsync(userId, null, RevocationReason.AccountDisabled, T0.AddMinutes(2), Ct);
-        Assert.Single(revoked);
 
         foreach (Session other in theirs)
         {
-            Assert.False((await store.FindAsync(other.Id, Ct))!.IsRevoked);
-            Assert.Equal([other.Id], (await store.ListUserSessionsAsync(other.UserId, T0.AddMinutes(2), Ct)).Select(s => s.Id));
+            Assert.Equal(SessionValidationStatus.Valid, await StatusAsync(store, other.Id, T0.AddMinutes(2)));
+            AssertSameIds([other.Id], ListedIds(await store.ListUserSessionsAsync(other.UserId, Rules, T0.AddMinutes(2), Ct)));
             UserSecurityState otherState = await store.GetUserSecurityStateAsync(other.UserId, Ct);
             Assert.Equal(0, otherState.SecurityEpoch);
             Assert.Empty(otherState.KnownDevices);
@@ -218,7 +207,7 @@ public abstract partial class SessionStoreConformanceTests
     }
 
     [Fact]
-    public async Task OddUserIds_LongestId_IsAtLeastOneKilobyteOfUtf8()
+    public virtual async Task OddUserIds_LongestId_IsAtLeastOneKilobyteOfUtf8()
     {
         // Guards the theory data itself: the long id must stay past typical 1 KB index-key limits.
         await Task.CompletedTask;
@@ -226,6 +215,4 @@ public abstract partial class SessionStoreConformanceTests
         Assert.True(Encoding.UTF8.GetByteCount(longest) >= 1024);
         Assert.Contains(longest, char.IsSurrogate);
     }
-
-    private static KnownDevice NewDevice(string key, DateTimeOffset seen) => new(key, null, "Firefox on Linux", "198.51.100.0/24", seen, seen);
 }

@@ -17,6 +17,7 @@ using LiteDbSessionStore store = new(new LiteDbSessionStoreOptions { FilePath = 
 Console.Out.WriteLine("ready");
 Console.Out.Flush();
 DateTimeOffset now = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+SessionRules rules = new(TimeSpan.FromHours(1), TimeSpan.FromHours(2), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
 for (long i = 0; ; i++)
 {
     Session session = new()
@@ -30,8 +31,9 @@ for (long i = 0; ; i++)
         AbsoluteExpiresAt = now.AddHours(2),
     };
 
-    SessionCreateResult result = await store.CreateAsync(session, new SessionLimit(1000, SessionLimitMode.EvictOldest), now);
-    if (result.Created)
+    SessionCreation creation = new() { Session = session, Rules = rules, Limit = new SessionLimit(1000, SessionLimitMode.EvictOldest), Now = now };
+    SessionCreateResult result = await store.CreateAsync(creation);
+    if (result.IsSuccess)
     {
         Console.Out.WriteLine(session.Id.ToString());
         Console.Out.Flush();

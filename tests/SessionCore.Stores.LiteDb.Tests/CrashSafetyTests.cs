@@ -90,17 +90,8 @@ public sealed class CrashSafetyTests : IDisposable
         }
 
         // The file is usable after the crash: a new write and a purge go through.
-        Session session = new()
-        {
-            Id = SessionId.Parse(System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))),
-            UserId = "after-crash",
-            CreatedAt = DateTimeOffset.UnixEpoch,
-            LastSeenAt = DateTimeOffset.UnixEpoch,
-            AuthenticatedAt = DateTimeOffset.UnixEpoch,
-            IdleExpiresAt = DateTimeOffset.UnixEpoch.AddHours(1),
-            AbsoluteExpiresAt = DateTimeOffset.UnixEpoch.AddHours(1),
-        };
-        Assert.True((await reopened.CreateAsync(session, SessionLimit.None, DateTimeOffset.UnixEpoch, TestContext.Current.CancellationToken)).Created);
-        Assert.True(await reopened.PurgeExpiredAsync(DateTimeOffset.UnixEpoch.AddDays(1), TestContext.Current.CancellationToken) >= 1);
+        Session session = Records.NewSession("after-crash");
+        Assert.True((await reopened.CreateAsync(Records.SignIn(session), TestContext.Current.CancellationToken)).IsSuccess);
+        Assert.True(await reopened.PurgeExpiredAsync(Records.T0.AddDays(1), TestContext.Current.CancellationToken) >= 1);
     }
 }

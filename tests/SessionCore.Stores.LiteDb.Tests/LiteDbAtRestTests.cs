@@ -29,12 +29,12 @@ public sealed class LiteDbAtRestTests : IDisposable
             SessionManager manager = new SessionManagerBuilder { Store = store }.Build();
             using RefreshTokenService refresh = new(manager);
             SessionToken token = (await manager.SignInAsync(new SignInRequest("alice"), TestContext.Current.CancellationToken)).Value;
-            RefreshTokenResult issued = await refresh.IssueAsync(token, TestContext.Current.CancellationToken);
-            RefreshTokenResult rotated = await refresh.RedeemAsync(issued.Value.Reveal(), TestContext.Current.CancellationToken);
+            RefreshTokenResult issued = await refresh.IssueAsync(token, cancellationToken: TestContext.Current.CancellationToken);
+            RefreshTokenResult rotated = await refresh.RedeemAsync(issued.Value.Reveal(), cancellationToken: TestContext.Current.CancellationToken);
             sessionToken = token.Reveal();
             sessionId = token.Id.ToString();
             refreshToken = rotated.Value.Reveal();
-            refreshHash = rotated.Value.Hash;
+            refreshHash = rotated.Value.Hash.ToString();
         }
 
         string file = Encoding.ASCII.GetString(await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken));

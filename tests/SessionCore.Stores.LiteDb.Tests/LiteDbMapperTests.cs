@@ -17,7 +17,7 @@ namespace SessionCore.Stores.LiteDb.Tests;
 /// </summary>
 public sealed class LiteDbMapperTests : IDisposable
 {
-    private static readonly DateTimeOffset T0 = new(2030, 1, 1, 8, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset T0 = Records.T0;
     private static readonly SessionId Id = SessionId.Parse("nSSBXk2LwgcrzJO3tlaaDg9jWpixGwwRq7dJU9Ddhrc");
     private readonly TempFolder _folder = new();
 
@@ -92,6 +92,24 @@ public sealed class LiteDbMapperTests : IDisposable
     }
 
     [Fact]
+    public void ToFamily_HashNotInStoredForm_ThrowsFormatException()
+    {
+        BsonDocument doc = LiteDbMapper.ToDocument(Family());
+        doc[LiteDbMapper.CurrentTokenHash] = "hash";
+
+        Assert.Throws<FormatException>(() => LiteDbMapper.ToFamily(doc));
+    }
+
+    [Fact]
+    public void ToSession_KeyBindingNotADocument_ThrowsFormatException()
+    {
+        BsonDocument doc = LiteDbMapper.ToDocument(Session());
+        doc[LiteDbMapper.KeyBinding] = "thumbprint";
+
+        Assert.Throws<FormatException>(() => LiteDbMapper.ToSession(doc));
+    }
+
+    [Fact]
     public void ToUserState_DeviceNotADocument_ThrowsFormatException()
     {
         BsonDocument doc = LiteDbMapper.ToDocument(new UserSecurityState("u", 1, []));
@@ -114,8 +132,12 @@ public sealed class LiteDbMapperTests : IDisposable
         Assert.Equal(session.Id, back.Id);
         Assert.Equal(session.Data, back.Data);
         Assert.Equal(session.Device, back.Device);
+        Assert.Equal(session.AuthenticationMethods, back.AuthenticationMethods);
+        Assert.Equal(session.KeyBinding, back.KeyBinding);
         Assert.Equal(family.SpentTokenHashes, familyBack.SpentTokenHashes);
         Assert.Equal(family.PreviousTokenHash, familyBack.PreviousTokenHash);
+        Assert.Equal(family.ClientId, familyBack.ClientId);
+        Assert.Equal(family.KeyThumbprint, familyBack.KeyThumbprint);
         Assert.Equal(state.KnownDevices, stateBack.KnownDevices);
     }
 
@@ -142,19 +164,15 @@ public sealed class LiteDbMapperTests : IDisposable
         AbsoluteExpiresAt = T0.AddHours(12),
         Device = new SessionDevice("agent", null, "device"),
         Data = new Dictionary<string, string>(StringComparer.Ordinal) { ["k"] = "v" },
+        AuthenticationMethods = ["pwd", "otp"],
+        KeyBinding = new SessionKeyBinding("thumbprint", "{\"kty\":\"EC\"}", T0),
     };
 
-    private static RefreshFamily Family() => new()
+    private static RefreshFamily Family() => Records.NewFamily(Session()) with
     {
-        FamilyId = "family-1",
-        SessionId = Id,
-        UserId = "user",
-        CreatedAt = T0,
-        AbsoluteExpiresAt = T0.AddHours(8),
-        CurrentTokenHash = "hash",
-        CurrentIssuedAt = T0,
-        CurrentIdleExpiresAt = T0.AddHours(1),
-        PreviousTokenHash = "previous",
-        SpentTokenHashes = ["spent"],
+        ClientId = "client",
+        KeyThumbprint = "key-thumbprint",
+        PreviousTokenHash = Records.NewHash(),
+        SpentTokenHashes = [Records.NewHash()],
     };
 }

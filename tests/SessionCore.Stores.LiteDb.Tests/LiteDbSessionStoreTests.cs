@@ -1,6 +1,9 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
+using System.Reflection;
+using System.Threading;
 using System.Threading.Tasks;
 using LiteDB;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +18,8 @@ namespace SessionCore.Stores.LiteDb.Tests;
 
 public sealed class LiteDbSessionStoreTests : IDisposable
 {
-    private static readonly DateTimeOffset T0 = new(2030, 1, 1, 8, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset T0 = Records.T0;
+    private static readonly SessionRules Rules = Records.Rules;
     private readonly TempFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
@@ -23,33 +27,198 @@ public sealed class LiteDbSessionStoreTests : IDisposable
     [Fact]
     public async Task Reopen_AfterDispose_ReadsEveryRecordExactly()
     {
+        CancellationToken ct = TestContext.Current.CancellationToken;
         string path = _folder.File("reopen.db");
         Session session = NewSession("ünïcødé:{user}$.*") with
         {
-            CreatedAt = new DateTimeOffset(2030, 5, 6, 7, 8, 9, TimeSpan.FromHours(-5)).AddTicks(4321),
+            CreatedAt = new DateTimeOffset(2030, 1, 1, 2, 8, 9, TimeSpan.FromHours(-5)).AddTicks(4321),
             Device = new SessionDevice("agent", null, "device-hash"),
             Data = new Dictionary<string, string>(StringComparer.Ordinal) { ["$where"] = "x.y", ["a.b"] = "" },
-            SecurityEpoch = long.MaxValue - 1,
+            AuthenticationMethods = ["pwd", "hwk"],
             Version = 7,
         };
-        RefreshFamily family = NewFamily(session);
+        SessionKeyBinding binding = new("thumbprint", "{\"kty\":\"OKP\"}", T0.AddTicks(3));
+        RefreshTokenHash hash = Records.NewHash();
+        Session stored;
+        RefreshFamily family;
         using (LiteDbSessionStore store = Open(path))
         {
-            Assert.True((await store.CreateAsync(session, SessionLimit.None, T0, TestContext.Current.CancellationToken)).Created);
-            Assert.True(await store.CreateRefreshFamilyAsync(family, T0, TestContext.Current.CancellationToken));
-            Assert.Equal(1, await store.IncrementSecurityEpochAsync(session.UserId, TestContext.Current.CancellationToken));
+            stored = (await store.CreateAsync(Records.SignIn(session, T0), ct)).Session!;
+            stored = (await store.BindKeyAsync(session.Id, binding, Rules, T0, ct)).Session!;
+            family = (await store.CreateRefreshFamilyAsync(Records.Issue(session.Id, hash, T0) with { ClientId = "client", KeyThumbprint = "jkt" }, ct)).Family!;
+            await store.RememberDeviceAsync(session.UserId, new KnownDevice("key", null, "Firefox", "2001:db8::/48", T0, T0.AddTicks(1)), 3, ct);
+            await store.RevokeUserSessionsAsync(new UserRevocation { UserId = "other", Reason = RevocationReason.PasswordChanged, AdvanceEpoch = true, Rules = Rules, Now = T0 }, ct);
+            Assert.Equal(T0.AddTicks(5), await store.RevokeEverySessionAsync(T0.AddTicks(5), ct));
         }
 
         using LiteDbSessionStore reopened = Open(path);
-        Session? found = await reopened.FindAsync(session.Id, TestContext.Current.CancellationToken);
+        Session? found = await reopened.FindAsync(session.Id, ct);
         Assert.NotNull(found);
         Assert.Equal(session.CreatedAt.UtcTicks, found.CreatedAt.UtcTicks);
-        Assert.Equal(session.Device, found.Device);
-        Assert.Equal(session.Data, found.Data);
-        Assert.Equal(session with { Data = found.Data }, found);
-        RefreshFamily? foundFamily = await reopened.FindRefreshFamilyByTokenAsync(family.CurrentTokenHash, TestContext.Current.CancellationToken);
-        Assert.Equal(family.SealedCurrentToken.ToArray(), foundFamily!.SealedCurrentToken.ToArray());
-        Assert.Equal(1, (await reopened.GetUserSecurityStateAsync(session.UserId, TestContext.Current.CancellationToken)).SecurityEpoch);
+        Assert.Equal(stored.Data, found.Data);
+        Assert.Equal(stored.AuthenticationMethods, found.AuthenticationMethods);
+        Assert.Equal(binding, found.KeyBinding);
+        Assert.Equal(stored with { Data = found.Data, AuthenticationMethods = found.AuthenticationMethods }, found);
+        RefreshFamily? foundFamily = await reopened.FindRefreshFamilyByTokenAsync(hash, ct);
+        Assert.Equal(family with { SealedCurrentToken = foundFamily!.SealedCurrentToken, SpentTokenHashes = foundFamily.SpentTokenHashes }, foundFamily);
+        Assert.Equal("client", foundFamily.ClientId);
+        Assert.Equal("jkt", foundFamily.KeyThumbprint);
+        UserSecurityState state = await reopened.GetUserSecurityStateAsync(session.UserId, ct);
+        Assert.Equal(new KnownDevice("key", null, "Firefox", "2001:db8::/48", T0, T0.AddTicks(1)), Assert.Single(state.KnownDevices));
+        Assert.Equal(1, await reopened.GetSecurityEpochAsync("other", ct));
+
+        // The global revocation instant is read back with the file: the session, created before it, no longer opens.
+        Assert.Equal(SessionValidationStatus.Revoked, (await reopened.ValidateAsync(session.Id, Rules, T0.AddMinutes(1), touch: true, ct)).Status);
+        Assert.Equal(T0.AddTicks(5), await reopened.RevokeEverySessionAsync(T0, ct));
+    }
+
+    [Fact]
+    public async Task RevokeEverySession_EarlierInstant_NeverMovesBack()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using LiteDbSessionStore store = Open(_folder.File("global.db"));
+        Session before = NewSession("u");
+        await store.CreateAsync(Records.SignIn(before), ct);
+
+        Assert.Equal(T0.AddMinutes(1), await store.RevokeEverySessionAsync(T0.AddMinutes(1), ct));
+        Assert.Equal(T0.AddMinutes(1), await store.RevokeEverySessionAsync(T0, ct));
+        Session after = NewSession("u") with { CreatedAt = T0.AddMinutes(2), LastSeenAt = T0.AddMinutes(2) };
+        await store.CreateAsync(Records.SignIn(after), ct);
+
+        Assert.Equal(SessionValidationStatus.Revoked, (await store.ValidateAsync(before.Id, Rules, T0.AddMinutes(3), touch: false, ct)).Status);
+        Assert.Equal(SessionValidationStatus.Valid, (await store.ValidateAsync(after.Id, Rules, T0.AddMinutes(3), touch: false, ct)).Status);
+    }
+
+    [Fact]
+    public async Task Create_DuplicateId_ThrowsInvalidOperationAndWritesNothing()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using LiteDbSessionStore store = Open(_folder.File("duplicate.db"));
+        Session existing = NewSession("alice");
+        Session presented = NewSession("alice");
+        await store.CreateAsync(Records.SignIn(existing), ct);
+        await store.CreateAsync(Records.SignIn(presented), ct);
+        SessionCreation duplicate = Records.SignIn(existing with { UserId = "alice" }) with
+        {
+            PresentedId = presented.Id,
+            Device = new KnownDevice("k", null, null, null, T0, T0),
+            MaxDevices = 2,
+        };
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.CreateAsync(duplicate, ct));
+
+        Assert.False((await store.FindAsync(presented.Id, ct))!.IsRevoked);
+        Assert.Empty((await store.GetUserSecurityStateAsync("alice", ct)).KnownDevices);
+        Assert.Equal(SessionValidationStatus.Valid, (await store.ValidateAsync(existing.Id, Rules, T0, touch: false, ct)).Status);
+    }
+
+    [Fact]
+    public async Task Redeem_SuccessorHashOfAnotherFamily_ThrowsInvalidOperationAndRotatesNothing()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using LiteDbSessionStore store = Open(_folder.File("duplicate-hash.db"));
+        Session session = NewSession("alice");
+        await store.CreateAsync(Records.SignIn(session), ct);
+        RefreshTokenHash first = Records.NewHash();
+        RefreshTokenHash other = Records.NewHash();
+        await store.CreateRefreshFamilyAsync(Records.Issue(session.Id, first, T0), ct);
+        await store.CreateRefreshFamilyAsync(Records.Issue(session.Id, other, T0), ct);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.RedeemRefreshTokenAsync(Records.Redeem(first, T0.AddMinutes(1)) with { SuccessorTokenHash = other }, ct));
+
+        RefreshFamily family = (await store.FindRefreshFamilyByTokenAsync(first, ct))!;
+        Assert.Equal(0, family.Generation);
+        Assert.Equal(first, family.CurrentTokenHash);
+    }
+
+    [Fact]
+    public async Task UserState_IdSharingTheKey_IsNeverOverwritten()
+    {
+        // A lone surrogate becomes U+FFFD in UTF-8, so these two ids hash to the same users key.
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using LiteDbSessionStore store = Open(_folder.File("lookalike.db"));
+        string owner = "bob" + '\uFFFD';
+        string lookalike = "bob" + (char)0xD800;
+        await store.RememberDeviceAsync(owner, new KnownDevice("k", null, null, null, T0, T0), 3, ct);
+        await store.RevokeUserSessionsAsync(new UserRevocation { UserId = owner, Reason = RevocationReason.PasswordChanged, AdvanceEpoch = true, Rules = Rules, Now = T0 }, ct);
+
+        await Assert.ThrowsAsync<SessionStoreException>(async () => await store.RevokeUserSessionsAsync(
+            new UserRevocation { UserId = lookalike, Reason = RevocationReason.PasswordChanged, AdvanceEpoch = true, Rules = Rules, Now = T0 }, ct));
+        await Assert.ThrowsAsync<SessionStoreException>(async () => await store.RememberDeviceAsync(lookalike, new KnownDevice("x", null, null, null, T0, T0), 3, ct));
+
+        UserSecurityState state = await store.GetUserSecurityStateAsync(owner, ct);
+        Assert.Equal(1, state.SecurityEpoch);
+        Assert.Equal("k", Assert.Single(state.KnownDevices).Key);
+        Assert.Equal(0, await store.GetSecurityEpochAsync(lookalike, ct));
+    }
+
+    [Fact]
+    public async Task Failures_AreClassifiedAsDocumented()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        LiteDbSessionStore store = Open(_folder.File("failures.db"));
+        using CancellationTokenSource cancelled = new();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await store.FindAsync(Records.NewSessionId(), cancelled.Token));
+        await Assert.ThrowsAsync<ArgumentNullException>(async () => await store.GetUserSecurityStateAsync(null!, ct));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await store.RevokeUserSessionsAsync(
+            new UserRevocation { UserId = "u", Reason = RevocationReason.Logout, AdvanceEpoch = true, Except = Records.NewSessionId(), Rules = Rules, Now = T0 }, ct));
+
+        // The driver failing under the store (a closed database) is a store failure, wrapped without data.
+        store.Database.Dispose();
+        SessionStoreException failure = await Assert.ThrowsAsync<SessionStoreException>(async () => await store.GetUserSecurityStateAsync("secret-user", ct));
+        Assert.DoesNotContain("secret-user", failure.Message, StringComparison.Ordinal);
+        Assert.NotNull(failure.InnerException);
+
+        store.Dispose();
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await store.FindAsync(Records.NewSessionId(), ct));
+    }
+
+    [Fact]
+    public async Task Operations_ManyDistinctValues_CompileNoQueryText()
+    {
+        // LiteDB compiles every new expression text once and keeps it in a static cache for the life of the process;
+        // a value written into query text would make every lookup a compilation and grow that cache without bound.
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using LiteDbSessionStore store = Open(_folder.File("expressions.db"));
+        await ExerciseAsync(store, "warm-up", ct);
+        int before = CompiledExpressionCount();
+
+        for (int i = 0; i < 5; i++)
+        {
+            await ExerciseAsync(store, "user-" + i, ct);
+        }
+
+        Assert.Equal(before, CompiledExpressionCount());
+    }
+
+    private static async Task ExerciseAsync(LiteDbSessionStore store, string userId, CancellationToken ct)
+    {
+        Session session = NewSession(userId);
+        RefreshTokenHash hash = Records.NewHash();
+        await store.CreateAsync(Records.SignIn(session) with { Limit = new SessionLimit(3, SessionLimitMode.EvictOldest), PresentedId = Records.NewSessionId() }, ct);
+        await store.ValidateAsync(session.Id, Rules, T0.AddMinutes(5), touch: true, ct);
+        await store.CreateRefreshFamilyAsync(Records.Issue(session.Id, hash, T0.AddMinutes(5)), ct);
+        await store.RedeemRefreshTokenAsync(Records.Redeem(hash, T0.AddMinutes(6)), ct);
+        await store.ListUserSessionsAsync(userId, Rules, T0.AddMinutes(6), ct);
+        await store.RegenerateAsync(new SessionRegeneration { CurrentId = session.Id, Replacement = new SessionReplacement { NewId = Records.NewSessionId() }, Rules = Rules, Now = T0.AddMinutes(7) }, ct);
+        await store.RevokeUserSessionsAsync(new UserRevocation { UserId = userId, Reason = RevocationReason.PasswordChanged, AdvanceEpoch = true, Rules = Rules, Now = T0.AddMinutes(8) }, ct);
+        await store.RevokeRefreshFamilyAsync(hash, RevocationReason.Logout, T0.AddMinutes(8), ct);
+        await store.PurgeExpiredAsync(T0.AddDays(1), ct);
+    }
+
+    private static int CompiledExpressionCount()
+    {
+        int count = 0;
+        foreach (string name in new[] { "_cacheScalar", "_cacheEnumerable" })
+        {
+            FieldInfo field = typeof(BsonExpression).GetField(name, BindingFlags.NonPublic | BindingFlags.Static)
+                ?? throw new InvalidOperationException("LiteDB's expression cache is no longer where this test looks for it.");
+            count += ((ICollection)field.GetValue(null)!).Count;
+        }
+
+        return count;
     }
 
     [Fact]
@@ -66,7 +235,7 @@ public sealed class LiteDbSessionStoreTests : IDisposable
         Assert.Equal(LiteDbMapper.UserKeyOf("user"), doc["uk"].AsString);
         Assert.True(doc["dv"].IsNull);
         Session back = LiteDbMapper.ToSession(doc);
-        Assert.Equal(session with { Data = back.Data }, back);
+        Assert.Equal(session with { Data = back.Data, AuthenticationMethods = back.AuthenticationMethods }, back);
     }
 
     [Fact]
@@ -75,9 +244,11 @@ public sealed class LiteDbSessionStoreTests : IDisposable
         RefreshFamily family = NewFamily(NewSession("user")) with
         {
             Generation = 3,
-            PreviousTokenHash = "prev",
+            ClientId = "client",
+            KeyThumbprint = "jkt",
+            PreviousTokenHash = Records.NewHash(),
             RotatedAt = T0.AddMinutes(3),
-            SpentTokenHashes = ["a", "b"],
+            SpentTokenHashes = [Records.NewHash(), Records.NewHash()],
             RevokedAt = T0.AddMinutes(4),
             RevocationReason = RevocationReason.RefreshTokenReuse,
             Version = 9,
@@ -108,8 +279,8 @@ public sealed class LiteDbSessionStoreTests : IDisposable
         using LiteDbSessionStore store = new(new LiteDbSessionStoreOptions { FilePath = _folder.File("purge.db"), PurgeInterval = TimeSpan.FromMinutes(10) }, time);
         Session shortLived = NewSession("u") with { IdleExpiresAt = T0.AddMinutes(5) };
         Session longLived = NewSession("u");
-        await store.CreateAsync(shortLived, SessionLimit.None, T0, TestContext.Current.CancellationToken);
-        await store.CreateAsync(longLived, SessionLimit.None, T0, TestContext.Current.CancellationToken);
+        await store.CreateAsync(Records.SignIn(shortLived), TestContext.Current.CancellationToken);
+        await store.CreateAsync(Records.SignIn(longLived), TestContext.Current.CancellationToken);
 
         time.Advance(TimeSpan.FromMinutes(9));
         Assert.NotNull(await store.FindAsync(shortLived.Id, TestContext.Current.CancellationToken));
@@ -191,7 +362,7 @@ public sealed class LiteDbSessionStoreTests : IDisposable
     [InlineData(true)]
     public async Task KeysDifferingOnlyInCase_NeverReachAnotherRecord(bool fileCreatedIgnoringCase)
     {
-        System.Threading.CancellationToken ct = TestContext.Current.CancellationToken;
+        CancellationToken ct = TestContext.Current.CancellationToken;
         string path = _folder.File("case.db");
         if (fileCreatedIgnoringCase)
         {
@@ -202,26 +373,25 @@ public sealed class LiteDbSessionStoreTests : IDisposable
         }
 
         Session session = NewSession("alice");
-        RefreshFamily family = NewFamily(session) with { FamilyId = "Family-MixedCase" };
+        RefreshTokenHash hash = Records.NewHash();
         SessionId swappedId = SessionId.Parse(SwapCase(session.Id.ToString()));
-        string swappedHash = SwapCase(family.CurrentTokenHash);
+        RefreshTokenHash swappedHash = RefreshTokenHash.Parse(SwapCase(hash.ToString()));
         using (LiteDbSessionStore store = Open(path))
         {
-            Assert.True((await store.CreateAsync(session, SessionLimit.None, T0, ct)).Created);
-            Assert.True(await store.CreateRefreshFamilyAsync(family, T0, ct));
+            Assert.True((await store.CreateAsync(Records.SignIn(session), ct)).IsSuccess);
+            Assert.NotNull((await store.CreateRefreshFamilyAsync(Records.Issue(session.Id, hash, T0), ct)).Family);
 
             Assert.Null(await store.FindAsync(swappedId, ct));
-            Assert.False(await store.TouchAsync(swappedId, session.Version, T0.AddMinutes(1), T0.AddMinutes(31), ct));
-            Assert.False(await store.RevokeAsync(swappedId, RevocationReason.Logout, T0, ct));
+            Assert.Equal(SessionValidationStatus.NotFound, (await store.ValidateAsync(swappedId, Rules, T0.AddMinutes(5), touch: true, ct)).Status);
+            Assert.Null(await store.RevokeAsync(swappedId, null, RevocationReason.Logout, T0, ct));
             Assert.Null(await store.FindRefreshFamilyByTokenAsync(swappedHash, ct));
-            RefreshRedemption redemption = new(swappedHash, System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), default, T0.AddHours(1), T0.AddMinutes(1));
-            Assert.Equal(RefreshRedeemStatus.NotFound, (await store.RedeemRefreshTokenAsync(redemption, ct)).Status);
-            Assert.False(await store.RevokeRefreshFamilyAsync("family-mixedcase", RevocationReason.Logout, T0, ct));
+            Assert.Equal(RefreshRedeemStatus.NotFound, (await store.RedeemRefreshTokenAsync(Records.Redeem(swappedHash, T0.AddMinutes(1)), ct)).Status);
+            Assert.Null(await store.RevokeRefreshFamilyAsync(swappedHash, RevocationReason.Logout, T0, ct));
 
             Session stored = (await store.FindAsync(session.Id, ct))!;
             Assert.False(stored.IsRevoked);
-            Assert.Equal(session.Version, stored.Version);
-            RefreshFamily storedFamily = (await store.FindRefreshFamilyByTokenAsync(family.CurrentTokenHash, ct))!;
+            Assert.Equal(session.LastSeenAt, stored.LastSeenAt);
+            RefreshFamily storedFamily = (await store.FindRefreshFamilyByTokenAsync(hash, ct))!;
             Assert.False(storedFamily.IsRevoked);
             Assert.Equal(0, storedFamily.Generation);
         }
@@ -251,27 +421,7 @@ public sealed class LiteDbSessionStoreTests : IDisposable
 
     private static LiteDbSessionStore Open(string path) => new(new LiteDbSessionStoreOptions { FilePath = path, PurgeInterval = null });
 
-    private static Session NewSession(string userId) => new()
-    {
-        Id = SessionId.Parse(System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))),
-        UserId = userId,
-        CreatedAt = T0,
-        LastSeenAt = T0,
-        AuthenticatedAt = T0,
-        IdleExpiresAt = T0.AddMinutes(30),
-        AbsoluteExpiresAt = T0.AddHours(12),
-    };
+    private static Session NewSession(string userId) => Records.NewSession(userId);
 
-    private static RefreshFamily NewFamily(Session session) => new()
-    {
-        FamilyId = "family-" + session.Id.ToString()[..8],
-        SessionId = session.Id,
-        UserId = session.UserId,
-        CreatedAt = T0,
-        AbsoluteExpiresAt = T0.AddHours(8),
-        CurrentTokenHash = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-        CurrentIssuedAt = T0,
-        CurrentIdleExpiresAt = T0.AddHours(1),
-        SealedCurrentToken = new byte[] { 1, 2, 3, 0, 255 },
-    };
+    private static RefreshFamily NewFamily(Session session) => Records.NewFamily(session);
 }

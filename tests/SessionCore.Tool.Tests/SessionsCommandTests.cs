@@ -48,7 +48,7 @@ public sealed class SessionsCommandTests
         Assert.Equal(1, code);
         Assert.Empty(output);
         Assert.NotEmpty(error);
-        Assert.NotEmpty(await host.ListUserSessionsAsync("alice", DateTimeOffset.UtcNow, TestContext.Current.CancellationToken));
+        Assert.NotEmpty(await host.ListUserSessionsAsync("alice", new SessionManagerBuilder { Store = host }.Build().Rules, DateTimeOffset.UtcNow, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class SessionsCommandTests
         Assert.Equal(SessionValidationStatus.Revoked, (await manager.ValidateAsync(seeded.AliceLaptop.Token, TestContext.Current.CancellationToken)).Status);
         Assert.Equal(SessionValidationStatus.Revoked, (await manager.ValidateAsync(seeded.AlicePhone.Token, TestContext.Current.CancellationToken)).Status);
         Assert.True((await manager.ValidateAsync(seeded.Bob.Token, TestContext.Current.CancellationToken)).IsValid);
-        Assert.Empty((await manager.ListSessionsAsync("alice", TestContext.Current.CancellationToken))!);
+        Assert.Empty((await manager.ListSessionsAsync("alice", TestContext.Current.CancellationToken)).Value);
     }
 
     [Fact]
@@ -128,6 +128,52 @@ public sealed class SessionsCommandTests
         Assert.Equal(SessionValidationStatus.Revoked, (await manager.ValidateAsync(seeded.AlicePhone.Token, TestContext.Current.CancellationToken)).Status);
         Session revoked = (await store.FindAsync(SessionId.Parse(seeded.AlicePhone.Id), TestContext.Current.CancellationToken))!;
         Assert.Equal(RevocationReason.Administrative, revoked.RevocationReason);
+    }
+
+    [Fact]
+    public async Task BreakGlass_Confirmed_RevokesEverySessionOfEveryUserButNotLaterOnes()
+    {
+        using ToolRunner tool = new();
+        string file = tool.PathOf("sessions.db");
+        Seeded seeded = await SeedAsync(file);
+
+        (int code, string output, string error) = await tool.RunAsync("sessions", "break-glass", "--litedb", file, "--confirm", "revoke-every-session");
+
+        Assert.Equal(0, code);
+        Assert.Empty(error);
+        Assert.StartsWith("revoked every session created up to ", output, StringComparison.Ordinal);
+        Assert.Contains("rotate the signing key", output, StringComparison.Ordinal);
+        await using LiteDbSessionStore store = Open(file);
+        SessionManager manager = new SessionManagerBuilder { Store = store }.Build();
+        foreach (string token in (string[])[seeded.AliceLaptop.Token, seeded.AlicePhone.Token, seeded.Bob.Token])
+        {
+            Assert.Equal(SessionValidationStatus.Revoked, (await manager.ValidateAsync(token, TestContext.Current.CancellationToken)).Status);
+        }
+
+        Assert.Empty((await manager.ListSessionsAsync("alice", TestContext.Current.CancellationToken)).Value);
+        await Task.Delay(TimeSpan.FromMilliseconds(5), TestContext.Current.CancellationToken);
+        SignInResult later = await manager.SignInAsync(new SignInRequest("alice"), TestContext.Current.CancellationToken);
+        Assert.True((await manager.ValidateAsync(later.Value, TestContext.Current.CancellationToken)).IsValid);
+    }
+
+    [Theory]
+    [InlineData("sessions", "break-glass", "--litedb", "x.db")]
+    [InlineData("sessions", "break-glass", "--litedb", "x.db", "--confirm", "yes")]
+    [InlineData("sessions", "break-glass", "--confirm", "revoke-every-session")]
+    public async Task BreakGlass_WithoutTheTypedConfirmation_IsAUsageErrorAndChangesNothing(params string[] args)
+    {
+        using ToolRunner tool = new();
+        string file = tool.PathOf("sessions.db");
+        Seeded seeded = await SeedAsync(file);
+        string[] pointed = [.. System.Linq.Enumerable.Select(args, a => a == "x.db" ? file : a)];
+
+        (int code, string output, _) = await tool.RunAsync(pointed);
+
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        await using LiteDbSessionStore store = Open(file);
+        SessionManager manager = new SessionManagerBuilder { Store = store }.Build();
+        Assert.True((await manager.ValidateAsync(seeded.Bob.Token, TestContext.Current.CancellationToken)).IsValid);
     }
 
     [Theory]
@@ -217,6 +263,7 @@ public sealed class SessionsCommandTests
         Assert.Equal(0, code);
         Assert.Contains("sessions list --litedb FILE --user USER [--json]", output, StringComparison.Ordinal);
         Assert.Contains("sessions revoke --litedb FILE --user USER [--session ID]", output, StringComparison.Ordinal);
+        Assert.Contains("sessions break-glass --litedb FILE --confirm revoke-every-session", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -267,7 +314,7 @@ public sealed class SessionsCommandTests
         SignInResult gone = await manager.SignInAsync(new SignInRequest("alice"));
         Assert.Equal(SessionOperationStatus.Done, await manager.RevokeAsync(gone.Value.Reveal()));
         SignInResult bob = await manager.SignInAsync(new SignInRequest("bob"));
-        Assert.Equal(3, (await manager.ListSessionsAsync("alice"))!.Count + (await manager.ListSessionsAsync("bob"))!.Count);
+        Assert.Equal(3, (await manager.ListSessionsAsync("alice")).Value.Count + (await manager.ListSessionsAsync("bob")).Value.Count);
         return new Seeded(
             new Held(stepUp.Value.Reveal(), stepUp.Session!.Id.ToString()),
             new Held(phone.Value.Reveal(), phone.Session!.Id.ToString()),

@@ -66,8 +66,8 @@ internal sealed class AccountEndpoints
             return;
         }
 
-        IReadOnlyList<SessionSummary>? sessions = await _services.Sessions.ListSessionSummariesAsync(current.Session.UserId, current.Session.Id, context.CancellationToken);
-        if (sessions is null)
+        SessionSummaryListResult listed = await _services.Sessions.ListSessionSummariesAsync(current.Session.UserId, current.Session.Id, context.CancellationToken);
+        if (!listed.TryGetValue(out IReadOnlyList<SessionSummary>? sessions))
         {
             await context.WriteErrorAsync(503, "temporarily_unavailable");
             return;

@@ -47,8 +47,8 @@ internal sealed class BrowserEndpoints
         }
 
         Session session = current.Session;
-        IReadOnlyList<SessionSummary>? sessions = await _services.Sessions.ListSessionSummariesAsync(session.UserId, session.Id, context.CancellationToken);
-        if (sessions is null)
+        SessionSummaryListResult listed = await _services.Sessions.ListSessionSummariesAsync(session.UserId, session.Id, context.CancellationToken);
+        if (!listed.TryGetValue(out IReadOnlyList<SessionSummary>? sessions))
         {
             await context.WriteErrorAsync(503, "temporarily_unavailable");
             return;

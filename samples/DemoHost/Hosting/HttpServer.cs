@@ -15,6 +15,12 @@ internal sealed class HttpServer : IDisposable
 {
     private const int MaxConcurrentRequests = 64;
 
+    /// <summary>
+    /// How long one request may take from the moment it holds a slot: a client that sends headers and then stalls
+    /// (or trickles its body) is cut off at this deadline, so a handful of them cannot hold every slot.
+    /// </summary>
+    private static readonly TimeSpan RequestDeadline = TimeSpan.FromSeconds(10);
+
     // No script, no plugins, no framing; styles and images only from this origin; forms post only here.
     private const string ContentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -100,9 +106,15 @@ internal sealed class HttpServer : IDisposable
     private async Task HandleAsync(HttpListenerContext listenerContext, CancellationToken stopping)
     {
         RequestContext? context = null;
+        using CancellationTokenSource deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        deadline.CancelAfter(RequestDeadline);
+
+        // HttpListener's body stream does not observe cancellation everywhere: closing the connection is what ends a
+        // read that waits on a silent client, and that frees the slot.
+        using CancellationTokenRegistration cutOff = deadline.Token.Register(static state => ((HttpListenerContext)state!).Response.Abort(), listenerContext);
         try
         {
-            context = new RequestContext(listenerContext, stopping);
+            context = new RequestContext(listenerContext, deadline.Token);
             ApplySecurityHeaders(context);
 
             // RFC 6750 §5.3 and §2.3: credentials never travel in URLs. Refuse, and log the kind of finding
@@ -122,6 +134,10 @@ internal sealed class HttpServer : IDisposable
             }
         }
 #pragma warning disable CA1031 // The loop must survive any failure of one request; the client learns nothing about it.
+        catch (Exception) when (deadline.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            Log.Write(string.Create(CultureInfo.InvariantCulture, $"request cut off after {RequestDeadline.TotalSeconds:0} s"));
+        }
         catch (Exception ex)
 #pragma warning restore CA1031
         {

@@ -106,7 +106,7 @@ internal sealed class OAuthEndpoints
             return;
         }
 
-        RefreshTokenResult issued = await _services.RefreshTokens.IssueAsync(signIn.Token, context.CancellationToken);
+        RefreshTokenResult issued = await _services.RefreshTokens.IssueAsync(signIn.Token, cancellationToken: context.CancellationToken);
         await WriteTokensAsync(context, issued);
     }
 
@@ -119,7 +119,7 @@ internal sealed class OAuthEndpoints
             return;
         }
 
-        RefreshTokenResult result = await _services.RefreshTokens.RedeemAsync(presented, context.CancellationToken);
+        RefreshTokenResult result = await _services.RefreshTokens.RedeemAsync(presented, cancellationToken: context.CancellationToken);
         if (result.Status == RefreshTokenStatus.Reused)
         {
             // Reuse of a spent token, or a token of a revoked grant: the event line just written says which.

@@ -24,7 +24,4 @@ public enum DeviceChange
 
     /// <summary>The user had no remembered device at all: this is their first recorded sign-in.</summary>
     FirstDevice = 8,
-
-    /// <summary>The store could not record the device; treated as new (fail closed, so the host can alert).</summary>
-    Unverified = 16,
 }

@@ -10,7 +10,7 @@ namespace SessionCore.Diagnostics;
 /// <remarks>Security: carries identifiers only; never the presented token or any token hash.</remarks>
 public sealed record RefreshTokenReuseDetected : SessionEvent
 {
-    internal RefreshTokenReuseDetected(string userId, SessionId sessionId, DateTimeOffset occurredAt, string familyId, bool familyWasRevoked)
+    internal RefreshTokenReuseDetected(string userId, SessionId sessionId, DateTimeOffset occurredAt, RefreshFamilyId familyId, bool familyWasRevoked)
         : base(userId, sessionId, occurredAt)
     {
         FamilyId = familyId;
@@ -18,7 +18,7 @@ public sealed record RefreshTokenReuseDetected : SessionEvent
     }
 
     /// <summary>Gets the identifier of the refresh family (random, not secret).</summary>
-    public string FamilyId { get; }
+    public RefreshFamilyId FamilyId { get; }
 
     /// <summary>
     /// Gets a value indicating whether the family had already been revoked (for example by sign-out)

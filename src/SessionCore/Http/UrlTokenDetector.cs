@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
 
 namespace SessionCore.Http;
 
@@ -128,7 +130,25 @@ public static class UrlTokenDetector
 
     private static string Decode(ReadOnlySpan<char> value)
     {
+        // Up to three rounds, so a token hidden behind double encoding (%2573c_...) or the non-standard %uXXXX form
+        // some servers accept is still seen; each round is linear in the length, which MaxUrlLength bounds.
         string text = value.ToString().Replace('+', ' ');
+        for (int round = 0; round < 3 && text.Contains('%', StringComparison.Ordinal); round++)
+        {
+            string decoded = UnescapeDataString(DecodeUnicodeEscapes(text));
+            if (string.Equals(decoded, text, StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            text = decoded;
+        }
+
+        return text;
+    }
+
+    private static string UnescapeDataString(string text)
+    {
         try
         {
             return Uri.UnescapeDataString(text);
@@ -139,6 +159,33 @@ public static class UrlTokenDetector
         {
             return text;
         }
+    }
+
+    private static string DecodeUnicodeEscapes(string text)
+    {
+        int first = text.IndexOf("%u", StringComparison.OrdinalIgnoreCase);
+        if (first < 0)
+        {
+            return text;
+        }
+
+        StringBuilder decoded = new(text.Length);
+        decoded.Append(text, 0, first);
+        for (int i = first; i < text.Length; i++)
+        {
+            if (text[i] == '%' && i + 5 < text.Length && (text[i + 1] | 0x20) == 'u'
+                && ushort.TryParse(text.AsSpan(i + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ushort code))
+            {
+                decoded.Append((char)code);
+                i += 5;
+            }
+            else
+            {
+                decoded.Append(text[i]);
+            }
+        }
+
+        return decoded.ToString();
     }
 
     private static bool HasTokenLikePart(string value)

@@ -22,6 +22,7 @@ internal static partial class Error
     public const string StoreFailed = "The session store could not complete the operation.";
     public const string AddedTwice = "AddSessionCore was called twice; configure everything in one call.";
     public const string KeepWithDisabledAccount = "A disabled account keeps no session.";
+    public const string ExceptWithEpoch = "A session cannot be left as it is when the epoch advances: keep it by regenerating it instead.";
     public const string SessionLimitInvalid = "MaxSessionsPerUser must be null (no limit) or between 1 and 1000.";
     public const string LimitModeInvalid = "LimitMode must be EvictOldest or RejectNew.";
 

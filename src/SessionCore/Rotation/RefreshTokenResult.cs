@@ -16,9 +16,9 @@ namespace SessionCore.Rotation;
 public sealed class RefreshTokenResult
 {
     private static readonly RefreshTokenResult[] s_failures =
-        [.. Enum.GetValues<RefreshTokenStatus>().Select(s => new RefreshTokenResult(s, null, null, null, null))];
+        [.. Enum.GetValues<RefreshTokenStatus>().Select(s => new RefreshTokenResult(s, null, null, default, null))];
 
-    private RefreshTokenResult(RefreshTokenStatus status, RefreshToken? token, Session? session, string? familyId, string? accessToken)
+    private RefreshTokenResult(RefreshTokenStatus status, RefreshToken? token, Session? session, RefreshFamilyId familyId, string? accessToken)
     {
         AccessToken = accessToken;
         Status = status;
@@ -31,7 +31,7 @@ public sealed class RefreshTokenResult
     public RefreshTokenStatus Status { get; }
 
     /// <summary>Gets a value indicating whether a refresh token was handed out.</summary>
-    [MemberNotNullWhen(true, nameof(Token), nameof(Session), nameof(FamilyId))]
+    [MemberNotNullWhen(true, nameof(Token), nameof(Session))]
     public bool IsSuccess => Token is not null;
 
     /// <summary>Gets the refresh token to send to the client; <see langword="null"/> on failure.</summary>
@@ -47,8 +47,8 @@ public sealed class RefreshTokenResult
     /// <remarks>Security: a bearer credential like the refresh token; never log it or put it in a URL.</remarks>
     public string? AccessToken { get; }
 
-    /// <summary>Gets the identifier of the token's family (not secret); <see langword="null"/> on failure.</summary>
-    public string? FamilyId { get; }
+    /// <summary>Gets the identifier of the token's family (not secret); empty on failure.</summary>
+    public RefreshFamilyId FamilyId { get; }
 
     /// <summary>Gets the refresh token.</summary>
     /// <exception cref="InvalidOperationException">The operation failed.</exception>
@@ -67,7 +67,7 @@ public sealed class RefreshTokenResult
     /// <returns>The name of <see cref="Status"/>.</returns>
     public override string ToString() => Status.ToString();
 
-    internal static RefreshTokenResult Success(RefreshTokenStatus status, RefreshToken token, Session session, string familyId, string? accessToken = null) =>
+    internal static RefreshTokenResult Success(RefreshTokenStatus status, RefreshToken token, Session session, RefreshFamilyId familyId, string? accessToken = null) =>
         new(status, token, session, familyId, accessToken);
 
     internal static RefreshTokenResult Failure(RefreshTokenStatus status) => s_failures[(int)status];

@@ -79,14 +79,22 @@ public sealed class RefreshTokenService : IDisposable
     /// <param name="sessionToken">The presented session token; junk is answered with <see cref="RefreshTokenStatus.Malformed"/>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The first refresh token and the session, or why none was issued.</returns>
-    public ValueTask<RefreshTokenResult> IssueAsync(string? sessionToken, CancellationToken cancellationToken = default)
+    public ValueTask<RefreshTokenResult> IssueAsync(string? sessionToken, CancellationToken cancellationToken = default) =>
+        IssueAsync(sessionToken, RefreshTokenBinding.None, cancellationToken);
+
+    /// <summary>Creates a refresh family for the live session a client holds and returns its first token.</summary>
+    /// <param name="sessionToken">The presented session token; junk is answered with <see cref="RefreshTokenStatus.Malformed"/>.</param>
+    /// <param name="binding">The OAuth client and, for a sender-constrained family, the verified proof-of-possession key to bind the family to (<see cref="RefreshTokenBinding.None"/> for neither).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The first refresh token and the session, or why none was issued.</returns>
+    public ValueTask<RefreshTokenResult> IssueAsync(string? sessionToken, RefreshTokenBinding binding, CancellationToken cancellationToken = default)
     {
         if (!SessionToken.TryParse(sessionToken, out SessionToken? parsed))
         {
             return ValueTask.FromResult(RefreshTokenResult.Failure(RefreshTokenStatus.Malformed));
         }
 
-        return IssueAsync(parsed, cancellationToken);
+        return IssueAsync(parsed, binding, cancellationToken);
     }
 
     /// <summary>Creates a refresh family for a live session and returns its first token.</summary>
@@ -96,12 +104,23 @@ public sealed class RefreshTokenService : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="sessionToken"/> is <see langword="null"/>.</exception>
     /// <exception cref="ObjectDisposedException">The service has been disposed.</exception>
     /// <remarks>Security: the session is validated through the manager (revocation, idle and absolute expiry) first.</remarks>
-    public async ValueTask<RefreshTokenResult> IssueAsync(SessionToken sessionToken, CancellationToken cancellationToken = default)
+    public ValueTask<RefreshTokenResult> IssueAsync(SessionToken sessionToken, CancellationToken cancellationToken = default) =>
+        IssueAsync(sessionToken, RefreshTokenBinding.None, cancellationToken);
+
+    /// <summary>Creates a refresh family for a live session and returns its first token.</summary>
+    /// <param name="sessionToken">The session token.</param>
+    /// <param name="binding">The OAuth client and, for a sender-constrained family, the verified proof-of-possession key to bind the family to (<see cref="RefreshTokenBinding.None"/> for neither).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The first refresh token and the session, or why none was issued.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="sessionToken"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The service has been disposed.</exception>
+    /// <remarks>Security: the session is validated through the manager (revocation, idle and absolute expiry) first.</remarks>
+    public async ValueTask<RefreshTokenResult> IssueAsync(SessionToken sessionToken, RefreshTokenBinding binding, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(sessionToken);
         ObjectDisposedException.ThrowIf(_disposed, this);
         using Activity? activity = SessionCoreTelemetry.ActivitySource.StartActivity("SessionCore.RefreshIssue");
-        RefreshTokenResult result = await IssueCoreAsync(sessionToken.Id, cancellationToken).ConfigureAwait(false);
+        RefreshTokenResult result = await IssueCoreAsync(sessionToken.Id, Throw.IfNull(binding), cancellationToken).ConfigureAwait(false);
         activity?.SetTag("sessioncore.outcome", result.Status.ToString());
         return result;
     }
@@ -110,7 +129,15 @@ public sealed class RefreshTokenService : IDisposable
     /// <param name="refreshToken">The presented value; junk is answered with <see cref="RefreshTokenStatus.Malformed"/>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The successor and the session, or why none was issued.</returns>
-    public ValueTask<RefreshTokenResult> RedeemAsync(string? refreshToken, CancellationToken cancellationToken = default)
+    public ValueTask<RefreshTokenResult> RedeemAsync(string? refreshToken, CancellationToken cancellationToken = default) =>
+        RedeemAsync(refreshToken, RefreshTokenBinding.None, cancellationToken);
+
+    /// <summary>Redeems a refresh token presented by a client: rotates it, or detects its reuse.</summary>
+    /// <param name="refreshToken">The presented value; junk is answered with <see cref="RefreshTokenStatus.Malformed"/>.</param>
+    /// <param name="binding">The client presenting the token and the key it proved possession of (<see cref="RefreshTokenBinding.None"/> for neither). A bound family refuses a redemption that does not match (<see cref="RefreshTokenStatus.BindingMismatch"/>).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The successor and the session, or why none was issued.</returns>
+    public ValueTask<RefreshTokenResult> RedeemAsync(string? refreshToken, RefreshTokenBinding binding, CancellationToken cancellationToken = default)
     {
         if (!RefreshToken.TryParse(refreshToken, out RefreshToken? parsed))
         {
@@ -118,7 +145,7 @@ public sealed class RefreshTokenService : IDisposable
             return ValueTask.FromResult(RefreshTokenResult.Failure(RefreshTokenStatus.Malformed));
         }
 
-        return RedeemAsync(parsed, cancellationToken);
+        return RedeemAsync(parsed, binding, cancellationToken);
     }
 
     /// <summary>Redeems a parsed refresh token: rotates it, or detects its reuse.</summary>
@@ -131,32 +158,35 @@ public sealed class RefreshTokenService : IDisposable
     /// Security: see the type remarks. A spent token outside the grace window, or a token of a revoked
     /// family, revokes the family and its session.
     /// </remarks>
-    public async ValueTask<RefreshTokenResult> RedeemAsync(RefreshToken refreshToken, CancellationToken cancellationToken = default)
+    public ValueTask<RefreshTokenResult> RedeemAsync(RefreshToken refreshToken, CancellationToken cancellationToken = default) =>
+        RedeemAsync(refreshToken, RefreshTokenBinding.None, cancellationToken);
+
+    /// <summary>Redeems a parsed refresh token: rotates it, or detects its reuse.</summary>
+    /// <param name="refreshToken">The token.</param>
+    /// <param name="binding">The client presenting the token and the key it proved possession of (<see cref="RefreshTokenBinding.None"/> for neither). A bound family refuses a redemption that does not match (<see cref="RefreshTokenStatus.BindingMismatch"/>).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The successor and the session, or why none was issued.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="refreshToken"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The service has been disposed.</exception>
+    /// <remarks>
+    /// Security: see the type remarks. A spent token outside the grace window, or a token of a revoked
+    /// family, revokes the family and its session.
+    /// </remarks>
+    public async ValueTask<RefreshTokenResult> RedeemAsync(RefreshToken refreshToken, RefreshTokenBinding binding, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(refreshToken);
         ObjectDisposedException.ThrowIf(_disposed, this);
         using Activity? activity = SessionCoreTelemetry.ActivitySource.StartActivity("SessionCore.RefreshRedeem");
-        RefreshTokenResult result;
-        try
-        {
-            result = await RedeemCoreAsync(refreshToken, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (SessionManager.IsStoreFailure(ex, cancellationToken))
-        {
-            SessionCoreTelemetry.StoreFailures.Add(1);
-            result = RefreshTokenResult.Failure(RefreshTokenStatus.StoreUnavailable);
-        }
-
+        RefreshTokenResult result = await RedeemCoreAsync(refreshToken, Throw.IfNull(binding), cancellationToken).ConfigureAwait(false);
         activity?.SetTag("sessioncore.outcome", result.Status.ToString());
         SessionCoreTelemetry.CountOutcome(SessionCoreTelemetry.RefreshRedeemed, result.Status);
         return result;
     }
 
-    /// <summary>Revokes the family of a refresh token (RFC 7009-style token revocation, for example at sign-out of an API client).</summary>
-    /// <param name="refreshToken">Any token of the family; junk and unknown tokens are answered with <see cref="SessionOperationStatus.NothingToDo"/>.</param>
+    /// <summary>Revokes the family of a refresh token (RFC 7009 style): a client's sign-out from an API.</summary>
+    /// <param name="refreshToken">Any token of the family (current or spent); junk is answered with <see cref="SessionOperationStatus.NothingToDo"/>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>What happened.</returns>
-    /// <remarks>Security: the session itself stays; revoke it through <see cref="SessionManager"/> to end it too.</remarks>
     public async ValueTask<SessionOperationStatus> RevokeAsync(string? refreshToken, CancellationToken cancellationToken = default)
     {
         if (!RefreshToken.TryParse(refreshToken, out RefreshToken? parsed))
@@ -164,93 +194,86 @@ public sealed class RefreshTokenService : IDisposable
             return SessionOperationStatus.NothingToDo;
         }
 
-        try
-        {
-            RefreshFamily? family = await Store.FindRefreshFamilyByTokenAsync(parsed.Hash, cancellationToken).ConfigureAwait(false);
-            if (family is null || !family.Contains(parsed.Hash))
-            {
-                return SessionOperationStatus.NothingToDo;
-            }
-
-            return await Store.RevokeRefreshFamilyAsync(family.FamilyId, RevocationReason.Logout, Now, cancellationToken).ConfigureAwait(false)
-                ? SessionOperationStatus.Done
-                : SessionOperationStatus.NothingToDo;
-        }
-        catch (Exception ex) when (SessionManager.IsStoreFailure(ex, cancellationToken))
-        {
-            SessionCoreTelemetry.StoreFailures.Add(1);
-            return SessionOperationStatus.StoreUnavailable;
-        }
+        StoreOutcome<RefreshFamily?> outcome = await _manager.CallStoreAsync(
+            (parsed.Hash, Now),
+            static (store, a, ct) => store.RevokeRefreshFamilyAsync(a.Hash, RevocationReason.Logout, a.Now, ct),
+            cancellationToken).ConfigureAwait(false);
+        return !outcome.Succeeded ? SessionOperationStatus.StoreUnavailable
+            : outcome.Value is not null ? SessionOperationStatus.Done
+            : SessionOperationStatus.NothingToDo;
     }
 
-    /// <summary>Releases the sealing key; the service cannot issue or redeem afterwards.</summary>
+    /// <summary>Releases the sealing key.</summary>
     public void Dispose()
     {
         _disposed = true;
         _sealer.Dispose();
     }
 
-    private async ValueTask<RefreshTokenResult> IssueCoreAsync(SessionId sessionId, CancellationToken cancellationToken)
+    private async ValueTask<RefreshTokenResult> IssueCoreAsync(SessionId sessionId, RefreshTokenBinding binding, CancellationToken cancellationToken)
     {
-        SessionValidationResult validation = await _manager.ValidateCoreAsync(sessionId, touch: true, cancellationToken).ConfigureAwait(false);
-        if (!validation.TryGetValue(out Session? session))
-        {
-            return RefreshTokenResult.Failure(validation.Status == SessionValidationStatus.StoreUnavailable
-                ? RefreshTokenStatus.StoreUnavailable
-                : RefreshTokenStatus.SessionNotLive);
-        }
-
         DateTimeOffset now = Now;
         RefreshToken token = RefreshToken.Mint(_manager.Tokens);
-        DateTimeOffset absolute = SessionManager.Min(now + _settings.FamilyLifetime, session.AbsoluteExpiresAt);
-        RefreshFamily family = new()
+        RefreshFamilyCreation creation = new()
         {
-            FamilyId = _manager.Tokens.NewIdentifier(),
-            SessionId = session.Id,
-            UserId = session.UserId,
-            CreatedAt = now,
-            AbsoluteExpiresAt = absolute,
-            CurrentTokenHash = token.Hash,
-            CurrentIssuedAt = now,
-            CurrentIdleExpiresAt = SessionManager.Min(now + _settings.IdleLifetime, absolute),
+            FamilyId = RefreshFamilyId.New(_manager.Tokens),
+            SessionId = sessionId,
+            TokenHash = token.Hash,
+            Lifetime = _settings.FamilyLifetime,
+            IdleLifetime = _settings.IdleLifetime,
+            ClientId = binding.ClientId,
+            KeyThumbprint = binding.KeyThumbprint,
+            Rules = _manager.Rules,
+            Now = now,
         };
 
-        try
+        StoreOutcome<RefreshFamilyCreateResult> outcome = await _manager.CallStoreAsync(creation, static (store, c, ct) => store.CreateRefreshFamilyAsync(c, ct), cancellationToken).ConfigureAwait(false);
+        if (!outcome.Succeeded)
         {
-            if (!await Store.CreateRefreshFamilyAsync(family, now, cancellationToken).ConfigureAwait(false))
-            {
-                return RefreshTokenResult.Failure(RefreshTokenStatus.SessionNotLive);
-            }
-        }
-        catch (Exception ex) when (SessionManager.IsStoreFailure(ex, cancellationToken))
-        {
-            SessionCoreTelemetry.StoreFailures.Add(1);
             return RefreshTokenResult.Failure(RefreshTokenStatus.StoreUnavailable);
         }
 
+        RefreshFamilyCreateResult created = outcome.Value;
+        SessionValidationResult session = await _manager.JudgedAsync(created.Status, created.Session, sessionId, now, cancellationToken).ConfigureAwait(false);
+        if (!session.IsValid || created.Family is not RefreshFamily family || family.FamilyId != creation.FamilyId)
+        {
+            return RefreshTokenResult.Failure(session.Status == SessionValidationStatus.StoreUnavailable ? RefreshTokenStatus.StoreUnavailable : RefreshTokenStatus.SessionNotLive);
+        }
+
         SessionCoreTelemetry.RefreshIssued.Add(1);
-        return RefreshTokenResult.Success(RefreshTokenStatus.Issued, token, session, family.FamilyId, MintAccessToken(session));
+        return RefreshTokenResult.Success(RefreshTokenStatus.Issued, token, session.Value, family.FamilyId, MintAccessToken(session.Value, family));
     }
 
-    private async ValueTask<RefreshTokenResult> RedeemCoreAsync(RefreshToken presented, CancellationToken cancellationToken)
+    private async ValueTask<RefreshTokenResult> RedeemCoreAsync(RefreshToken presented, RefreshTokenBinding binding, CancellationToken cancellationToken)
     {
-        string presentedHash = presented.Hash;
+        RefreshTokenHash presentedHash = presented.Hash;
 
-        // The successor is prepared before the store is asked anything, so the redemption is one store
-        // call: every decision below comes from that single compare-and-swap. The sealed copy is bound to
-        // the presented (parent) hash, which belongs to exactly one family.
+        // The successor is prepared before the store is asked anything, so the redemption is one store call: every
+        // decision below comes from that single atomic step. The sealed copy is bound to the presented (parent) hash,
+        // which belongs to exactly one family.
         DateTimeOffset now = Now;
         RefreshToken successor = RefreshToken.Mint(_manager.Tokens);
-        RefreshRedemption redemption = new(
-            presentedHash,
-            successor.Hash,
-            _sealer.Seal(successor, presentedHash),
-            now + _settings.IdleLifetime,
-            now);
+        RefreshRedemption redemption = new()
+        {
+            PresentedTokenHash = presentedHash,
+            SuccessorTokenHash = successor.Hash,
+            SealedSuccessor = _sealer.Seal(successor, presentedHash),
+            SuccessorIdleExpiresAt = now + _settings.IdleLifetime,
+            GraceWindow = _settings.GraceWindow,
+            ClientId = binding.ClientId,
+            ProofKeyThumbprint = binding.KeyThumbprint,
+            Rules = _manager.Rules,
+            Now = now,
+        };
 
-        RefreshRedeemResult outcome = await Store.RedeemRefreshTokenAsync(redemption, cancellationToken).ConfigureAwait(false);
-        RefreshFamily? family = outcome.Family;
-        if (family is null || outcome.Status == RefreshRedeemStatus.NotFound)
+        StoreOutcome<RefreshRedeemResult> stored = await _manager.CallStoreAsync(redemption, static (store, r, ct) => store.RedeemRefreshTokenAsync(r, ct), cancellationToken).ConfigureAwait(false);
+        if (!stored.Succeeded)
+        {
+            return RefreshTokenResult.Failure(RefreshTokenStatus.StoreUnavailable);
+        }
+
+        RefreshRedeemResult outcome = stored.Value;
+        if (outcome.Status == RefreshRedeemStatus.NotFound || outcome.Family is not RefreshFamily family)
         {
             return RefreshTokenResult.Failure(RefreshTokenStatus.NotFound);
         }
@@ -264,13 +287,24 @@ public sealed class RefreshTokenService : IDisposable
         switch (outcome.Status)
         {
             case RefreshRedeemStatus.Rotated:
-                if (!OpaqueToken.HashEquals(family.CurrentTokenHash, successor.Hash))
+                if (!family.CurrentTokenHash.FixedTimeEquals(successor.Hash))
                 {
                     return RefreshTokenResult.Failure(RefreshTokenStatus.RetryConflict);
                 }
 
                 SessionCoreTelemetry.RefreshRotated.Add(1);
-                return await SucceedAsync(RefreshTokenStatus.Rotated, successor, family, now, cancellationToken).ConfigureAwait(false);
+                return await SucceedAsync(RefreshTokenStatus.Rotated, successor, family, outcome, now, cancellationToken).ConfigureAwait(false);
+
+            case RefreshRedeemStatus.GraceRetry:
+                RefreshToken? sealedSuccessor = family.SealedCurrentToken.IsEmpty
+                    ? null
+                    : _sealer.Open(family.SealedCurrentToken.Span, presentedHash, family.CurrentTokenHash);
+                return sealedSuccessor is null || !family.CurrentTokenHash.FixedTimeEquals(sealedSuccessor.Hash)
+                    ? RefreshTokenResult.Failure(RefreshTokenStatus.RetryConflict)
+                    : await SucceedAsync(RefreshTokenStatus.GraceRetry, sealedSuccessor, family, outcome, now, cancellationToken).ConfigureAwait(false);
+
+            case RefreshRedeemStatus.Reused or RefreshRedeemStatus.FamilyRevoked:
+                return await ReuseAsync(outcome, family, now, cancellationToken).ConfigureAwait(false);
 
             case RefreshRedeemStatus.Expired:
                 return RefreshTokenResult.Failure(RefreshTokenStatus.Expired);
@@ -278,11 +312,11 @@ public sealed class RefreshTokenService : IDisposable
             case RefreshRedeemStatus.SessionNotLive:
                 return RefreshTokenResult.Failure(RefreshTokenStatus.SessionNotLive);
 
-            case RefreshRedeemStatus.FamilyRevoked:
-                return await ReuseAsync(family, now, familyWasRevoked: true, cancellationToken).ConfigureAwait(false);
+            case RefreshRedeemStatus.BindingMismatch:
+                return RefreshTokenResult.Failure(RefreshTokenStatus.BindingMismatch);
 
-            case RefreshRedeemStatus.NotCurrent:
-                return await NotCurrentAsync(presentedHash, family, now, cancellationToken).ConfigureAwait(false);
+            case RefreshRedeemStatus.RetryConflict:
+                return RefreshTokenResult.Failure(RefreshTokenStatus.RetryConflict);
 
             default:
                 // An unknown status from an adapter: refuse, change nothing.
@@ -290,71 +324,24 @@ public sealed class RefreshTokenService : IDisposable
         }
     }
 
-    private async ValueTask<RefreshTokenResult> NotCurrentAsync(string presentedHash, RefreshFamily family, DateTimeOffset now, CancellationToken cancellationToken)
+    private async ValueTask<RefreshTokenResult> SucceedAsync(RefreshTokenStatus status, RefreshToken token, RefreshFamily family, RefreshRedeemResult outcome, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (now >= family.AbsoluteExpiresAt)
-        {
-            // The whole family is dead; a late old token is not evidence of theft worth a revocation.
-            return RefreshTokenResult.Failure(RefreshTokenStatus.Expired);
-        }
-
-        bool inGrace = _settings.GraceWindow > TimeSpan.Zero
-            && family.RotatedAt is DateTimeOffset rotatedAt
-            && now - rotatedAt <= _settings.GraceWindow
-            && OpaqueToken.HashEquals(family.PreviousTokenHash, presentedHash);
-        if (!inGrace)
-        {
-            return await ReuseAsync(family, now, familyWasRevoked: false, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (family.RotatedAt > now + _manager.Settings.ClockSkewTolerance)
-        {
-            // Rotated by a node whose clock is far ahead of ours: the window cannot be judged, so refuse
-            // to unseal, but a clock fault is no evidence of theft.
-            return RefreshTokenResult.Failure(RefreshTokenStatus.RetryConflict);
-        }
-
-        if (now >= family.CurrentIdleExpiresAt)
-        {
-            return RefreshTokenResult.Failure(RefreshTokenStatus.Expired);
-        }
-
-        RefreshToken? successor = family.SealedCurrentToken.IsEmpty
-            ? null
-            : _sealer.Open(family.SealedCurrentToken.Span, presentedHash, family.CurrentTokenHash);
-        if (successor is null || !OpaqueToken.HashEquals(family.CurrentTokenHash, successor.Hash))
-        {
-            return RefreshTokenResult.Failure(RefreshTokenStatus.RetryConflict);
-        }
-
-        return await SucceedAsync(RefreshTokenStatus.GraceRetry, successor, family, now, cancellationToken).ConfigureAwait(false);
+        // The store judged the session (and renewed it when due) in the same step; this only turns its verdict into ours.
+        SessionValidationResult session = await _manager.JudgedAsync(outcome.SessionStatus, outcome.Session, family.SessionId, now, cancellationToken).ConfigureAwait(false);
+        return session.TryGetValue(out Session? live)
+            ? RefreshTokenResult.Success(status, token, live, family.FamilyId, MintAccessToken(live, family))
+            : RefreshTokenResult.Failure(session.Status == SessionValidationStatus.StoreUnavailable ? RefreshTokenStatus.StoreUnavailable : RefreshTokenStatus.SessionNotLive);
     }
 
-    private async ValueTask<RefreshTokenResult> SucceedAsync(RefreshTokenStatus status, RefreshToken token, RefreshFamily family, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        // Through the manager: the full liveness check (idle expiry and clock skew included) and the
-        // throttled sliding renewal, so an API client that keeps refreshing keeps its session alive.
-        SessionValidationResult validation = await _manager.ValidateCoreAsync(family.SessionId, touch: true, cancellationToken).ConfigureAwait(false);
-        if (!validation.TryGetValue(out Session? session) || now >= session.AbsoluteExpiresAt)
-        {
-            return RefreshTokenResult.Failure(validation.Status == SessionValidationStatus.StoreUnavailable
-                ? RefreshTokenStatus.StoreUnavailable
-                : RefreshTokenStatus.SessionNotLive);
-        }
-
-        return RefreshTokenResult.Success(status, token, session, family.FamilyId, MintAccessToken(session));
-    }
-
-    private string? MintAccessToken(Session session) =>
+    private string? MintAccessToken(Session session, RefreshFamily family) =>
+        // The family carries its client; the access token names it once the issuer takes a client per request.
         _accessTokens?.Issue(AccessTokenRequest.ForSession(session));
 
-    private async ValueTask<RefreshTokenResult> ReuseAsync(RefreshFamily family, DateTimeOffset now, bool familyWasRevoked, CancellationToken cancellationToken)
+    private async ValueTask<RefreshTokenResult> ReuseAsync(RefreshRedeemResult outcome, RefreshFamily family, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await Store.RevokeRefreshFamilyAsync(family.FamilyId, RevocationReason.RefreshTokenReuse, now, cancellationToken).ConfigureAwait(false);
-        bool sessionRevoked = await Store.RevokeAsync(family.SessionId, RevocationReason.RefreshTokenReuse, now, cancellationToken).ConfigureAwait(false);
         SessionCoreTelemetry.RefreshReuseDetected.Add(1);
-        await _manager.RaiseAsync(new RefreshTokenReuseDetected(family.UserId, family.SessionId, now, family.FamilyId, familyWasRevoked), cancellationToken).ConfigureAwait(false);
-        if (sessionRevoked)
+        await _manager.RaiseAsync(new RefreshTokenReuseDetected(family.UserId, family.SessionId, now, family.FamilyId, outcome.Status == RefreshRedeemStatus.FamilyRevoked), cancellationToken).ConfigureAwait(false);
+        if (outcome.SessionRevoked)
         {
             SessionCoreTelemetry.SessionsRevoked.Add(1, SessionCoreTelemetry.Reason(RevocationReason.RefreshTokenReuse));
             await _manager.RaiseAsync(new SessionRevoked(family.UserId, family.SessionId, now, RevocationReason.RefreshTokenReuse), cancellationToken).ConfigureAwait(false);

@@ -41,4 +41,11 @@ public enum RefreshTokenStatus
 
     /// <summary>The store could not answer; nothing was issued (fail closed).</summary>
     StoreUnavailable = 9,
+
+    /// <summary>
+    /// The token's family is bound to an OAuth client or a proof-of-possession key, and the redemption came from another
+    /// client or without a proof by that key. Nothing changed: the family is not spent and not revoked. Answer as an
+    /// invalid grant.
+    /// </summary>
+    BindingMismatch = 10,
 }

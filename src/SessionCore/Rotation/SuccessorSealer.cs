@@ -52,7 +52,7 @@ internal sealed class SuccessorSealer : IDisposable
     }
 
     /// <summary>Seals the successor; the result is safe to hand to the store.</summary>
-    public byte[] Seal(RefreshToken successor, string parentHash)
+    public byte[] Seal(RefreshToken successor, RefreshTokenHash parentHash)
     {
         byte[] aad = AssociatedData(parentHash, successor.Hash);
         Span<byte> secret = stackalloc byte[TokenSource.SecretLength];
@@ -77,7 +77,7 @@ internal sealed class SuccessorSealer : IDisposable
     }
 
     /// <summary>Opens a sealed successor; <see langword="null"/> when it does not open under this key and binding.</summary>
-    public RefreshToken? Open(ReadOnlySpan<byte> sealedValue, string parentHash, string successorHash)
+    public RefreshToken? Open(ReadOnlySpan<byte> sealedValue, RefreshTokenHash parentHash, RefreshTokenHash successorHash)
     {
         if (sealedValue.Length != SealedLength || sealedValue[0] != FormatVersion)
         {
@@ -105,8 +105,10 @@ internal sealed class SuccessorSealer : IDisposable
 
     // Unambiguous: the context is fixed and both fields are base64url, which never contains a NUL. The
     // parent hash names the family too: a token hash belongs to exactly one family and never moves.
-    private static byte[] AssociatedData(string parentHash, string successorHash)
+    private static byte[] AssociatedData(RefreshTokenHash parent, RefreshTokenHash successor)
     {
+        string parentHash = parent.ToString();
+        string successorHash = successor.ToString();
         UTF8Encoding utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
         int length = checked(s_context.Length + 2 + utf8.GetByteCount(parentHash) + utf8.GetByteCount(successorHash));
         byte[] aad = new byte[length];

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using SessionCore.Stores;
 using SessionCore.Tokens;
 
 namespace SessionCore.Sessions;
@@ -53,27 +54,139 @@ public sealed record Session
     /// <summary>Gets a small bag of host data (not for secrets).</summary>
     public IReadOnlyDictionary<string, string> Data { get; init; } = EmptyData;
 
+    /// <summary>
+    /// Gets how the user authenticated (for example <c>pwd</c>, <c>otp</c>, <c>hwk</c>: RFC 8176 values), as the host
+    /// reported at sign-in or at the last step-up; empty when not reported.
+    /// </summary>
+    public IReadOnlyList<string> AuthenticationMethods { get; init; } = [];
+
+    /// <summary>
+    /// Gets the device key this session is bound to (Device Bound Session Credentials), or <see langword="null"/> while
+    /// it is unbound.
+    /// </summary>
+    /// <remarks>
+    /// Security: a binding, once made, never falls away: regeneration carries it to the replacement, and no store
+    /// operation removes it or replaces it with another key.
+    /// </remarks>
+    public SessionKeyBinding? KeyBinding { get; init; }
+
     /// <summary>Gets a value indicating whether the session has been revoked.</summary>
     public bool IsRevoked => RevokedAt is not null;
 
     internal static IReadOnlyDictionary<string, string> EmptyData { get; } = new Dictionary<string, string>();
 
-    /// <summary>Tells whether the session can still be used at <paramref name="now"/>.</summary>
+    /// <summary>Tells whether the record alone (ignoring the user's epoch and configured lifetimes) is usable at <paramref name="now"/>.</summary>
     /// <param name="now">The current time.</param>
-    /// <returns><see langword="true"/> when the session is neither revoked nor expired.</returns>
+    /// <returns><see langword="true"/> when the session is neither revoked nor past its stored expiries.</returns>
     public bool IsLiveAt(DateTimeOffset now) => RevokedAt is null && now < IdleExpiresAt && now < AbsoluteExpiresAt;
 
     /// <summary>
-    /// Decides a regeneration of this session exactly as <see cref="Stores.ISessionStore.RegenerateAsync"/> specifies,
-    /// for stores that evaluate the rule in .NET.
+    /// Decides whether the session opens at <paramref name="now"/>: the one rule every store and the manager apply.
     /// </summary>
-    /// <param name="expectedVersion">The version the caller read.</param>
+    /// <param name="rules">The configured lifetimes and tolerances.</param>
+    /// <param name="userSecurityEpoch">The user's current security epoch.</param>
+    /// <param name="revokedBefore">The global revocation instant (every session created at or before it is revoked), or <see langword="null"/>.</param>
     /// <param name="now">The current time.</param>
-    /// <returns><see cref="Stores.SessionRegenerateStatus.NotLive"/> when revoked or expired at <paramref name="now"/>,
-    /// <see cref="Stores.SessionRegenerateStatus.Conflict"/> when the version moved, otherwise
-    /// <see cref="Stores.SessionRegenerateStatus.Regenerated"/>: revoke this session and insert the replacement in one step.</returns>
-    public Stores.SessionRegenerateStatus ClassifyRegeneration(long expectedVersion, DateTimeOffset now) =>
-        !IsLiveAt(now) ? Stores.SessionRegenerateStatus.NotLive
-        : Version != expectedVersion ? Stores.SessionRegenerateStatus.Conflict
-        : Stores.SessionRegenerateStatus.Regenerated;
+    /// <returns>
+    /// In this order: <see cref="SessionValidationStatus.Revoked"/> when revoked, issued under an older epoch than the user's,
+    /// or created at or before <paramref name="revokedBefore"/>; <see cref="SessionValidationStatus.ClockSkew"/> when a
+    /// recorded time lies beyond the tolerated skew ahead of <paramref name="now"/>;
+    /// <see cref="SessionValidationStatus.ExpiredAbsolute"/> and then <see cref="SessionValidationStatus.ExpiredIdle"/> when past
+    /// the stored expiry or the configured lifetime; otherwise <see cref="SessionValidationStatus.Valid"/>.
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="rules"/> is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// Security: the stored expiries are capped by the configured lifetimes, so a tampered record or one written under a
+    /// laxer configuration cannot outlive what the rules allow; a record from the future means a clock went wrong, and
+    /// trusting it could extend a lifetime.
+    /// </remarks>
+    public SessionValidationStatus Classify(SessionRules rules, long userSecurityEpoch, DateTimeOffset? revokedBefore, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        if (IsRevoked || SecurityEpoch < userSecurityEpoch || (revokedBefore is DateTimeOffset floor && CreatedAt <= floor))
+        {
+            return SessionValidationStatus.Revoked;
+        }
+
+        DateTimeOffset latestAcceptable = now + rules.ClockSkewTolerance;
+        if (CreatedAt > latestAcceptable || LastSeenAt > latestAcceptable || AuthenticatedAt > latestAcceptable)
+        {
+            return SessionValidationStatus.ClockSkew;
+        }
+
+        if (now >= AbsoluteExpiresAt || now >= CreatedAt + rules.AbsoluteLifetime)
+        {
+            return SessionValidationStatus.ExpiredAbsolute;
+        }
+
+        return now >= IdleExpiresAt || now >= LastSeenAt + rules.IdleTimeout
+            ? SessionValidationStatus.ExpiredIdle
+            : SessionValidationStatus.Valid;
+    }
+
+    /// <summary>
+    /// The sliding renewal: when <see cref="SessionRules.RenewalInterval"/> has passed since <see cref="LastSeenAt"/>,
+    /// the session is seen now and its idle expiry moves forward (never past the absolute expiry).
+    /// </summary>
+    /// <param name="rules">The configured lifetimes.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>The renewed session (a new version), or this instance when no write is due.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="rules"/> is <see langword="null"/>.</exception>
+    public Session Touch(SessionRules rules, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        if (now - LastSeenAt < rules.RenewalInterval)
+        {
+            return this;
+        }
+
+        DateTimeOffset idle = now + rules.IdleTimeout;
+        return this with { LastSeenAt = now, IdleExpiresAt = idle < AbsoluteExpiresAt ? idle : AbsoluteExpiresAt, Version = checked(Version + 1) };
+    }
+
+    /// <summary>The state after revocation; a revoked session stays revoked with its first reason.</summary>
+    /// <param name="reason">Why.</param>
+    /// <param name="now">When.</param>
+    /// <returns>The revoked session, or this instance when it is revoked already.</returns>
+    public Session Revoke(RevocationReason reason, DateTimeOffset now) =>
+        IsRevoked ? this : this with { RevokedAt = now, RevocationReason = reason, Version = checked(Version + 1) };
+
+    /// <summary>
+    /// The replacement a regeneration inserts: a new identifier, seen now, the same creation time, absolute expiry,
+    /// device and key binding, with the requested changes applied and the version restarted.
+    /// </summary>
+    /// <param name="replacement">The new identifier and the changes.</param>
+    /// <param name="rules">The configured lifetimes.</param>
+    /// <param name="securityEpoch">The epoch the replacement carries (the user's current one).</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>The replacement session.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="replacement"/> or <paramref name="rules"/> is <see langword="null"/>.</exception>
+    public Session Regenerate(SessionReplacement replacement, SessionRules rules, long securityEpoch, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(replacement);
+        ArgumentNullException.ThrowIfNull(rules);
+        DateTimeOffset idle = now + rules.IdleTimeout;
+        return this with
+        {
+            Id = replacement.NewId,
+            LastSeenAt = now,
+            IdleExpiresAt = idle < AbsoluteExpiresAt ? idle : AbsoluteExpiresAt,
+            AuthenticatedAt = replacement.Reauthenticated ? now : AuthenticatedAt,
+            AuthenticationLevel = replacement.AuthenticationLevel ?? AuthenticationLevel,
+            AuthenticationMethods = replacement.AuthenticationMethods ?? AuthenticationMethods,
+            Data = replacement.Data ?? Data,
+            SecurityEpoch = securityEpoch,
+            Version = 0,
+            RevokedAt = null,
+            RevocationReason = null,
+        };
+    }
+
+    /// <summary>Tells whether a store may delete the record at <paramref name="now"/>.</summary>
+    /// <param name="now">The current time.</param>
+    /// <returns>
+    /// <see langword="true"/> past the absolute expiry, or past the idle expiry while not revoked (a revoked record is kept
+    /// until its absolute expiry, so that its token is answered as revoked rather than unknown).
+    /// </returns>
+    public bool IsPurgeableAt(DateTimeOffset now) => now >= AbsoluteExpiresAt || (!IsRevoked && now >= IdleExpiresAt);
 }

@@ -18,5 +18,7 @@ public sealed class SessionChange
     /// <value><see langword="null"/>.</value>
     public IReadOnlyDictionary<string, string>? Data { get; set; }
 
-    internal long? SecurityEpoch { get; set; }
+    /// <summary>Gets or sets the new authentication methods (as for <see cref="SignInRequest.AuthenticationMethods"/>), or <see langword="null"/> to keep the current ones.</summary>
+    /// <value><see langword="null"/>.</value>
+    public IReadOnlyList<string>? AuthenticationMethods { get; set; }
 }

@@ -22,33 +22,6 @@ public sealed partial class SessionManager
     /// </remarks>
     public string MintDeviceId() => _tokens.NewSecret(DeviceFingerprint.DeviceIdPrefix);
 
-    private async ValueTask<(bool IsNew, DeviceChange Changes)> CheckDeviceAsync(
-        Session session, DeviceFingerprint fingerprint, IReadOnlyList<KnownDevice> known, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        DeviceChange changes = Compare(fingerprint, known);
-        bool isNew;
-        try
-        {
-            KnownDevice device = new(fingerprint.Key, fingerprint.DeviceIdHash, fingerprint.UserAgentFamily, fingerprint.Network, now, now);
-            isNew = await _store.RememberDeviceAsync(session.UserId, device, _settings.MaxKnownDevicesPerUser, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
-        {
-            // The session exists already; an unrecorded device is reported as new so the host can still alert.
-            SessionCoreTelemetry.StoreFailures.Add(1);
-            isNew = true;
-            changes |= DeviceChange.Unverified;
-        }
-
-        if (!isNew)
-        {
-            return (false, DeviceChange.None);
-        }
-
-        await RaiseAsync(new NewDeviceSignIn(session.UserId, session.Id, now, changes, fingerprint.UserAgentFamily, fingerprint.Network), cancellationToken).ConfigureAwait(false);
-        return (true, changes);
-    }
-
     private static DeviceChange Compare(DeviceFingerprint fingerprint, IReadOnlyList<KnownDevice> known)
     {
         if (known.Count == 0)

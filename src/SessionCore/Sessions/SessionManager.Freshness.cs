@@ -47,24 +47,11 @@ public sealed partial class SessionManager
         Throw.IfNull(session);
         Throw.IfNull(requirement);
         DateTimeOffset now = _time.GetUtcNow();
-        if (session.IsRevoked)
-        {
-            return NotAuthenticated(SessionValidationStatus.Revoked, requirement);
-        }
 
-        if (now >= session.AbsoluteExpiresAt)
-        {
-            return NotAuthenticated(SessionValidationStatus.ExpiredAbsolute, requirement);
-        }
-
-        if (now >= session.IdleExpiresAt)
-        {
-            return NotAuthenticated(SessionValidationStatus.ExpiredIdle, requirement);
-        }
-
-        return session.AuthenticatedAt > now + _settings.ClockSkewTolerance
-            ? NotAuthenticated(SessionValidationStatus.ClockSkew, requirement)
-            : Evaluate(session, requirement, now);
+        // The session was read earlier in the request, so the user's current epoch is not at hand here: the record is
+        // judged on its own epoch (CheckFreshnessAsync judges it against the store).
+        SessionValidationStatus status = session.Classify(Rules, session.SecurityEpoch, null, now);
+        return status == SessionValidationStatus.Valid ? Evaluate(session, requirement, now) : NotAuthenticated(status, requirement);
     }
 
     private static FreshnessResult Evaluate(Session session, FreshnessRequirement requirement, DateTimeOffset now)

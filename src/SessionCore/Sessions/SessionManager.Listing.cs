@@ -13,14 +13,14 @@ public sealed partial class SessionManager
     /// <param name="userId">The user.</param>
     /// <param name="current">The caller's session, marked <see cref="SessionSummary.IsCurrent"/>, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The sessions, most recently seen first; <see langword="null"/> when the store could not answer.</returns>
+    /// <returns>The sessions, most recently seen first, or <see cref="SessionOperationStatus.StoreUnavailable"/>.</returns>
     /// <exception cref="ArgumentException"><paramref name="userId"/> is empty or too long.</exception>
-    public async ValueTask<IReadOnlyList<SessionSummary>?> ListSessionSummariesAsync(string userId, SessionId? current = null, CancellationToken cancellationToken = default)
+    public async ValueTask<SessionSummaryListResult> ListSessionSummariesAsync(string userId, SessionId? current = null, CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<Session>? sessions = await ListSessionsAsync(userId, cancellationToken).ConfigureAwait(false);
-        if (sessions is null)
+        SessionListResult listed = await ListSessionsAsync(userId, cancellationToken).ConfigureAwait(false);
+        if (!listed.TryGetValue(out IReadOnlyList<Session>? sessions))
         {
-            return null;
+            return SessionSummaryListResult.StoreUnavailable;
         }
 
         SessionSummary[] summaries = new SessionSummary[sessions.Count];
@@ -37,7 +37,7 @@ public sealed partial class SessionManager
                 current is SessionId c && c == s.Id);
         }
 
-        return summaries;
+        return new SessionSummaryListResult(summaries);
     }
 
     /// <summary>
@@ -66,10 +66,8 @@ public sealed partial class SessionManager
             return failure;
         }
 
-        IReadOnlyList<SessionId>? revoked = await RevokeAllAsync(caller.UserId, RevocationReason.Logout, caller.Id, cancellationToken).ConfigureAwait(false);
-        return revoked is null ? SessionOperationStatus.StoreUnavailable
-            : revoked.Count == 0 ? SessionOperationStatus.NothingToDo
-            : SessionOperationStatus.Done;
+        SessionRevocationResult revoked = await RevokeAllAsync(caller.UserId, RevocationReason.Logout, caller.Id, cancellationToken).ConfigureAwait(false);
+        return revoked.Status;
     }
 
     private async ValueTask<(SessionOperationStatus Failure, Session? Caller)> CallerAsync(string? token, CancellationToken cancellationToken)

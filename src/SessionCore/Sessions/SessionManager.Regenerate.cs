@@ -12,8 +12,6 @@ namespace SessionCore.Sessions;
 
 public sealed partial class SessionManager
 {
-    private const int RegenerateAttempts = 3;
-
     /// <summary>
     /// Replaces the session a client holds with a new one under a new token, after sign-in or on any
     /// privilege change (step-up to multi-factor, user to admin, re-authentication).
@@ -49,64 +47,55 @@ public sealed partial class SessionManager
     {
         Throw.IfNull(token);
         IReadOnlyDictionary<string, string>? data = change?.Data is null ? null : CheckData(change.Data);
+        IReadOnlyList<string>? methods = CheckMethods(change?.AuthenticationMethods);
         using Activity? activity = SessionCoreTelemetry.ActivitySource.StartActivity("SessionCore.Regenerate");
-        for (int attempt = 0; attempt < RegenerateAttempts; attempt++)
+        DateTimeOffset now = _time.GetUtcNow();
+        SessionToken next = SessionToken.Mint(_tokens);
+        SessionRegeneration regeneration = new()
         {
-            SessionValidationResult validation = await ValidateCoreAsync(token.Id, touch: false, cancellationToken).ConfigureAwait(false);
-            if (!validation.TryGetValue(out Session? current))
+            CurrentId = token.Id,
+            Replacement = new SessionReplacement
             {
-                activity?.SetTag("sessioncore.outcome", validation.Status.ToString());
-                return SessionRegenerationResult.NotValid(validation.Status);
-            }
+                NewId = next.Id,
+                Reauthenticated = change?.Reauthenticated == true,
+                AuthenticationLevel = change?.AuthenticationLevel,
+                AuthenticationMethods = methods,
+                Data = data,
+            },
+            Rules = Rules,
+            Now = now,
+        };
 
-            DateTimeOffset now = _time.GetUtcNow();
-            SessionToken next = SessionToken.Mint(_tokens);
-            Session replacement = current with
-            {
-                Id = next.Id,
-                LastSeenAt = now,
-                IdleExpiresAt = Min(now + _settings.IdleTimeout, current.AbsoluteExpiresAt),
-                AuthenticatedAt = change?.Reauthenticated == true ? now : current.AuthenticatedAt,
-                AuthenticationLevel = change?.AuthenticationLevel ?? current.AuthenticationLevel,
-                SecurityEpoch = change?.SecurityEpoch ?? current.SecurityEpoch,
-                Data = data ?? current.Data,
-                Version = 0,
-                RevokedAt = null,
-                RevocationReason = null,
-            };
-
-            SessionRegenerateStatus status;
-            try
-            {
-                status = await _store.RegenerateAsync(current.Id, current.Version, replacement, now, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
-            {
-                SessionCoreTelemetry.StoreFailures.Add(1);
-                activity?.SetTag("sessioncore.outcome", nameof(SessionRegenerationStatus.StoreUnavailable));
-                return SessionRegenerationResult.Failure(SessionRegenerationStatus.StoreUnavailable);
-            }
-
-            switch (status)
-            {
-                case SessionRegenerateStatus.Regenerated:
-                    SessionCoreTelemetry.SessionsRegenerated.Add(1);
-                    activity?.SetTag("sessioncore.outcome", nameof(SessionRegenerationStatus.Regenerated));
-                    await RaiseAsync(new SessionRegenerated(replacement.UserId, replacement.Id, now, current.Id, replacement.AuthenticationLevel), cancellationToken).ConfigureAwait(false);
-                    return SessionRegenerationResult.Success(next, replacement, current.Id);
-                case SessionRegenerateStatus.Conflict:
-                    // A concurrent renewal bumped the version; read again and retry with the fresh record.
-                    continue;
-                case SessionRegenerateStatus.NotFound:
-                    activity?.SetTag("sessioncore.outcome", nameof(SessionValidationStatus.NotFound));
-                    return SessionRegenerationResult.NotValid(SessionValidationStatus.NotFound);
-                default:
-                    activity?.SetTag("sessioncore.outcome", nameof(SessionValidationStatus.Revoked));
-                    return SessionRegenerationResult.NotValid(SessionValidationStatus.Revoked);
-            }
+        StoreOutcome<SessionRegenerateResult> outcome = await CallStoreAsync(regeneration, static (store, g, ct) => store.RegenerateAsync(g, ct), cancellationToken).ConfigureAwait(false);
+        SessionRegenerationResult result;
+        if (!outcome.Succeeded)
+        {
+            result = SessionRegenerationResult.Failure(SessionRegenerationStatus.StoreUnavailable);
+        }
+        else if (outcome.Value.IsSuccess && outcome.Value.Replacement!.Id == next.Id && outcome.Value.Previous?.Id == token.Id)
+        {
+            result = await ReportRegeneratedAsync(outcome.Value, next, now, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            SessionValidationResult judged = await JudgedAsync(
+                outcome.Value.Status == SessionValidationStatus.Valid ? SessionValidationStatus.StoreUnavailable : outcome.Value.Status,
+                outcome.Value.Previous,
+                token.Id,
+                now,
+                cancellationToken).ConfigureAwait(false);
+            result = SessionRegenerationResult.NotValid(judged.Status);
         }
 
-        activity?.SetTag("sessioncore.outcome", nameof(SessionRegenerationStatus.Conflict));
-        return SessionRegenerationResult.Failure(SessionRegenerationStatus.Conflict);
+        activity?.SetTag("sessioncore.outcome", result.ToString());
+        return result;
+    }
+
+    private async ValueTask<SessionRegenerationResult> ReportRegeneratedAsync(SessionRegenerateResult regenerated, SessionToken next, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        Session replacement = regenerated.Replacement!;
+        SessionCoreTelemetry.SessionsRegenerated.Add(1);
+        await RaiseAsync(new SessionRegenerated(replacement.UserId, replacement.Id, now, regenerated.Previous!.Id, replacement.AuthenticationLevel), cancellationToken).ConfigureAwait(false);
+        return SessionRegenerationResult.Success(next, replacement, regenerated.Previous.Id);
     }
 }

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SessionCore.Diagnostics;
 using SessionCore.Internal;
+using SessionCore.Stores;
 using SessionCore.Tokens;
 
 namespace SessionCore.Sessions;
@@ -32,20 +33,8 @@ public sealed partial class SessionManager
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>What happened.</returns>
     /// <remarks>Security: when acting for a user, check first that the session is theirs (see <see cref="RevokeUserSessionAsync(string, SessionId, RevocationReason, CancellationToken)"/>).</remarks>
-    public async ValueTask<SessionOperationStatus> RevokeAsync(SessionId id, RevocationReason reason = RevocationReason.Administrative, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await RevokeByIdCoreAsync(id, reason, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false)
-                ? SessionOperationStatus.Done
-                : SessionOperationStatus.NothingToDo;
-        }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
-        {
-            SessionCoreTelemetry.StoreFailures.Add(1);
-            return SessionOperationStatus.StoreUnavailable;
-        }
-    }
+    public ValueTask<SessionOperationStatus> RevokeAsync(SessionId id, RevocationReason reason = RevocationReason.Administrative, CancellationToken cancellationToken = default) =>
+        RevokeByIdCoreAsync(id, null, reason, _time.GetUtcNow(), cancellationToken);
 
     /// <summary>Revokes one of a user's sessions, only if it belongs to that user ("sign out that device"); records <see cref="RevocationReason.Logout"/>.</summary>
     /// <param name="userId">The user acting.</param>
@@ -63,53 +52,38 @@ public sealed partial class SessionManager
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>What happened; a session of another user is <see cref="SessionOperationStatus.NothingToDo"/>.</returns>
     /// <exception cref="ArgumentException"><paramref name="userId"/> is empty or too long.</exception>
-    public async ValueTask<SessionOperationStatus> RevokeUserSessionAsync(string userId, SessionId id, RevocationReason reason, CancellationToken cancellationToken = default)
+    public ValueTask<SessionOperationStatus> RevokeUserSessionAsync(string userId, SessionId id, RevocationReason reason, CancellationToken cancellationToken = default)
     {
         CheckUserId(userId);
-        try
-        {
-            Session? session = await _store.FindAsync(id, cancellationToken).ConfigureAwait(false);
-            if (session is null || session.Id != id || !string.Equals(session.UserId, userId, StringComparison.Ordinal))
-            {
-                return SessionOperationStatus.NothingToDo;
-            }
-
-            return await RevokeByIdCoreAsync(id, reason, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false)
-                ? SessionOperationStatus.Done
-                : SessionOperationStatus.NothingToDo;
-        }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
-        {
-            SessionCoreTelemetry.StoreFailures.Add(1);
-            return SessionOperationStatus.StoreUnavailable;
-        }
+        return RevokeByIdCoreAsync(id, userId, reason, _time.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>Revokes all of a user's sessions, or all but one ("sign out everywhere else").</summary>
     /// <param name="userId">The user.</param>
     /// <param name="reason">Why.</param>
-    /// <param name="except">A session to keep, or <see langword="null"/>.</param>
+    /// <param name="except">A session to keep as it is, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The sessions revoked, or <see langword="null"/> when the store could not answer.</returns>
+    /// <returns>The sessions revoked, or <see cref="SessionOperationStatus.StoreUnavailable"/>.</returns>
     /// <exception cref="ArgumentException"><paramref name="userId"/> is empty or too long.</exception>
-    public async ValueTask<IReadOnlyList<SessionId>?> RevokeAllAsync(string userId, RevocationReason reason, SessionId? except = null, CancellationToken cancellationToken = default)
+    public async ValueTask<SessionRevocationResult> RevokeAllAsync(string userId, RevocationReason reason, SessionId? except = null, CancellationToken cancellationToken = default)
     {
         CheckUserId(userId);
-        try
+        DateTimeOffset now = _time.GetUtcNow();
+        UserRevocation revocation = new() { UserId = userId, Reason = reason, Except = except, Rules = Rules, Now = now };
+        StoreOutcome<UserRevocationResult> outcome = await CallStoreAsync(revocation, static (store, r, ct) => store.RevokeUserSessionsAsync(r, ct), cancellationToken).ConfigureAwait(false);
+        if (!outcome.Succeeded)
         {
-            return await RevokeAllCoreAsync(userId, reason, except, cancellationToken).ConfigureAwait(false);
+            return SessionRevocationResult.StoreUnavailable;
         }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
-        {
-            SessionCoreTelemetry.StoreFailures.Add(1);
-            return null;
-        }
+
+        await ReportRevokedAsync(userId, outcome.Value.Revoked, reason, now, cancellationToken).ConfigureAwait(false);
+        return new SessionRevocationResult(outcome.Value.Revoked.Count == 0 ? SessionOperationStatus.NothingToDo : SessionOperationStatus.Done, outcome.Value.Revoked);
     }
 
     /// <summary>
-    /// Responds to an account event: bumps the user's security epoch (so online-validated access tokens
-    /// die at once), revokes every session and refresh family of the user, and optionally keeps the
-    /// session the user acted from, regenerated under a new token and the new epoch.
+    /// Responds to an account event in one atomic store step: advances the user's security epoch (so online-validated
+    /// access tokens die at once), revokes every session and refresh family of the user, and optionally keeps the session
+    /// the user acted from, regenerated under a new token and the new epoch.
     /// </summary>
     /// <param name="userId">The user.</param>
     /// <param name="trigger">What happened.</param>
@@ -117,6 +91,10 @@ public sealed partial class SessionManager
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>What was revoked, the new epoch, and the kept session's new token.</returns>
     /// <exception cref="ArgumentException"><paramref name="userId"/> is empty or too long, or <paramref name="keep"/> is given with <see cref="InvalidationTrigger.AccountDisabled"/>.</exception>
+    /// <remarks>
+    /// Security: the epoch and the revocations succeed or fail together, so a failure never leaves sessions of the old
+    /// epoch standing; and a session of an older epoch never validates anyway.
+    /// </remarks>
     public async ValueTask<UserInvalidationResult> InvalidateUserAsync(string userId, InvalidationTrigger trigger, string? keep = null, CancellationToken cancellationToken = default)
     {
         CheckUserId(userId);
@@ -133,84 +111,89 @@ public sealed partial class SessionManager
             _ => RevocationReason.SuspectedBreach,
         };
 
-        SessionToken? keptToken = null;
-        if (SessionToken.TryParse(keep, out SessionToken? parsed))
-        {
-            SessionValidationResult validation = await ValidateCoreAsync(parsed.Id, touch: false, cancellationToken).ConfigureAwait(false);
-            if (validation.TryGetValue(out Session? current) && string.Equals(current.UserId, userId, StringComparison.Ordinal))
-            {
-                keptToken = parsed;
-            }
-        }
+        DateTimeOffset now = _time.GetUtcNow();
 
-        long epoch;
-        IReadOnlyList<SessionId> revoked;
-        try
+        // Not marked as re-authenticated: the library saw no proof here, and a freshness window must only be opened by
+        // the host after it checked a credential (RegenerateAsync with Reauthenticated).
+        SessionToken? next = SessionToken.TryParse(keep, out SessionToken? kept) ? SessionToken.Mint(_tokens) : null;
+        UserRevocation revocation = new()
         {
-            epoch = await _store.IncrementSecurityEpochAsync(userId, cancellationToken).ConfigureAwait(false);
-            revoked = await RevokeAllCoreAsync(userId, reason, keptToken?.Id, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+            UserId = userId,
+            Reason = reason,
+            AdvanceEpoch = true,
+            Keep = kept is null ? null : (kept.Id, new SessionReplacement { NewId = next!.Id }),
+            Rules = Rules,
+            Now = now,
+        };
+
+        StoreOutcome<UserRevocationResult> outcome = await CallStoreAsync(revocation, static (store, r, ct) => store.RevokeUserSessionsAsync(r, ct), cancellationToken).ConfigureAwait(false);
+        if (!outcome.Succeeded)
         {
-            SessionCoreTelemetry.StoreFailures.Add(1);
             return new UserInvalidationResult(SessionOperationStatus.StoreUnavailable, [], 0, null);
         }
 
-        SessionRegenerationResult? kept = null;
-        if (keptToken is not null)
+        UserRevocationResult result = outcome.Value;
+        SessionRegenerationResult? keptResult = null;
+        if (result.Kept is SessionRegenerateResult regenerated)
         {
-            // Not marked as re-authenticated: the library saw no proof here, and a freshness window must
-            // only be opened by the host after it checked a credential (RegenerateAsync with Reauthenticated).
-            kept = await RegenerateAsync(keptToken, new SessionChange { SecurityEpoch = epoch }, cancellationToken).ConfigureAwait(false);
-
-            // Between the revocation above and that step the kept session was the user's only live one, and
-            // another request holding its token could have regenerated it into a replacement on the old epoch
-            // (our own step then fails). Sweep once more, sparing only our replacement: nothing on the old
-            // epoch survives, including the kept session itself when it could not be moved.
-            try
-            {
-                IReadOnlyList<SessionId> late = await RevokeAllCoreAsync(userId, reason, kept.IsSuccess ? kept.Session!.Id : null, cancellationToken).ConfigureAwait(false);
-                if (late.Count > 0)
-                {
-                    revoked = [.. revoked, .. late];
-                }
-            }
-            catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
-            {
-                SessionCoreTelemetry.StoreFailures.Add(1);
-                return new UserInvalidationResult(SessionOperationStatus.StoreUnavailable, revoked, epoch, kept);
-            }
+            // A kept session that is not this user's or does not open is revoked with the rest, as if none was named.
+            keptResult = regenerated.IsSuccess && regenerated.Replacement!.Id == next!.Id
+                ? await ReportRegeneratedAsync(regenerated, next, now, cancellationToken).ConfigureAwait(false)
+                : null;
         }
 
-        SessionOperationStatus status = kept is { IsSuccess: false, Status: SessionRegenerationStatus.StoreUnavailable }
-            ? SessionOperationStatus.StoreUnavailable
-            : SessionOperationStatus.Done;
-        return new UserInvalidationResult(status, revoked, epoch, kept);
+        await ReportRevokedAsync(userId, result.Revoked, reason, now, cancellationToken).ConfigureAwait(false);
+        return new UserInvalidationResult(SessionOperationStatus.Done, result.Revoked, result.SecurityEpoch, keptResult);
     }
 
-    private async ValueTask<IReadOnlyList<SessionId>> RevokeAllCoreAsync(string userId, RevocationReason reason, SessionId? except, CancellationToken cancellationToken)
+    /// <summary>
+    /// Break-glass, for a signing-key or store compromise: revokes every session of every user at once, with every
+    /// refresh family and online-validated access token. Sessions created after this call are not affected.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>What happened.</returns>
+    /// <remarks>
+    /// Security: takes effect in one store write; every later validation on every node refuses the older sessions. Access
+    /// tokens validated offline stay valid until they expire; rotate the signing key to end those too.
+    /// </remarks>
+    public async ValueTask<SessionOperationStatus> RevokeEverySessionAsync(CancellationToken cancellationToken = default)
     {
-        DateTimeOffset now = _time.GetUtcNow();
-        IReadOnlyList<SessionId> revoked = await _store.RevokeUserSessionsAsync(userId, except, reason, now, cancellationToken).ConfigureAwait(false);
+        StoreOutcome<DateTimeOffset> outcome = await CallStoreAsync(_time.GetUtcNow(), static (store, now, ct) => store.RevokeEverySessionAsync(now, ct), cancellationToken).ConfigureAwait(false);
+        return outcome.Succeeded ? SessionOperationStatus.Done : SessionOperationStatus.StoreUnavailable;
+    }
+
+    private async ValueTask<SessionOperationStatus> RevokeByIdCoreAsync(SessionId id, string? userId, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        StoreOutcome<Session?> outcome = await CallStoreAsync(
+            (id, userId, reason, now),
+            static (store, a, ct) => store.RevokeAsync(a.id, a.userId, a.reason, a.now, ct),
+            cancellationToken).ConfigureAwait(false);
+        if (!outcome.Succeeded)
+        {
+            return SessionOperationStatus.StoreUnavailable;
+        }
+
+        if (outcome.Value is not Session revoked || revoked.Id != id)
+        {
+            return SessionOperationStatus.NothingToDo;
+        }
+
+        await ReportRevokedAsync(revoked, reason, now, cancellationToken).ConfigureAwait(false);
+        return SessionOperationStatus.Done;
+    }
+
+    private async ValueTask ReportRevokedAsync(Session session, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        SessionCoreTelemetry.SessionsRevoked.Add(1, SessionCoreTelemetry.Reason(reason));
+        await RaiseAsync(new SessionRevoked(session.UserId, session.Id, now, reason), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask ReportRevokedAsync(string userId, IReadOnlyList<SessionId> revoked, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         foreach (SessionId id in revoked)
         {
             SessionCoreTelemetry.SessionsRevoked.Add(1, SessionCoreTelemetry.Reason(reason));
             await RaiseAsync(new SessionRevoked(userId, id, now, reason), cancellationToken).ConfigureAwait(false);
         }
-
-        return revoked;
-    }
-
-    private async ValueTask<bool> RevokeByIdCoreAsync(SessionId id, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        Session? session = await _store.FindAsync(id, cancellationToken).ConfigureAwait(false);
-        if (session is null || !await _store.RevokeAsync(id, reason, now, cancellationToken).ConfigureAwait(false))
-        {
-            return false;
-        }
-
-        SessionCoreTelemetry.SessionsRevoked.Add(1, SessionCoreTelemetry.Reason(reason));
-        await RaiseAsync(new SessionRevoked(session.UserId, id, now, reason), cancellationToken).ConfigureAwait(false);
-        return true;
     }
 }

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SessionCore.Devices;
 using SessionCore.Diagnostics;
+using SessionCore.Http;
 using SessionCore.Internal;
 using SessionCore.Stores;
 using SessionCore.Tokens;
@@ -13,6 +14,9 @@ namespace SessionCore.Sessions;
 
 public sealed partial class SessionManager
 {
+    private const int MaxAuthenticationMethods = 8;
+    private const int MaxAuthenticationMethodLength = 32;
+
     /// <summary>
     /// Creates a session for a user who has just proved who they are, and returns its token once.
     /// </summary>
@@ -34,6 +38,7 @@ public sealed partial class SessionManager
         CheckUserId(request.UserId);
         CheckUserIdWellFormed(request.UserId);
         IReadOnlyDictionary<string, string> data = CheckData(request.Data);
+        IReadOnlyList<string> methods = CheckMethods(request.AuthenticationMethods) ?? [];
         if (request.Client is not null && request.Device is not null)
         {
             throw new ArgumentException(Error.DeviceAndClientBoth, nameof(request));
@@ -42,16 +47,11 @@ public sealed partial class SessionManager
         DeviceFingerprint? fingerprint = request.Client is null ? null : DeviceFingerprint.FromClient(request.Client);
         using Activity? activity = SessionCoreTelemetry.ActivitySource.StartActivity("SessionCore.SignIn");
         DateTimeOffset now = _time.GetUtcNow();
-        try
+        SessionToken token = SessionToken.Mint(_tokens);
+        SessionToken? presented = SessionToken.TryParse(request.PresentedToken, out SessionToken? parsed) ? parsed : null;
+        SessionCreation creation = new()
         {
-            if (SessionToken.TryParse(request.PresentedToken, out SessionToken? presented))
-            {
-                await RevokeByIdCoreAsync(presented.Id, RevocationReason.Regenerated, now, cancellationToken).ConfigureAwait(false);
-            }
-
-            UserSecurityState state = await _store.GetUserSecurityStateAsync(request.UserId, cancellationToken).ConfigureAwait(false);
-            SessionToken token = SessionToken.Mint(_tokens);
-            Session session = new()
+            Session = new Session
             {
                 Id = token.Id,
                 UserId = request.UserId,
@@ -61,53 +61,70 @@ public sealed partial class SessionManager
                 IdleExpiresAt = Min(now + _settings.IdleTimeout, now + _settings.AbsoluteLifetime),
                 AbsoluteExpiresAt = now + _settings.AbsoluteLifetime,
                 AuthenticationLevel = request.AuthenticationLevel,
+                AuthenticationMethods = methods,
                 Device = fingerprint?.ToSessionDevice() ?? request.Device,
-                SecurityEpoch = state.SecurityEpoch,
                 Data = data,
+            },
+            Rules = Rules,
+            Limit = _settings.Limit,
+            ExpectedSecurityEpoch = request.ExpectedSecurityEpoch,
+            PresentedId = presented?.Id,
+            Device = fingerprint is null ? null : new KnownDevice(fingerprint.Key, fingerprint.DeviceIdHash, fingerprint.UserAgentFamily, fingerprint.Network, now, now),
+            MaxDevices = _settings.MaxKnownDevicesPerUser,
+            Now = now,
+        };
+
+        StoreOutcome<SessionCreateResult> outcome = await CallStoreAsync(creation, static (store, c, ct) => store.CreateAsync(c, ct), cancellationToken).ConfigureAwait(false);
+        SignInStatus status = !outcome.Succeeded ? SignInStatus.StoreUnavailable
+            : outcome.Value.Status switch
+            {
+                SessionCreateStatus.Created when outcome.Value.Session?.Id == token.Id => SignInStatus.SignedIn,
+                SessionCreateStatus.LimitReached => SignInStatus.LimitReached,
+
+                // The credentials this sign-in rests on predate an invalidation: the session must not exist.
+                SessionCreateStatus.EpochMoved => SignInStatus.Invalidated,
+                _ => SignInStatus.StoreUnavailable,
             };
-
-            SessionCreateResult created = await _store.CreateAsync(session, _settings.Limit, now, cancellationToken).ConfigureAwait(false);
-            if (!created.Created)
-            {
-                activity?.SetTag("sessioncore.outcome", nameof(SignInStatus.LimitReached));
-                return SignInResult.Failure(SignInStatus.LimitReached);
-            }
-
-            // The store has evicted these for good, whatever happens to this sign-in below: report them now.
-            foreach (SessionId evicted in created.Evicted)
-            {
-                SessionCoreTelemetry.SessionsRevoked.Add(1, SessionCoreTelemetry.Reason(RevocationReason.Evicted));
-                await RaiseAsync(new SessionEvicted(session.UserId, evicted, now, session.Id), cancellationToken).ConfigureAwait(false);
-            }
-
-            // An invalidation (epoch bump, then revoke-all) that ran between the epoch read and the insert
-            // could have missed this session. Read again: if the epoch moved, the credentials this sign-in
-            // rests on predate the invalidation, so the session must not survive it.
-            if (await _store.GetSecurityEpochAsync(request.UserId, cancellationToken).ConfigureAwait(false) != state.SecurityEpoch)
-            {
-                await _store.RevokeAsync(session.Id, RevocationReason.Regenerated, now, cancellationToken).ConfigureAwait(false);
-                activity?.SetTag("sessioncore.outcome", nameof(SignInStatus.Invalidated));
-                return SignInResult.Failure(SignInStatus.Invalidated);
-            }
-
-            SessionCoreTelemetry.SessionsCreated.Add(1);
-            activity?.SetTag("sessioncore.outcome", nameof(SignInStatus.SignedIn));
-            await RaiseAsync(new SessionCreated(session.UserId, session.Id, now, session.AuthenticationLevel), cancellationToken).ConfigureAwait(false);
-
-            if (fingerprint is null)
-            {
-                return SignInResult.Success(token, session, created.Evicted);
-            }
-
-            (bool isNewDevice, DeviceChange changes) = await CheckDeviceAsync(session, fingerprint, state.KnownDevices, now, cancellationToken).ConfigureAwait(false);
-            return SignInResult.Success(token, session, created.Evicted, isNewDevice, changes);
-        }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        activity?.SetTag("sessioncore.outcome", status.ToString());
+        if (status != SignInStatus.SignedIn)
         {
-            SessionCoreTelemetry.StoreFailures.Add(1);
-            activity?.SetTag("sessioncore.outcome", nameof(SignInStatus.StoreUnavailable));
-            return SignInResult.Failure(SignInStatus.StoreUnavailable);
+            return SignInResult.Failure(status);
         }
+
+        SessionCreateResult created = outcome.Value;
+        Session session = created.Session!;
+        if (created.PresentedRevoked is Session revokedPresented)
+        {
+            await ReportRevokedAsync(revokedPresented, RevocationReason.Regenerated, now, cancellationToken).ConfigureAwait(false);
+        }
+        else if (presented is not null && !created.PresentedFound)
+        {
+            // Not one of this user's sessions: unknown, or another user's cookie on a shared device. It is never adopted,
+            // and it is revoked on its own; a failure here leaves the new session standing (it is counted, not fatal).
+            await RevokeByIdCoreAsync(presented.Id, null, RevocationReason.Regenerated, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The store has evicted these for good: report them.
+        foreach (SessionId evicted in created.Evicted)
+        {
+            SessionCoreTelemetry.SessionsRevoked.Add(1, SessionCoreTelemetry.Reason(RevocationReason.Evicted));
+            await RaiseAsync(new SessionEvicted(session.UserId, evicted, now, session.Id), cancellationToken).ConfigureAwait(false);
+        }
+
+        SessionCoreTelemetry.SessionsCreated.Add(1);
+        await RaiseAsync(new SessionCreated(session.UserId, session.Id, now, session.AuthenticationLevel), cancellationToken).ConfigureAwait(false);
+        if (fingerprint is null)
+        {
+            return SignInResult.Success(token, session, created.Evicted);
+        }
+
+        DeviceChange changes = created.IsNewDevice ? Compare(fingerprint, created.KnownDevicesBefore) : DeviceChange.None;
+        if (created.IsNewDevice)
+        {
+            await RaiseAsync(new NewDeviceSignIn(session.UserId, session.Id, now, changes, fingerprint.UserAgentFamily, fingerprint.Network), cancellationToken).ConfigureAwait(false);
+        }
+
+        return SignInResult.Success(token, session, created.Evicted, created.IsNewDevice, changes);
     }
 
     private IReadOnlyDictionary<string, string> CheckData(IReadOnlyDictionary<string, string>? data)
@@ -133,5 +150,32 @@ public sealed partial class SessionManager
         }
 
         return length > _settings.MaxDataLength ? throw new ArgumentException(Error.DataTooLarge, nameof(data)) : copy;
+    }
+
+    private static string[]? CheckMethods(IReadOnlyList<string>? methods)
+    {
+        if (methods is null)
+        {
+            return null;
+        }
+
+        if (methods.Count > MaxAuthenticationMethods)
+        {
+            throw new ArgumentException(Error.AuthenticationMethodsInvalid, nameof(methods));
+        }
+
+        string[] copy = new string[methods.Count];
+        for (int i = 0; i < copy.Length; i++)
+        {
+            string? method = methods[i];
+            if (method is null || method.Length is 0 or > MaxAuthenticationMethodLength || !HttpGrammar.IsToken(method) || Array.IndexOf(copy, method, 0, i) >= 0)
+            {
+                throw new ArgumentException(Error.AuthenticationMethodsInvalid, nameof(methods));
+            }
+
+            copy[i] = method;
+        }
+
+        return copy;
     }
 }

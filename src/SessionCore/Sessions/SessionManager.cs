@@ -46,6 +46,9 @@ public sealed partial class SessionManager
     /// <summary>Gets the time source this manager uses.</summary>
     public TimeProvider TimeProvider => _time;
 
+    /// <summary>Gets the lifetimes and tolerances this manager passes to its store with every decision.</summary>
+    public SessionRules Rules => _settings.Rules;
+
     internal SessionManagerSettings Settings => _settings;
 
     internal TokenSource Tokens => _tokens;
@@ -55,9 +58,10 @@ public sealed partial class SessionManager
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The session when the token opens a live one, otherwise why not.</returns>
     /// <remarks>
-    /// Security: within <see cref="SessionOptions.RenewalInterval"/> of the last write, validation only
-    /// reads; after it, the idle expiry slides forward (never past the absolute expiry) with one
-    /// conditional write. A failure of that write is answered as <see cref="SessionValidationStatus.StoreUnavailable"/>.
+    /// Security: one store call judges the session (revocation, the user's security epoch, the global revocation
+    /// instant, clock skew, expiry) and, after <see cref="SessionOptions.RenewalInterval"/>, slides its idle expiry
+    /// forward (never past the absolute expiry) in the same atomic step. A store failure is answered as
+    /// <see cref="SessionValidationStatus.StoreUnavailable"/>.
     /// </remarks>
     public ValueTask<SessionValidationResult> ValidateAsync(string? token, CancellationToken cancellationToken = default)
     {
@@ -88,69 +92,78 @@ public sealed partial class SessionManager
     /// <summary>Lists a user's live sessions, for a "your devices" page.</summary>
     /// <param name="userId">The user.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The live sessions, most recently seen first; <see langword="null"/> when the store could not answer.</returns>
+    /// <returns>The live sessions, most recently seen first, or <see cref="SessionOperationStatus.StoreUnavailable"/>.</returns>
     /// <exception cref="ArgumentException"><paramref name="userId"/> is empty or too long.</exception>
-    public async ValueTask<IReadOnlyList<Session>?> ListSessionsAsync(string userId, CancellationToken cancellationToken = default)
+    public async ValueTask<SessionListResult> ListSessionsAsync(string userId, CancellationToken cancellationToken = default)
     {
         CheckUserId(userId);
-        try
+        StoreOutcome<IReadOnlyList<Session>> listed = await CallStoreAsync(
+            (userId, Rules, _time.GetUtcNow()),
+            static (store, a, ct) => store.ListUserSessionsAsync(a.userId, a.Item2, a.Item3, ct),
+            cancellationToken).ConfigureAwait(false);
+        if (!listed.Succeeded)
         {
-            IReadOnlyList<Session> sessions = await _store.ListUserSessionsAsync(userId, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            Session[] sorted = [.. sessions];
-            Array.Sort(sorted, static (a, b) => b.LastSeenAt.CompareTo(a.LastSeenAt));
-            return sorted;
+            return SessionListResult.StoreUnavailable;
         }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
-        {
-            SessionCoreTelemetry.StoreFailures.Add(1);
-            return null;
-        }
+
+        Session[] sorted = [.. listed.Value];
+        Array.Sort(sorted, static (a, b) => b.LastSeenAt.CompareTo(a.LastSeenAt));
+        return new SessionListResult(sorted);
     }
 
     internal async ValueTask<SessionValidationResult> ValidateCoreAsync(SessionId id, bool touch, CancellationToken cancellationToken)
     {
         DateTimeOffset now = _time.GetUtcNow();
-        Session? session;
+        StoreOutcome<SessionCheck> checkedSession = await CallStoreAsync(
+            (id, Rules, now, touch),
+            static (store, a, ct) => store.ValidateAsync(a.id, a.Item2, a.now, a.touch, ct),
+            cancellationToken).ConfigureAwait(false);
+        if (!checkedSession.Succeeded)
+        {
+            return SessionValidationResult.Failure(SessionValidationStatus.StoreUnavailable);
+        }
+
+        return await JudgedAsync(checkedSession.Value.Status, checkedSession.Value.Session, id, now, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Turns a store's verdict into the manager's answer: a record that is not the one asked for counts as not found, an
+    /// expiry is reported once through the event sinks.
+    /// </summary>
+    internal async ValueTask<SessionValidationResult> JudgedAsync(SessionValidationStatus status, Session? session, SessionId id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (session is null || session.Id != id)
+        {
+            return SessionValidationResult.Failure(SessionValidationStatus.NotFound);
+        }
+
+        if (status is SessionValidationStatus.ExpiredIdle or SessionValidationStatus.ExpiredAbsolute)
+        {
+            await RaiseAsync(new SessionExpired(session.UserId, session.Id, now, status == SessionValidationStatus.ExpiredAbsolute), cancellationToken).ConfigureAwait(false);
+        }
+
+        // An unknown status from an adapter is refused like any other failure.
+        return status == SessionValidationStatus.Valid ? SessionValidationResult.Valid(session)
+            : Enum.IsDefined(status) && status != SessionValidationStatus.Valid ? SessionValidationResult.Failure(status)
+            : SessionValidationResult.Failure(SessionValidationStatus.StoreUnavailable);
+    }
+
+    /// <summary>
+    /// The one place a store call is made: only the call itself is guarded, so a fault in the manager's own code is never
+    /// mistaken for (and counted as) a store failure. Caller cancellation propagates.
+    /// </summary>
+    internal async ValueTask<StoreOutcome<TResult>> CallStoreAsync<TState, TResult>(
+        TState state, Func<ISessionStore, TState, CancellationToken, ValueTask<TResult>> call, CancellationToken cancellationToken)
+    {
         try
         {
-            session = await _store.FindAsync(id, cancellationToken).ConfigureAwait(false);
+            return new StoreOutcome<TResult>(true, await call(_store, state, cancellationToken).ConfigureAwait(false));
         }
         catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
         {
             SessionCoreTelemetry.StoreFailures.Add(1);
-            return SessionValidationResult.Failure(SessionValidationStatus.StoreUnavailable);
+            return default;
         }
-
-        SessionValidationStatus status = Classify(session, id, now);
-        if (status != SessionValidationStatus.Valid)
-        {
-            if (status is SessionValidationStatus.ExpiredIdle or SessionValidationStatus.ExpiredAbsolute)
-            {
-                await RaiseAsync(new SessionExpired(session!.UserId, session.Id, now, status == SessionValidationStatus.ExpiredAbsolute), cancellationToken).ConfigureAwait(false);
-            }
-
-            return SessionValidationResult.Failure(status);
-        }
-
-        if (touch && now - session!.LastSeenAt >= _settings.RenewalInterval)
-        {
-            DateTimeOffset idleExpiresAt = Min(now + _settings.IdleTimeout, session.AbsoluteExpiresAt);
-            try
-            {
-                // A lost race (another request renewed first) is harmless: the other write slid the expiry too.
-                if (await _store.TouchAsync(session.Id, session.Version, now, idleExpiresAt, cancellationToken).ConfigureAwait(false))
-                {
-                    session = session with { LastSeenAt = now, IdleExpiresAt = idleExpiresAt, Version = session.Version + 1 };
-                }
-            }
-            catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
-            {
-                SessionCoreTelemetry.StoreFailures.Add(1);
-                return SessionValidationResult.Failure(SessionValidationStatus.StoreUnavailable);
-            }
-        }
-
-        return SessionValidationResult.Valid(session!);
     }
 
     internal static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken) =>
@@ -216,36 +229,5 @@ public sealed partial class SessionManager
                 SessionCoreTelemetry.EventSinkFailures.Add(1);
             }
         }
-    }
-
-    private SessionValidationStatus Classify(Session? session, SessionId id, DateTimeOffset now)
-    {
-        if (session is null || session.Id != id)
-        {
-            return SessionValidationStatus.NotFound;
-        }
-
-        if (session.IsRevoked)
-        {
-            return SessionValidationStatus.Revoked;
-        }
-
-        // A record from the future means a clock went wrong somewhere; trusting it could extend a lifetime.
-        DateTimeOffset latestAcceptable = now + _settings.ClockSkewTolerance;
-        if (session.CreatedAt > latestAcceptable || session.LastSeenAt > latestAcceptable || session.AuthenticatedAt > latestAcceptable)
-        {
-            return SessionValidationStatus.ClockSkew;
-        }
-
-        // Stored expiries are capped by the configured lifetimes, so a tampered record or one written under a
-        // laxer configuration cannot outlive what this manager allows.
-        if (now >= session.AbsoluteExpiresAt || now >= session.CreatedAt + _settings.AbsoluteLifetime)
-        {
-            return SessionValidationStatus.ExpiredAbsolute;
-        }
-
-        return now >= session.IdleExpiresAt || now >= session.LastSeenAt + _settings.IdleTimeout
-            ? SessionValidationStatus.ExpiredIdle
-            : SessionValidationStatus.Valid;
     }
 }

@@ -18,7 +18,10 @@ internal sealed class SessionManagerSettings
         MaxDataEntries = o.MaxDataEntries;
         MaxDataLength = o.MaxDataLength;
         MaxKnownDevicesPerUser = o.MaxKnownDevicesPerUser;
+        Rules = new SessionRules(o.IdleTimeout, o.AbsoluteLifetime, o.RenewalInterval, o.ClockSkewTolerance);
     }
+
+    public SessionRules Rules { get; }
 
     public TimeSpan IdleTimeout { get; }
 

@@ -9,9 +9,6 @@ public enum SessionRegenerationStatus
     /// <summary>The presented token does not open a live session; see <see cref="SessionRegenerationResult.Validation"/>.</summary>
     NotValid = 1,
 
-    /// <summary>The session kept changing under concurrent requests; nothing was replaced. The caller may retry.</summary>
-    Conflict = 2,
-
     /// <summary>The store could not answer; nothing was replaced.</summary>
-    StoreUnavailable = 3,
+    StoreUnavailable = 2,
 }

@@ -43,4 +43,22 @@ public sealed class SignInRequest
     /// <summary>Gets or sets a small bag of host data for the session (not for secrets).</summary>
     /// <value><see langword="null"/>.</value>
     public IReadOnlyDictionary<string, string>? Data { get; set; }
+
+    /// <summary>
+    /// Gets or sets how the user authenticated (RFC 8176 values such as <c>pwd</c>, <c>otp</c>, <c>hwk</c>; at most 8 HTTP
+    /// tokens of up to 32 characters, no repeats), recorded on the session and carried as <c>amr</c> in access tokens.
+    /// </summary>
+    public IReadOnlyList<string>? AuthenticationMethods { get; set; }
+
+    /// <summary>
+    /// Gets or sets the user's security epoch as read before the credential was checked (see
+    /// <see cref="Stores.ISessionStore.GetSecurityEpochAsync"/>), or <see langword="null"/> to accept the current epoch.
+    /// </summary>
+    /// <remarks>
+    /// Security: a password change or other invalidation that completes between the credential check and the sign-in
+    /// advances the epoch; with the epoch read before the check, the sign-in is then refused
+    /// (<see cref="SignInStatus.Invalidated"/>) in the same atomic step that would have created the session. Without it,
+    /// such a sign-in succeeds under the new epoch, because the library cannot see when the credential was checked.
+    /// </remarks>
+    public long? ExpectedSecurityEpoch { get; set; }
 }

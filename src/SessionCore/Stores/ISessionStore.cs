@@ -8,131 +8,139 @@ using SessionCore.Tokens;
 namespace SessionCore.Stores;
 
 /// <summary>
-/// Persistence for sessions, refresh families and per-user security state. A store holds no policy:
-/// it persists records and performs the few operations that must be atomic or indexed. The session
-/// manager decides everything else.
+/// Persistence for sessions, refresh families and per-user security state. Each method is one operation of the
+/// session manager and costs the store one atomic step (one round trip where the backend allows): a store never
+/// holds policy, it applies the decision set (<see cref="StoreDecisions"/>, or scripts that mirror it) inside that
+/// step and returns what the manager needs next.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Security: every method documented as atomic must be atomic under any interleaving of calls from
-/// any number of threads and processes that share the backing database; the public conformance suite
-/// checks this under concurrency. Infrastructure failures are thrown (preferably as
-/// <see cref="SessionStoreException"/>); the manager turns any exception into a fail-closed outcome.
+/// Security: every method must be atomic under any interleaving of calls from any number of threads and processes
+/// that share the backing database; the public conformance suite checks this under concurrency. Infrastructure
+/// failures are thrown, as <see cref="SessionStoreException"/> wrapping the driver's exception (caller cancellation as
+/// <see cref="OperationCanceledException"/>); the manager turns any exception into a fail-closed outcome.
 /// </para>
 /// <para>
-/// "Revoking" a session also revokes every refresh family bound to it, with the same reason, so that
-/// no refresh token outlives its session. Revoked records are kept until purged so that the manager
-/// can tell "revoked" from "unknown".
+/// Revoking a session also revokes every refresh family bound to it, with the same reason, so that no refresh token
+/// outlives its session. Revoked records are kept until purged so that the manager can tell "revoked" from "unknown".
+/// A session whose security epoch is below its user's, or that was created at or before the global revocation
+/// instant, never validates, whatever its record says.
 /// </para>
 /// </remarks>
 /// <threadsafety>Implementations must be safe to share between threads.</threadsafety>
 public interface ISessionStore
 {
     /// <summary>
-    /// Atomically inserts <paramref name="session"/> while enforcing <paramref name="limit"/> on the
-    /// user's live sessions (not revoked, not expired at <paramref name="now"/>). With
-    /// <see cref="SessionLimitMode.EvictOldest"/> the least recently seen live sessions are revoked
-    /// (reason <see cref="RevocationReason.Evicted"/>) until the new one fits; with
-    /// <see cref="SessionLimitMode.RejectNew"/> nothing is written when the user is at the limit.
+    /// A sign-in, atomically: checks the expected security epoch, enforces the concurrent-session limit (evicting or
+    /// refusing), inserts the session under the user's current epoch, revokes the presented session when it is this
+    /// user's, and remembers the device (<see cref="StoreDecisions.Create"/>).
     /// </summary>
-    /// <param name="session">The new session; its identifier is not yet in the store.</param>
-    /// <param name="limit">The limit to enforce, or <see cref="SessionLimit.None"/>.</param>
-    /// <param name="now">The current time.</param>
+    /// <param name="creation">The sign-in.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>Whether the session was created, and which sessions were evicted.</returns>
-    ValueTask<SessionCreateResult> CreateAsync(Session session, SessionLimit limit, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <returns>What was written.</returns>
+    ValueTask<SessionCreateResult> CreateAsync(SessionCreation creation, CancellationToken cancellationToken = default);
 
-    /// <summary>Finds a session by identifier, revoked or not.</summary>
+    /// <summary>Reads a session record as stored, revoked or not, without judging it (for operators and tools).</summary>
     /// <param name="id">The session identifier.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The session, or <see langword="null"/> when the store holds none with that identifier.</returns>
     ValueTask<Session?> FindAsync(SessionId id, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Atomically records activity: when the session exists, is not revoked and its version equals
-    /// <paramref name="expectedVersion"/>, sets the two times and increments the version.
+    /// A validation, atomically: finds the session, judges it against the rules, the user's current epoch and the global
+    /// revocation instant, and when it opens and <paramref name="touch"/> is set, writes a due sliding renewal
+    /// (<see cref="StoreDecisions.Validate"/>).
     /// </summary>
     /// <param name="id">The session identifier.</param>
-    /// <param name="expectedVersion">The version the caller read.</param>
-    /// <param name="lastSeenAt">The new last-seen time.</param>
-    /// <param name="idleExpiresAt">The new idle expiry.</param>
+    /// <param name="rules">The lifetimes and tolerances.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="touch">Whether a due sliding renewal is written.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns><see langword="true"/> when the record was updated.</returns>
-    ValueTask<bool> TouchAsync(SessionId id, long expectedVersion, DateTimeOffset lastSeenAt, DateTimeOffset idleExpiresAt, CancellationToken cancellationToken = default);
+    /// <returns>The verdict and the session as it now stands.</returns>
+    ValueTask<SessionCheck> ValidateAsync(SessionId id, SessionRules rules, DateTimeOffset now, bool touch, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Atomically replaces a session: when <paramref name="currentId"/> is live at <paramref name="now"/>
-    /// and at <paramref name="expectedVersion"/>, revokes it (reason <see cref="RevocationReason.Regenerated"/>,
-    /// with its refresh families) and inserts <paramref name="replacement"/>, in one step. Otherwise writes nothing.
+    /// A regeneration, atomically: when the current session opens, inserts the replacement and revokes the current
+    /// session with its refresh families (reason <see cref="RevocationReason.Regenerated"/>); otherwise writes nothing
+    /// (<see cref="StoreDecisions.Regenerate"/>).
     /// </summary>
-    /// <param name="currentId">The session being replaced.</param>
-    /// <param name="expectedVersion">The version the caller read.</param>
-    /// <param name="replacement">The new session.</param>
-    /// <param name="now">The current time.</param>
+    /// <param name="regeneration">The regeneration.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>What happened.</returns>
-    ValueTask<SessionRegenerateStatus> RegenerateAsync(SessionId currentId, long expectedVersion, Session replacement, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <returns>What was written.</returns>
+    ValueTask<SessionRegenerateResult> RegenerateAsync(SessionRegeneration regeneration, CancellationToken cancellationToken = default);
 
-    /// <summary>Atomically revokes one session and its refresh families, if it is not revoked already.</summary>
+    /// <summary>Atomically revokes one session and its refresh families, if it is not revoked already (<see cref="StoreDecisions.Revoke"/>).</summary>
     /// <param name="id">The session identifier.</param>
+    /// <param name="userId">The user the session must belong to, or <see langword="null"/> for any.</param>
     /// <param name="reason">Why.</param>
     /// <param name="now">The current time.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns><see langword="true"/> when this call revoked it.</returns>
-    ValueTask<bool> RevokeAsync(SessionId id, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <returns>The session as this call revoked it, or <see langword="null"/> when it is unknown, another user's, or revoked already.</returns>
+    ValueTask<Session?> RevokeAsync(SessionId id, string? userId, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Revokes every not-yet-revoked session of a user (and their refresh families), except
-    /// <paramref name="except"/> when given. Atomic with respect to <see cref="CreateAsync"/> for the same user.
+    /// Atomically revokes a user's sessions and their families: optionally advances the user's security epoch, leaves one
+    /// session as it is, or keeps one by regenerating it under the resulting epoch — all or nothing
+    /// (<see cref="StoreDecisions.RevokeUserSessions"/>). Atomic with respect to <see cref="CreateAsync"/> for the same user.
     /// </summary>
-    /// <param name="userId">The user.</param>
-    /// <param name="except">A session to keep, or <see langword="null"/>.</param>
-    /// <param name="reason">Why.</param>
-    /// <param name="now">The current time.</param>
+    /// <param name="revocation">The revocation.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The identifiers this call revoked.</returns>
-    ValueTask<IReadOnlyList<SessionId>> RevokeUserSessionsAsync(string userId, SessionId? except, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <returns>What was written.</returns>
+    ValueTask<UserRevocationResult> RevokeUserSessionsAsync(UserRevocation revocation, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists a user's live sessions (not revoked, not expired at <paramref name="now"/>).</summary>
+    /// <summary>Lists a user's sessions that open at <paramref name="now"/> (<see cref="StoreDecisions.ListUserSessions"/>).</summary>
     /// <param name="userId">The user.</param>
+    /// <param name="rules">The lifetimes and tolerances.</param>
     /// <param name="now">The current time.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The sessions, in no particular order.</returns>
-    ValueTask<IReadOnlyList<Session>> ListUserSessionsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlyList<Session>> ListUserSessionsAsync(string userId, SessionRules rules, DateTimeOffset now, CancellationToken cancellationToken = default);
 
-    /// <summary>Atomically inserts a new refresh family, when its session is live at <paramref name="now"/>.</summary>
-    /// <param name="family">The family, at generation 0 and version 0.</param>
+    /// <summary>
+    /// Atomically binds a session that opens to a device key, unless it is bound already; a binding is never replaced or
+    /// removed (<see cref="StoreDecisions.BindKey"/>).
+    /// </summary>
+    /// <param name="id">The session identifier.</param>
+    /// <param name="binding">The key.</param>
+    /// <param name="rules">The lifetimes and tolerances.</param>
     /// <param name="now">The current time.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns><see langword="false"/> when the session is missing, revoked or expired; nothing is written then.</returns>
-    ValueTask<bool> CreateRefreshFamilyAsync(RefreshFamily family, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <returns>What happened.</returns>
+    ValueTask<SessionBindResult> BindKeyAsync(SessionId id, SessionKeyBinding binding, SessionRules rules, DateTimeOffset now, CancellationToken cancellationToken = default);
 
-    /// <summary>Finds the family that holds a token hash as current, previous or spent.</summary>
+    /// <summary>
+    /// Atomically inserts a new refresh family for a session that opens, capping its lifetime at the session's absolute
+    /// expiry, and writes a due sliding renewal of the session (<see cref="StoreDecisions.CreateRefreshFamily"/>).
+    /// </summary>
+    /// <param name="creation">The family to create.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>What was written.</returns>
+    ValueTask<RefreshFamilyCreateResult> CreateRefreshFamilyAsync(RefreshFamilyCreation creation, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the family that holds a token hash as current, previous or spent, without judging it (for operators and tools).</summary>
     /// <param name="tokenHash">The refresh token hash.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The family, or <see langword="null"/>.</returns>
-    ValueTask<RefreshFamily?> FindRefreshFamilyByTokenAsync(string tokenHash, CancellationToken cancellationToken = default);
+    ValueTask<RefreshFamily?> FindRefreshFamilyByTokenAsync(RefreshTokenHash tokenHash, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The refresh compare-and-swap. Atomically: find the family holding the presented hash; when it is
-    /// not revoked, the presented hash is its current token, the token and family are unexpired and the
-    /// family's session is live (not revoked, before its idle and its absolute expiry), write
-    /// <see cref="RefreshFamily.Rotate"/> and return <see cref="RefreshRedeemStatus.Rotated"/>. In every
-    /// other case write nothing and say why. Of any number of concurrent redemptions of one token, at
-    /// most one rotates.
+    /// The refresh compare-and-swap, atomically: finds the family holding the presented hash, judges its session, decides
+    /// with <see cref="RefreshFamily.Classify"/>, and writes the outcome — the rotation and the session's due renewal, or
+    /// for reuse the revocation of the family and its session (<see cref="StoreDecisions.Redeem"/>). Of any number of
+    /// concurrent redemptions of one token, at most one rotates.
     /// </summary>
-    /// <param name="redemption">The presented hash and the prepared successor.</param>
+    /// <param name="redemption">The presented hash, the prepared successor and the rules.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The status and the family as it now stands.</returns>
+    /// <returns>The decision, and the family and session as they now stand.</returns>
     ValueTask<RefreshRedeemResult> RedeemRefreshTokenAsync(RefreshRedemption redemption, CancellationToken cancellationToken = default);
 
-    /// <summary>Atomically revokes a refresh family, if it is not revoked already.</summary>
-    /// <param name="familyId">The family.</param>
+    /// <summary>Atomically revokes the family holding a token hash, if it is not revoked already (<see cref="StoreDecisions.RevokeRefreshFamily"/>).</summary>
+    /// <param name="tokenHash">A hash of any token of the family.</param>
     /// <param name="reason">Why.</param>
     /// <param name="now">The current time.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns><see langword="true"/> when this call revoked it.</returns>
-    ValueTask<bool> RevokeRefreshFamilyAsync(string familyId, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <returns>The family as this call revoked it, or <see langword="null"/>.</returns>
+    ValueTask<RefreshFamily?> RevokeRefreshFamilyAsync(RefreshTokenHash tokenHash, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a user's security state; an unknown user has epoch 0 and no devices.</summary>
     /// <param name="userId">The user.</param>
@@ -141,8 +149,8 @@ public interface ISessionStore
     ValueTask<UserSecurityState> GetUserSecurityStateAsync(string userId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Reads only a user's security epoch (0 for an unknown user): what online access-token validation needs on
-    /// every request. The default reads the whole state; a store whose known devices cost extra to read overrides it.
+    /// Reads only a user's security epoch (0 for an unknown user). The default reads the whole state; a store whose known
+    /// devices cost extra to read overrides it.
     /// </summary>
     /// <param name="userId">The user.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -150,16 +158,10 @@ public interface ISessionStore
     async ValueTask<long> GetSecurityEpochAsync(string userId, CancellationToken cancellationToken = default) =>
         (await GetUserSecurityStateAsync(userId, cancellationToken).ConfigureAwait(false)).SecurityEpoch;
 
-    /// <summary>Atomically increments a user's security epoch.</summary>
-    /// <param name="userId">The user.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The new epoch.</returns>
-    ValueTask<long> IncrementSecurityEpochAsync(string userId, CancellationToken cancellationToken = default);
-
     /// <summary>
-    /// Atomically adds a device to the user's known devices, or refreshes its <see cref="KnownDevice.LastSeenAt"/>
-    /// when one with the same <see cref="KnownDevice.Key"/> exists; keeps at most <paramref name="maxDevices"/>,
-    /// dropping the least recently seen.
+    /// Atomically adds a device to the user's known devices, or refreshes it when one with the same
+    /// <see cref="KnownDevice.Key"/> exists; keeps at most <paramref name="maxDevices"/>, dropping the least recently seen
+    /// (<see cref="StoreDecisions.RememberDevice"/>).
     /// </summary>
     /// <param name="userId">The user.</param>
     /// <param name="device">The device.</param>
@@ -169,8 +171,18 @@ public interface ISessionStore
     ValueTask<bool> RememberDeviceAsync(string userId, KnownDevice device, int maxDevices, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Deletes sessions past their absolute or idle expiry, revoked sessions past their absolute expiry,
-    /// and refresh families past their absolute expiry.
+    /// Break-glass: revokes every session of every user at once by moving the global revocation instant to
+    /// <paramref name="now"/> (never backwards). Every session created at or before it stops validating, and with it
+    /// every refresh family and online-validated access token.
+    /// </summary>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The global revocation instant now in force.</returns>
+    ValueTask<DateTimeOffset> RevokeEverySessionAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes what can no longer be used: sessions for which <see cref="Session.IsPurgeableAt"/> holds and families for which
+    /// <see cref="RefreshFamily.IsPurgeableAt"/> holds, with their index entries.
     /// </summary>
     /// <param name="now">The current time.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

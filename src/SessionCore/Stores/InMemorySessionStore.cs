@@ -9,20 +9,15 @@ using SessionCore.Tokens;
 namespace SessionCore.Stores;
 
 /// <summary>
-/// The reference store: everything in process memory behind one lock, so every primitive is trivially
-/// atomic. Suits tests, single-process hosts that accept losing sessions on restart, and adapter authors
-/// who want to see the intended behaviour of each primitive.
+/// The reference store: everything in process memory behind one lock, so every operation is trivially atomic; the
+/// decisions are <see cref="StoreDecisions"/>'. Suits tests, single-process hosts that accept losing sessions on
+/// restart, and adapter authors who want to see the intended behaviour of each operation.
 /// </summary>
 /// <threadsafety>Safe to share between threads.</threadsafety>
 public sealed class InMemorySessionStore : ISessionStore
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<SessionId, Session> _sessions = [];
-    private readonly Dictionary<string, HashSet<SessionId>> _sessionsByUser = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, RefreshFamily> _families = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _familyByTokenHash = new(StringComparer.Ordinal);
-    private readonly Dictionary<SessionId, HashSet<string>> _familiesBySession = [];
-    private readonly Dictionary<string, UserSecurityState> _users = new(StringComparer.Ordinal);
+    private readonly Records _records = new();
 
     /// <summary>Gets the number of session records held, revoked ones included.</summary>
     public int Count
@@ -31,381 +26,279 @@ public sealed class InMemorySessionStore : ISessionStore
         {
             lock (_gate)
             {
-                return _sessions.Count;
+                return _records.Sessions.Count;
             }
         }
     }
 
+    /// <summary>
+    /// Gets or sets a wrapper around the records each decision sees, for tests that inject a fault between the writes of
+    /// one operation; reachable through InternalsVisibleTo only, so production code cannot weaken the store.
+    /// </summary>
+    internal Func<IStoreRecords, IStoreRecords>? RecordsInterceptor { get; set; }
+
     /// <inheritdoc/>
-    public ValueTask<SessionCreateResult> CreateAsync(Session session, SessionLimit limit, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public ValueTask<SessionCreateResult> CreateAsync(SessionCreation creation, CancellationToken cancellationToken = default) =>
+        Decide(creation, static (r, c) => StoreDecisions.Create(r, c), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<Session?> FindAsync(SessionId id, CancellationToken cancellationToken = default) =>
+        Run(id, static (r, id) => r.FindSession(id), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<SessionCheck> ValidateAsync(SessionId id, SessionRules rules, DateTimeOffset now, bool touch, CancellationToken cancellationToken = default) =>
+        Decide((id, rules, now, touch), static (r, a) => StoreDecisions.Validate(r, a.id, a.rules, a.now, a.touch), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<SessionRegenerateResult> RegenerateAsync(SessionRegeneration regeneration, CancellationToken cancellationToken = default) =>
+        Decide(regeneration, static (r, g) => StoreDecisions.Regenerate(r, g), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<Session?> RevokeAsync(SessionId id, string? userId, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Decide((id, userId, reason, now), static (r, a) => StoreDecisions.Revoke(r, a.id, a.userId, a.reason, a.now), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<UserRevocationResult> RevokeUserSessionsAsync(UserRevocation revocation, CancellationToken cancellationToken = default) =>
+        Decide(revocation, static (r, v) => StoreDecisions.RevokeUserSessions(r, v), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<Session>> ListUserSessionsAsync(string userId, SessionRules rules, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Decide((userId, rules, now), static (r, a) => StoreDecisions.ListUserSessions(r, a.userId, a.rules, a.now), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<SessionBindResult> BindKeyAsync(SessionId id, SessionKeyBinding binding, SessionRules rules, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Decide((id, binding, rules, now), static (r, a) => StoreDecisions.BindKey(r, a.id, a.binding, a.rules, a.now), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<RefreshFamilyCreateResult> CreateRefreshFamilyAsync(RefreshFamilyCreation creation, CancellationToken cancellationToken = default) =>
+        Decide(creation, static (r, c) => StoreDecisions.CreateRefreshFamily(r, c), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<RefreshFamily?> FindRefreshFamilyByTokenAsync(RefreshTokenHash tokenHash, CancellationToken cancellationToken = default) =>
+        Run(tokenHash, static (r, h) => r.FindFamily(h), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<RefreshRedeemResult> RedeemRefreshTokenAsync(RefreshRedemption redemption, CancellationToken cancellationToken = default) =>
+        Decide(redemption, static (r, d) => StoreDecisions.Redeem(r, d), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<RefreshFamily?> RevokeRefreshFamilyAsync(RefreshTokenHash tokenHash, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Decide((tokenHash, reason, now), static (r, a) => StoreDecisions.RevokeRefreshFamily(r, a.tokenHash, a.reason, a.now), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<UserSecurityState> GetUserSecurityStateAsync(string userId, CancellationToken cancellationToken = default) =>
+        Run(userId ?? throw new ArgumentNullException(nameof(userId)), static (r, u) => r.FindUser(u), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<long> GetSecurityEpochAsync(string userId, CancellationToken cancellationToken = default) =>
+        Run(userId ?? throw new ArgumentNullException(nameof(userId)), static (r, u) => r.FindSecurityEpoch(u), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<bool> RememberDeviceAsync(string userId, KnownDevice device, int maxDevices, CancellationToken cancellationToken = default) =>
+        Decide((userId, device, maxDevices), static (r, a) => StoreDecisions.RememberDevice(r, a.userId, a.device, a.maxDevices), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<DateTimeOffset> RevokeEverySessionAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Run(now, static (r, now) => (r.RevokedBefore = r.RevokedBefore > now ? r.RevokedBefore : now).Value, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Run(now, static (r, now) => r.Purge(now), cancellationToken);
+
+    private ValueTask<TResult> Decide<TArgument, TResult>(TArgument argument, Func<IStoreRecords, TArgument, TResult> decision, CancellationToken cancellationToken) =>
+        Run(
+            (argument, decision, RecordsInterceptor),
+            static (r, a) => a.decision(a.RecordsInterceptor?.Invoke(r) ?? r, a.argument),
+            cancellationToken);
+
+    private ValueTask<TResult> Run<TArgument, TResult>(TArgument argument, Func<Records, TArgument, TResult> operation, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(session);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (_sessions.ContainsKey(session.Id))
+            try
+            {
+                TResult result = operation(_records, argument);
+                _records.Commit();
+                return ValueTask.FromResult(result);
+            }
+            catch
+            {
+                // All or nothing: whatever the step wrote before it failed is undone before the lock is released.
+                _records.Rollback();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The records behind the lock. Every write is journalled until the operation ends, so an operation that throws part-way
+    /// (a refused insert, a fault) leaves no trace: its writes become visible together or not at all.
+    /// </summary>
+    private sealed class Records : IStoreRecords
+    {
+        private readonly List<Action> _undo = [];
+        private readonly Dictionary<string, HashSet<SessionId>> _sessionsByUser = new(StringComparer.Ordinal);
+        private readonly Dictionary<RefreshFamilyId, RefreshFamily> _families = [];
+        private readonly Dictionary<RefreshTokenHash, RefreshFamilyId> _familyByToken = [];
+        private readonly Dictionary<SessionId, HashSet<RefreshFamilyId>> _familiesBySession = [];
+        private readonly Dictionary<string, UserSecurityState> _users = new(StringComparer.Ordinal);
+
+        public Dictionary<SessionId, Session> Sessions { get; } = [];
+
+        public DateTimeOffset? RevokedBefore { get; set; }
+
+        public Session? FindSession(SessionId id) => Sessions.GetValueOrDefault(id);
+
+        public IReadOnlyList<Session> FindUserSessions(string userId) =>
+            _sessionsByUser.TryGetValue(userId, out HashSet<SessionId>? ids) ? [.. ids.Select(id => Sessions[id])] : [];
+
+        public RefreshFamily? FindFamily(RefreshTokenHash tokenHash) =>
+            _familyByToken.TryGetValue(tokenHash, out RefreshFamilyId id) ? _families.GetValueOrDefault(id) : null;
+
+        public IReadOnlyList<RefreshFamily> FindSessionFamilies(SessionId sessionId) =>
+            _familiesBySession.TryGetValue(sessionId, out HashSet<RefreshFamilyId>? ids) ? [.. ids.Select(id => _families[id])] : [];
+
+        public UserSecurityState FindUser(string userId) => _users.GetValueOrDefault(userId) ?? new UserSecurityState(userId, 0, []);
+
+        public long FindSecurityEpoch(string userId) => _users.TryGetValue(userId, out UserSecurityState? state) ? state.SecurityEpoch : 0;
+
+        public void InsertSession(Session session)
+        {
+            if (!Sessions.TryAdd(session.Id, session))
             {
                 throw new InvalidOperationException("A session with this identifier exists already.");
             }
 
-            List<SessionId>? evicted = null;
-            if (limit.IsLimited)
+            _undo.Add(() => Sessions.Remove(session.Id));
+            if (IndexOf(_sessionsByUser, session.UserId).Add(session.Id))
             {
-                if (!limit.TrySelectEvictions(LiveSessionsOf(session.UserId, now), out IReadOnlyList<Session> victims))
-                {
-                    return ValueTask.FromResult(SessionCreateResult.LimitReached());
-                }
-
-                evicted = [];
-                foreach (Session victim in victims)
-                {
-                    RevokeLocked(victim.Id, RevocationReason.Evicted, now);
-                    evicted.Add(victim.Id);
-                }
+                _undo.Add(() => Unindex(_sessionsByUser, session.UserId, session.Id));
             }
-
-            _sessions.Add(session.Id, session);
-            IndexOf(_sessionsByUser, session.UserId).Add(session.Id);
-            return ValueTask.FromResult(SessionCreateResult.Success(evicted));
         }
-    }
 
-    /// <inheritdoc/>
-    public ValueTask<Session?> FindAsync(SessionId id, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
+        public void UpdateSession(Session session)
         {
-            return ValueTask.FromResult(_sessions.GetValueOrDefault(id));
+            Session? before = Sessions.GetValueOrDefault(session.Id);
+            Sessions[session.Id] = session;
+            _undo.Add(() => Restore(Sessions, session.Id, before));
         }
-    }
 
-    /// <inheritdoc/>
-    public ValueTask<bool> TouchAsync(SessionId id, long expectedVersion, DateTimeOffset lastSeenAt, DateTimeOffset idleExpiresAt, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
+        public void InsertFamily(RefreshFamily family)
         {
-            if (!_sessions.TryGetValue(id, out Session? session) || session.IsRevoked || session.Version != expectedVersion)
-            {
-                return ValueTask.FromResult(false);
-            }
-
-            _sessions[id] = session with { LastSeenAt = lastSeenAt, IdleExpiresAt = idleExpiresAt, Version = checked(session.Version + 1) };
-            return ValueTask.FromResult(true);
-        }
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<SessionRegenerateStatus> RegenerateAsync(SessionId currentId, long expectedVersion, Session replacement, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(replacement);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            SessionRegenerateStatus status = _sessions.TryGetValue(currentId, out Session? current)
-                ? current.ClassifyRegeneration(expectedVersion, now)
-                : SessionRegenerateStatus.NotFound;
-            if (status != SessionRegenerateStatus.Regenerated)
-            {
-                return ValueTask.FromResult(status);
-            }
-
-            if (_sessions.ContainsKey(replacement.Id))
-            {
-                throw new InvalidOperationException("A session with this identifier exists already.");
-            }
-
-            RevokeLocked(currentId, RevocationReason.Regenerated, now);
-            _sessions.Add(replacement.Id, replacement);
-            IndexOf(_sessionsByUser, replacement.UserId).Add(replacement.Id);
-            return ValueTask.FromResult(SessionRegenerateStatus.Regenerated);
-        }
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<bool> RevokeAsync(SessionId id, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            return ValueTask.FromResult(RevokeLocked(id, reason, now));
-        }
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<IReadOnlyList<SessionId>> RevokeUserSessionsAsync(string userId, SessionId? except, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            List<SessionId> revoked = [];
-            if (_sessionsByUser.TryGetValue(userId, out HashSet<SessionId>? ids))
-            {
-                foreach (SessionId id in ids.ToArray())
-                {
-                    if (id != except && RevokeLocked(id, reason, now))
-                    {
-                        revoked.Add(id);
-                    }
-                }
-            }
-
-            return ValueTask.FromResult<IReadOnlyList<SessionId>>(revoked);
-        }
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<IReadOnlyList<Session>> ListUserSessionsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            return ValueTask.FromResult<IReadOnlyList<Session>>(LiveSessionsOf(userId, now));
-        }
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<bool> CreateRefreshFamilyAsync(RefreshFamily family, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(family);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            if (!_sessions.TryGetValue(family.SessionId, out Session? session) || !session.IsLiveAt(now))
-            {
-                return ValueTask.FromResult(false);
-            }
-
-            if (_families.ContainsKey(family.FamilyId) || _familyByTokenHash.ContainsKey(family.CurrentTokenHash))
+            if (_families.ContainsKey(family.FamilyId) || !_familyByToken.TryAdd(family.CurrentTokenHash, family.FamilyId))
             {
                 throw new InvalidOperationException("A refresh family or token with this identifier exists already.");
             }
 
+            _undo.Add(() => _familyByToken.Remove(family.CurrentTokenHash));
             _families.Add(family.FamilyId, family);
-            _familyByTokenHash.Add(family.CurrentTokenHash, family.FamilyId);
-            IndexOf(_familiesBySession, family.SessionId).Add(family.FamilyId);
-            return ValueTask.FromResult(true);
-        }
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<RefreshFamily?> FindRefreshFamilyByTokenAsync(string tokenHash, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(tokenHash);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            return ValueTask.FromResult(FamilyOfLocked(tokenHash));
-        }
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<RefreshRedeemResult> RedeemRefreshTokenAsync(RefreshRedemption redemption, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(redemption);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            RefreshFamily? family = FamilyOfLocked(redemption.PresentedTokenHash);
-            if (family is null)
+            _undo.Add(() => _families.Remove(family.FamilyId));
+            if (IndexOf(_familiesBySession, family.SessionId).Add(family.FamilyId))
             {
-                return ValueTask.FromResult(RefreshRedeemResult.NotFound);
+                _undo.Add(() => Unindex(_familiesBySession, family.SessionId, family.FamilyId));
+            }
+        }
+
+        public void UpdateFamily(RefreshFamily family, RefreshTokenHash? addedTokenHash, RefreshTokenHash? removedTokenHash)
+        {
+            if (addedTokenHash is RefreshTokenHash added)
+            {
+                if (!_familyByToken.TryAdd(added, family.FamilyId))
+                {
+                    throw new InvalidOperationException("A refresh token with this identifier exists already.");
+                }
+
+                _undo.Add(() => _familyByToken.Remove(added));
             }
 
-            RefreshRedeemStatus status = Classify(family, redemption);
-            if (status != RefreshRedeemStatus.Rotated)
+            if (removedTokenHash is RefreshTokenHash removed && _familyByToken.Remove(removed, out RefreshFamilyId owner))
             {
-                return ValueTask.FromResult(new RefreshRedeemResult(status, family));
+                _undo.Add(() => _familyByToken[removed] = owner);
             }
 
-            if (_familyByTokenHash.ContainsKey(redemption.SuccessorTokenHash))
+            RefreshFamily? before = _families.GetValueOrDefault(family.FamilyId);
+            _families[family.FamilyId] = family;
+            _undo.Add(() => Restore(_families, family.FamilyId, before));
+        }
+
+        public void UpdateUser(UserSecurityState state)
+        {
+            UserSecurityState? before = _users.GetValueOrDefault(state.UserId);
+            _users[state.UserId] = state;
+            _undo.Add(() => Restore(_users, state.UserId, before));
+        }
+
+        public void Commit() => _undo.Clear();
+
+        public void Rollback()
+        {
+            for (int i = _undo.Count - 1; i >= 0; i--)
             {
-                throw new InvalidOperationException("A refresh token with this identifier exists already.");
+                _undo[i]();
             }
 
-            RefreshFamily rotated = family.Rotate(redemption);
-            _families[family.FamilyId] = rotated;
-            _familyByTokenHash.Add(redemption.SuccessorTokenHash, family.FamilyId);
-            return ValueTask.FromResult(new RefreshRedeemResult(RefreshRedeemStatus.Rotated, rotated));
+            _undo.Clear();
         }
-    }
 
-    /// <inheritdoc/>
-    public ValueTask<bool> RevokeRefreshFamilyAsync(string familyId, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(familyId);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            return ValueTask.FromResult(RevokeFamilyLocked(familyId, reason, now));
-        }
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<UserSecurityState> GetUserSecurityStateAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            return ValueTask.FromResult(_users.GetValueOrDefault(userId) ?? new UserSecurityState(userId, 0, []));
-        }
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<long> IncrementSecurityEpochAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            UserSecurityState state = _users.GetValueOrDefault(userId) ?? new UserSecurityState(userId, 0, []);
-            state = state with { SecurityEpoch = checked(state.SecurityEpoch + 1) };
-            _users[userId] = state;
-            return ValueTask.FromResult(state.SecurityEpoch);
-        }
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<bool> RememberDeviceAsync(string userId, KnownDevice device, int maxDevices, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        ArgumentNullException.ThrowIfNull(device);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxDevices, 1);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            UserSecurityState state = _users.GetValueOrDefault(userId) ?? new UserSecurityState(userId, 0, []);
-            _users[userId] = state.WithDevice(device, maxDevices, out bool isNew);
-            return ValueTask.FromResult(isNew);
-        }
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
+        public int Purge(DateTimeOffset now)
         {
             int removed = 0;
-            foreach (Session session in _sessions.Values.ToArray())
+            foreach (Session session in Sessions.Values.Where(s => s.IsPurgeableAt(now)).ToArray())
             {
-                bool expired = now >= session.AbsoluteExpiresAt || (!session.IsRevoked && now >= session.IdleExpiresAt);
-                if (expired)
+                Sessions.Remove(session.Id);
+                Unindex(_sessionsByUser, session.UserId, session.Id);
+                removed++;
+            }
+
+            foreach (RefreshFamily family in _families.Values.Where(f => f.IsPurgeableAt(now)).ToArray())
+            {
+                _families.Remove(family.FamilyId);
+                foreach (RefreshTokenHash hash in family.TokenHashes)
                 {
-                    _sessions.Remove(session.Id);
-                    if (_sessionsByUser.TryGetValue(session.UserId, out HashSet<SessionId>? ids))
-                    {
-                        ids.Remove(session.Id);
-                        if (ids.Count == 0)
-                        {
-                            _sessionsByUser.Remove(session.UserId);
-                        }
-                    }
-
-                    removed++;
+                    _familyByToken.Remove(hash);
                 }
+
+                Unindex(_familiesBySession, family.SessionId, family.FamilyId);
+                removed++;
             }
 
-            foreach (RefreshFamily family in _families.Values.ToArray())
+            return removed;
+        }
+
+        private static HashSet<TValue> IndexOf<TKey, TValue>(Dictionary<TKey, HashSet<TValue>> index, TKey key)
+            where TKey : notnull
+        {
+            if (!index.TryGetValue(key, out HashSet<TValue>? set))
             {
-                if (now >= family.AbsoluteExpiresAt)
-                {
-                    _families.Remove(family.FamilyId);
-                    _familyByTokenHash.Remove(family.CurrentTokenHash);
-                    if (family.PreviousTokenHash is not null)
-                    {
-                        _familyByTokenHash.Remove(family.PreviousTokenHash);
-                    }
-
-                    foreach (string spent in family.SpentTokenHashes)
-                    {
-                        _familyByTokenHash.Remove(spent);
-                    }
-
-                    if (_familiesBySession.TryGetValue(family.SessionId, out HashSet<string>? families))
-                    {
-                        families.Remove(family.FamilyId);
-                        if (families.Count == 0)
-                        {
-                            _familiesBySession.Remove(family.SessionId);
-                        }
-                    }
-
-                    removed++;
-                }
+                set = [];
+                index.Add(key, set);
             }
 
-            return ValueTask.FromResult(removed);
-        }
-    }
-
-    private static HashSet<TValue> IndexOf<TKey, TValue>(Dictionary<TKey, HashSet<TValue>> index, TKey key)
-        where TKey : notnull
-    {
-        if (!index.TryGetValue(key, out HashSet<TValue>? set))
-        {
-            set = [];
-            index.Add(key, set);
+            return set;
         }
 
-        return set;
-    }
-
-    private RefreshRedeemStatus Classify(RefreshFamily family, RefreshRedemption redemption) =>
-        family.Classify(redemption, _sessions.GetValueOrDefault(family.SessionId));
-
-    private RefreshFamily? FamilyOfLocked(string tokenHash) =>
-        _familyByTokenHash.TryGetValue(tokenHash, out string? familyId) ? _families.GetValueOrDefault(familyId) : null;
-
-    private List<Session> LiveSessionsOf(string userId, DateTimeOffset now)
-    {
-        List<Session> live = [];
-        if (_sessionsByUser.TryGetValue(userId, out HashSet<SessionId>? ids))
+        private static void Restore<TKey, TValue>(Dictionary<TKey, TValue> records, TKey key, TValue? before)
+            where TKey : notnull
+            where TValue : class
         {
-            foreach (SessionId id in ids)
+            if (before is null)
             {
-                Session session = _sessions[id];
-                if (session.IsLiveAt(now))
-                {
-                    live.Add(session);
-                }
+                records.Remove(key);
             }
-        }
-
-        return live;
-    }
-
-    private bool RevokeLocked(SessionId id, RevocationReason reason, DateTimeOffset now)
-    {
-        if (!_sessions.TryGetValue(id, out Session? session) || session.IsRevoked)
-        {
-            return false;
-        }
-
-        _sessions[id] = session with { RevokedAt = now, RevocationReason = reason, Version = checked(session.Version + 1) };
-        if (_familiesBySession.TryGetValue(id, out HashSet<string>? families))
-        {
-            foreach (string familyId in families)
+            else
             {
-                RevokeFamilyLocked(familyId, reason, now);
+                records[key] = before;
             }
         }
 
-        return true;
-    }
-
-    private bool RevokeFamilyLocked(string familyId, RevocationReason reason, DateTimeOffset now)
-    {
-        if (!_families.TryGetValue(familyId, out RefreshFamily? family) || family.IsRevoked)
+        private static void Unindex<TKey, TValue>(Dictionary<TKey, HashSet<TValue>> index, TKey key, TValue value)
+            where TKey : notnull
         {
-            return false;
+            if (index.TryGetValue(key, out HashSet<TValue>? set) && set.Remove(value) && set.Count == 0)
+            {
+                index.Remove(key);
+            }
         }
-
-        _families[familyId] = family.Revoke(reason, now);
-        return true;
     }
 }

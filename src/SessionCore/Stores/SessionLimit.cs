@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using SessionCore.Internal;
@@ -37,7 +38,8 @@ public readonly record struct SessionLimit
     /// </summary>
     /// <param name="liveSessions">The user's live sessions before the create.</param>
     /// <param name="evict">The sessions to revoke (reason <see cref="RevocationReason.Evicted"/>) before inserting:
-    /// the least recently seen first, the oldest among equals; empty when the new session fits.</param>
+    /// the least recently seen first, then the oldest created, then the lowest identifier in ordinal order (so every store
+    /// picks the same sessions, whatever order it reads them in); empty when the new session fits.</param>
     /// <returns><see langword="false"/> when the limit is reached in <see cref="SessionLimitMode.RejectNew"/> mode: create nothing.</returns>
     /// <exception cref="System.ArgumentNullException"><paramref name="liveSessions"/> is <see langword="null"/>.</exception>
     public bool TrySelectEvictions(IEnumerable<Session> liveSessions, out IReadOnlyList<Session> evict)
@@ -61,7 +63,7 @@ public readonly record struct SessionLimit
             return false;
         }
 
-        evict = [.. live.OrderBy(s => s.LastSeenAt).ThenBy(s => s.CreatedAt).Take(excess)];
+        evict = [.. live.OrderBy(s => s.LastSeenAt).ThenBy(s => s.CreatedAt).ThenBy(s => s.Id.ToString(), StringComparer.Ordinal).Take(excess)];
         return true;
     }
 }

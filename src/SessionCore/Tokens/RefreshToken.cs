@@ -25,12 +25,12 @@ public sealed class RefreshToken
     public const int Length = 47;
 
     private readonly string _value;
-    private string? _hash;
+    private RefreshTokenHash _hash;
 
     private RefreshToken(string value) => _value = value;
 
     /// <summary>Gets the SHA-256 hash of the token in base64url (43 characters): the only form a store keeps.</summary>
-    public string Hash => _hash ??= OpaqueToken.Hash(_value);
+    public RefreshTokenHash Hash => _hash.IsEmpty ? _hash = RefreshTokenHash.FromTokenValue(_value) : _hash;
 
     /// <summary>Parses a token presented by a client. Never throws; malformed input yields <see langword="false"/>.</summary>
     /// <param name="text">The presented value, for example from a request body.</param>

@@ -10,8 +10,7 @@ internal static partial class Error
     public const string SharedModeUnsupported = "The LiteDB session store needs Connection=direct: one process owns the file. See docs/stores/litedb.md.";
     public const string ReadOnlyUnsupported = "The LiteDB session store needs write access to its file.";
     public const string PurgeIntervalOutOfRange = "PurgeInterval must be null (no periodic purge) or between 1 second and 1 day.";
-    public const string SessionExists = "A session with this identifier exists already.";
-    public const string FamilyExists = "A refresh family or token with this identifier exists already.";
-    public const string TokenExists = "A refresh token with this identifier exists already.";
+    public const string DuplicateKey = "A session, refresh family or refresh token with this identifier exists already.";
+    public const string UserKeyShared = "The user's record key is shared with another user id (ids that differ only in an unpaired surrogate); the store refuses to write it.";
     public const string CorruptRecord = "A record in the LiteDB session store has an unexpected shape.";
 }

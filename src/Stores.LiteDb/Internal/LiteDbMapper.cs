@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Text;
 using LiteDB;
-using SessionCore.Devices;
 using SessionCore.Sessions;
 using SessionCore.Tokens;
 
@@ -26,6 +25,7 @@ internal static class LiteDbMapper
     public const string AbsoluteExpiresAt = "ae";
     public const string AuthenticatedAt = "aa";
     public const string AuthenticationLevel = "al";
+    public const string AuthenticationMethods = "am";
     public const string Device = "dv";
     public const string DeviceUserAgent = "ua";
     public const string DeviceNetwork = "nw";
@@ -37,8 +37,14 @@ internal static class LiteDbMapper
     public const string Data = "d";
     public const string DataKey = "k";
     public const string DataValue = "x";
+    public const string KeyBinding = "kb";
+    public const string Thumbprint = "t";
+    public const string PublicKeyJwk = "j";
+    public const string BoundAt = "b";
 
     public const string SessionId = "s";
+    public const string ClientId = "cl";
+    public const string KeyThumbprint = "kt";
     public const string Generation = "g";
     public const string CurrentTokenHash = "ch";
     public const string CurrentIssuedAt = "ci";
@@ -56,6 +62,8 @@ internal static class LiteDbMapper
     public const string UserAgentFamily = "uf";
     public const string FirstSeenAt = "fs";
 
+    public const string Instant = "t";
+
     private const long MaxTicks = 3155378975999999999; // DateTimeOffset.MaxValue.UtcTicks
 
     /// <summary>
@@ -66,10 +74,6 @@ internal static class LiteDbMapper
     public static string UserKeyOf(string userId) => Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(userId)));
 
     public static BsonValue Ticks(DateTimeOffset value) => new(value.UtcTicks);
-
-    public static BsonValue Ticks(DateTimeOffset? value) => value is { } v ? new BsonValue(v.UtcTicks) : BsonValue.Null;
-
-    public static BsonValue Text(string? value) => value is null ? BsonValue.Null : new BsonValue(value);
 
     public static BsonDocument ToDocument(Session session)
     {
@@ -90,14 +94,18 @@ internal static class LiteDbMapper
             [AbsoluteExpiresAt] = Ticks(session.AbsoluteExpiresAt),
             [AuthenticatedAt] = Ticks(session.AuthenticatedAt),
             [AuthenticationLevel] = session.AuthenticationLevel,
+            [AuthenticationMethods] = Texts(session.AuthenticationMethods),
             [Device] = session.Device is { } device
                 ? new BsonDocument { [DeviceUserAgent] = Text(device.UserAgent), [DeviceNetwork] = Text(device.Network), [DeviceId] = Text(device.DeviceId) }
                 : BsonValue.Null,
-            [SecurityEpoch] = new BsonValue(session.SecurityEpoch),
-            [Version] = new BsonValue(session.Version),
+            [SecurityEpoch] = session.SecurityEpoch,
+            [Version] = session.Version,
             [RevokedAt] = Ticks(session.RevokedAt),
-            [RevocationReason] = session.RevocationReason is { } reason ? new BsonValue((int)reason) : BsonValue.Null,
+            [RevocationReason] = session.RevocationReason is { } reason ? (int)reason : BsonValue.Null,
             [Data] = data,
+            [KeyBinding] = session.KeyBinding is { } binding
+                ? new BsonDocument { [Thumbprint] = binding.Thumbprint, [PublicKeyJwk] = binding.PublicKeyJwk, [BoundAt] = Ticks(binding.BoundAt) }
+                : BsonValue.Null,
         };
     }
 
@@ -110,6 +118,7 @@ internal static class LiteDbMapper
         }
 
         BsonValue device = doc[Device];
+        BsonValue binding = doc[KeyBinding];
         return new Session
         {
             Id = Tokens.SessionId.Parse(ReadString(Field(doc, Id))),
@@ -120,76 +129,69 @@ internal static class LiteDbMapper
             AbsoluteExpiresAt = FromTicks(Field(doc, AbsoluteExpiresAt)),
             AuthenticatedAt = FromTicks(Field(doc, AuthenticatedAt)),
             AuthenticationLevel = ReadInt32(Field(doc, AuthenticationLevel)),
-            Device = device.IsDocument
-                ? new SessionDevice(NullableText(Field(device, DeviceUserAgent)), NullableText(Field(device, DeviceNetwork)), NullableText(Field(device, DeviceId)))
-                : null,
+            AuthenticationMethods = ReadTexts(Field(doc, AuthenticationMethods), ReadString),
+            Device = device.IsNull ? null : new SessionDevice(NullableText(Field(device, DeviceUserAgent)), NullableText(Field(device, DeviceNetwork)), NullableText(Field(device, DeviceId))),
             SecurityEpoch = ReadInt64(Field(doc, SecurityEpoch)),
             Version = ReadInt64(Field(doc, Version)),
             RevokedAt = NullableTicks(Field(doc, RevokedAt)),
             RevocationReason = doc[RevocationReason].IsNull ? null : (RevocationReason)ReadInt32(Field(doc, RevocationReason)),
             Data = data,
+            KeyBinding = binding.IsNull ? null : new SessionKeyBinding(ReadString(Field(binding, Thumbprint)), ReadString(Field(binding, PublicKeyJwk)), FromTicks(Field(binding, BoundAt))),
         };
     }
 
     public static BsonDocument ToDocument(RefreshFamily family)
     {
         BsonArray spent = [];
-        foreach (string hash in family.SpentTokenHashes)
+        foreach (RefreshTokenHash hash in family.SpentTokenHashes)
         {
-            spent.Add(hash);
+            spent.Add(hash.ToString());
         }
 
         return new BsonDocument
         {
-            [Id] = family.FamilyId,
+            [Id] = family.FamilyId.ToString(),
             [SessionId] = family.SessionId.ToString(),
-            [UserKey] = UserKeyOf(family.UserId),
             [UserId] = family.UserId,
+            [ClientId] = Text(family.ClientId),
+            [KeyThumbprint] = Text(family.KeyThumbprint),
             [CreatedAt] = Ticks(family.CreatedAt),
             [AbsoluteExpiresAt] = Ticks(family.AbsoluteExpiresAt),
             [Generation] = family.Generation,
-            [CurrentTokenHash] = family.CurrentTokenHash,
+            [CurrentTokenHash] = family.CurrentTokenHash.ToString(),
             [CurrentIssuedAt] = Ticks(family.CurrentIssuedAt),
             [CurrentIdleExpiresAt] = Ticks(family.CurrentIdleExpiresAt),
-            [SealedCurrentToken] = new BsonValue(family.SealedCurrentToken.ToArray()),
-            [PreviousTokenHash] = Text(family.PreviousTokenHash),
+            [SealedCurrentToken] = family.SealedCurrentToken.ToArray(),
+            [PreviousTokenHash] = Text(family.PreviousTokenHash?.ToString()),
             [RotatedAt] = Ticks(family.RotatedAt),
             [SpentTokenHashes] = spent,
             [RevokedAt] = Ticks(family.RevokedAt),
-            [RevocationReason] = family.RevocationReason is { } reason ? new BsonValue((int)reason) : BsonValue.Null,
-            [Version] = new BsonValue(family.Version),
+            [RevocationReason] = family.RevocationReason is { } reason ? (int)reason : BsonValue.Null,
+            [Version] = family.Version,
         };
     }
 
-    public static RefreshFamily ToFamily(BsonDocument doc)
+    public static RefreshFamily ToFamily(BsonDocument doc) => new()
     {
-        BsonArray spentArray = ReadArray(Field(doc, SpentTokenHashes));
-        string[] spent = new string[spentArray.Count];
-        for (int i = 0; i < spent.Length; i++)
-        {
-            spent[i] = ReadString(spentArray[i]);
-        }
-
-        return new RefreshFamily
-        {
-            FamilyId = ReadString(Field(doc, Id)),
-            SessionId = Tokens.SessionId.Parse(ReadString(Field(doc, SessionId))),
-            UserId = ReadString(Field(doc, UserId)),
-            CreatedAt = FromTicks(Field(doc, CreatedAt)),
-            AbsoluteExpiresAt = FromTicks(Field(doc, AbsoluteExpiresAt)),
-            Generation = ReadInt32(Field(doc, Generation)),
-            CurrentTokenHash = ReadString(Field(doc, CurrentTokenHash)),
-            CurrentIssuedAt = FromTicks(Field(doc, CurrentIssuedAt)),
-            CurrentIdleExpiresAt = FromTicks(Field(doc, CurrentIdleExpiresAt)),
-            SealedCurrentToken = doc[SealedCurrentToken].AsBinary ?? [],
-            PreviousTokenHash = NullableText(Field(doc, PreviousTokenHash)),
-            RotatedAt = NullableTicks(Field(doc, RotatedAt)),
-            SpentTokenHashes = spent,
-            RevokedAt = NullableTicks(Field(doc, RevokedAt)),
-            RevocationReason = doc[RevocationReason].IsNull ? null : (RevocationReason)ReadInt32(Field(doc, RevocationReason)),
-            Version = ReadInt64(Field(doc, Version)),
-        };
-    }
+        FamilyId = RefreshFamilyId.Parse(ReadString(Field(doc, Id))),
+        SessionId = Tokens.SessionId.Parse(ReadString(Field(doc, SessionId))),
+        UserId = ReadString(Field(doc, UserId)),
+        ClientId = NullableText(Field(doc, ClientId)),
+        KeyThumbprint = NullableText(Field(doc, KeyThumbprint)),
+        CreatedAt = FromTicks(Field(doc, CreatedAt)),
+        AbsoluteExpiresAt = FromTicks(Field(doc, AbsoluteExpiresAt)),
+        Generation = ReadInt32(Field(doc, Generation)),
+        CurrentTokenHash = ReadHash(Field(doc, CurrentTokenHash)),
+        CurrentIssuedAt = FromTicks(Field(doc, CurrentIssuedAt)),
+        CurrentIdleExpiresAt = FromTicks(Field(doc, CurrentIdleExpiresAt)),
+        SealedCurrentToken = Field(doc, SealedCurrentToken) is { IsBinary: true } sealedToken ? sealedToken.AsBinary : throw Corrupt(),
+        PreviousTokenHash = doc[PreviousTokenHash].IsNull ? null : ReadHash(Field(doc, PreviousTokenHash)),
+        RotatedAt = NullableTicks(Field(doc, RotatedAt)),
+        SpentTokenHashes = ReadTexts(Field(doc, SpentTokenHashes), ReadHash),
+        RevokedAt = NullableTicks(Field(doc, RevokedAt)),
+        RevocationReason = doc[RevocationReason].IsNull ? null : (RevocationReason)ReadInt32(Field(doc, RevocationReason)),
+        Version = ReadInt64(Field(doc, Version)),
+    };
 
     public static BsonDocument ToDocument(UserSecurityState state)
     {
@@ -207,13 +209,7 @@ internal static class LiteDbMapper
             });
         }
 
-        return new BsonDocument
-        {
-            [Id] = UserKeyOf(state.UserId),
-            [UserId] = state.UserId,
-            [SecurityEpoch] = new BsonValue(state.SecurityEpoch),
-            [KnownDevices] = devices,
-        };
+        return new BsonDocument { [Id] = UserKeyOf(state.UserId), [UserId] = state.UserId, [SecurityEpoch] = state.SecurityEpoch, [KnownDevices] = devices };
     }
 
     public static UserSecurityState ToUserState(BsonDocument doc)
@@ -232,25 +228,53 @@ internal static class LiteDbMapper
                 FromTicks(Field(d, LastSeenAt)));
         }
 
-        return new UserSecurityState(ReadString(Field(doc, UserId)), ReadInt64(Field(doc, SecurityEpoch)), devices);
+        return new UserSecurityState(ReadString(Field(doc, UserId)), ReadEpoch(doc), devices);
     }
 
-    public static BsonDocument TokenDocument(string tokenHash, string familyId) =>
-        new() { [Id] = tokenHash, [FamilyId] = familyId };
+    public static long ReadEpoch(BsonDocument user) => ReadInt64(Field(user, SecurityEpoch));
+
+    public static string ReadString(BsonValue value) => value.IsString ? value.AsString : throw Corrupt();
+
+    public static DateTimeOffset FromTicks(BsonValue value) =>
+        value.IsInt64 && value.AsInt64 is >= 0 and <= MaxTicks ? new DateTimeOffset(value.AsInt64, TimeSpan.Zero) : throw Corrupt();
 
     // Readers check every value's BSON type, so a record of the wrong shape (another collection's, a
     // missing or mistyped field, an out-of-range instant) is a FormatException the store wraps in
     // SessionStoreException, never a null required value or a driver exception that quotes the raw value.
-    private static DateTimeOffset FromTicks(BsonValue value) =>
-        value.IsInt64 && value.AsInt64 is >= 0 and <= MaxTicks ? new DateTimeOffset(value.AsInt64, TimeSpan.Zero) : throw Corrupt();
+    private static BsonValue Field(BsonValue document, string name) => document.IsDocument ? document[name] : throw Corrupt();
+
+    private static BsonValue Ticks(DateTimeOffset? value) => value is { } v ? new BsonValue(v.UtcTicks) : BsonValue.Null;
+
+    private static BsonValue Text(string? value) => value is null ? BsonValue.Null : new BsonValue(value);
+
+    private static BsonArray Texts(IReadOnlyList<string> values)
+    {
+        BsonArray array = [];
+        foreach (string value in values)
+        {
+            array.Add(value);
+        }
+
+        return array;
+    }
+
+    private static T[] ReadTexts<T>(BsonValue value, Func<BsonValue, T> read)
+    {
+        BsonArray array = ReadArray(value);
+        T[] items = new T[array.Count];
+        for (int i = 0; i < items.Length; i++)
+        {
+            items[i] = read(array[i]);
+        }
+
+        return items;
+    }
+
+    private static RefreshTokenHash ReadHash(BsonValue value) => RefreshTokenHash.Parse(ReadString(value));
 
     private static DateTimeOffset? NullableTicks(BsonValue value) => value.IsNull ? null : FromTicks(value);
 
     private static string? NullableText(BsonValue value) => value.IsNull ? null : ReadString(value);
-
-    private static BsonValue Field(BsonValue document, string name) => document.IsDocument ? document[name] : throw Corrupt();
-
-    private static string ReadString(BsonValue value) => value.IsString ? value.AsString : throw Corrupt();
 
     private static BsonArray ReadArray(BsonValue value) => value.IsArray ? value.AsArray : throw Corrupt();
 

@@ -5,11 +5,9 @@ internal static partial class Error
 {
     public const string StoreFailed = "The MongoDB session store could not complete the operation.";
     public const string Contention = "The MongoDB session store gave up after too many concurrent writers changed the same record.";
-    public const string SessionExists = "A session with this identifier exists already.";
-    public const string FamilyExists = "A refresh family or token with this identifier exists already.";
-    public const string TokenExists = "A refresh token with this identifier exists already.";
-    public const string ReplacementOtherUser = "A replacement session must belong to the same user as the session it replaces.";
+    public const string DuplicateKey = "A session, refresh family or refresh token with this identifier exists already.";
+    public const string UserKeyShared = "The user's record key is shared with another user id (ids that differ only in an unpaired surrogate); the store refuses to write it.";
     public const string NoConnectionString = "ConnectionString must be set.";
-    public const string BadName = "DatabaseName and the collection names must not be empty.";
+    public const string BadName = "DatabaseName and SessionsCollectionName must not be empty.";
     public const string CorruptRecord = "A record in the MongoDB session store has an unexpected shape.";
 }

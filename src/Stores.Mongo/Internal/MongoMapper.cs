@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Text;
 using System.Collections.Generic;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using MongoDB.Bson;
@@ -14,13 +15,15 @@ namespace SessionCore.Stores.Mongo.Internal;
 /// Hand-written mapping between the store records and BSON documents, with short explicit field names.
 /// Instants are stored as UTC ticks (Int64) so a round trip is exact; BSON dates (milliseconds) appear only
 /// in the TTL field. Host data keys are stored as values, never as field names, so keys such as "$where"
-/// or "a.b" are harmless.
+/// or "a.b" are harmless. A record of the wrong shape throws (a cast or a format error), which the store reports as
+/// <see cref="SessionStoreException"/>.
 /// </summary>
 internal static class MongoMapper
 {
     public const string Id = "_id";
     public const string UserId = "u";
     public const string Version = "v";
+    public const string Instant = "t";
     public const string Sessions = "ss";
     public const string Families = "fam";
     public const string NextPurge = "nx";
@@ -32,6 +35,7 @@ internal static class MongoMapper
     public const string AbsoluteExpiresAt = "ae";
     public const string AuthenticatedAt = "aa";
     public const string AuthenticationLevel = "al";
+    public const string AuthenticationMethods = "am";
     public const string Device = "dv";
     public const string DeviceUserAgent = "ua";
     public const string DeviceNetwork = "nw";
@@ -42,8 +46,14 @@ internal static class MongoMapper
     public const string Data = "d";
     public const string DataKey = "k";
     public const string DataValue = "x";
+    public const string KeyBinding = "kb";
+    public const string Thumbprint = "t";
+    public const string PublicKeyJwk = "j";
+    public const string BoundAt = "b";
 
     public const string SessionId = "s";
+    public const string ClientId = "cl";
+    public const string KeyThumbprint = "kt";
     public const string Generation = "g";
     public const string CurrentTokenHash = "ch";
     public const string CurrentIssuedAt = "ci";
@@ -60,46 +70,65 @@ internal static class MongoMapper
     public const string UserAgentFamily = "uf";
     public const string FirstSeenAt = "fs";
 
+    private const long MaxTicks = 3155378975999999999; // DateTimeOffset.MaxValue.UtcTicks
+
     /// <summary>The document key of a user: SHA-256 of the UTF-8 id in base64url, fixed length whatever the id.</summary>
-    // Lenient on purpose (a lone surrogate becomes U+FFFD), so a document is always writable. Ids that differ only
-    // there share a key: session revoke-all and listing compare the stored user id, the users collection (epoch,
-    // devices) does not. Sign-in refuses such ids, so only records written before that rule can meet this.
+    // Lenient on purpose (a lone surrogate becomes U+FFFD), so a key can always be computed. Ids that differ only there
+    // share a key: every read compares the stored user id, and a write for the other id is refused (UserRecords).
+    // Sign-in refuses such ids, so only records written before that rule can meet this.
     public static string UserKeyOf(string userId) => Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(userId)));
 
     public static BsonValue Ticks(DateTimeOffset value) => new BsonInt64(value.UtcTicks);
 
-    public static BsonValue Ticks(DateTimeOffset? value) => value is { } v ? new BsonInt64(v.UtcTicks) : BsonNull.Value;
-
-    public static BsonValue Text(string? value) => value is null ? BsonNull.Value : new BsonString(value);
-
-    public static BsonDocument ToDocument(UserSessions set)
+    public static BsonDocument ToDocument(UserRecords records)
     {
         BsonArray sessions = [];
-        foreach (Session session in set.Sessions)
+        DateTimeOffset next = DateTimeOffset.MaxValue;
+        DateTimeOffset last = DateTimeOffset.MinValue;
+        foreach (Session session in records.Sessions)
         {
             sessions.Add(ToDocument(session));
+            next = Min(next, session.IsRevoked ? session.AbsoluteExpiresAt : Min(session.IdleExpiresAt, session.AbsoluteExpiresAt));
+            last = session.AbsoluteExpiresAt > last ? session.AbsoluteExpiresAt : last;
         }
 
         BsonArray families = [];
-        foreach (RefreshFamily family in set.Families)
+        foreach (RefreshFamily family in records.Families)
         {
             families.Add(ToDocument(family));
+            next = Min(next, family.AbsoluteExpiresAt);
+            last = family.AbsoluteExpiresAt > last ? family.AbsoluteExpiresAt : last;
         }
 
-        DateTimeOffset expires = set.ExpiresAt();
-        return new BsonDocument
+        BsonArray devices = [];
+        foreach (KnownDevice device in records.Devices)
         {
-            { Id, UserKeyOf(set.UserId) },
-            { UserId, set.UserId },
-            { Version, new BsonInt64(checked(set.Version + 1)) },
+            devices.Add(ToDocument(device));
+        }
+
+        BsonDocument doc = new()
+        {
+            { Id, UserKeyOf(records.UserId!) },
+            { UserId, records.UserId },
+            { Version, new BsonInt64(checked(records.Version + 1)) },
+            { SecurityEpoch, new BsonInt64(records.Epoch) },
+            { KnownDevices, devices },
             { Sessions, sessions },
             { Families, families },
-            { NextPurge, Ticks(set.NextPurgeAt()) },
-            { ExpiresAt, new BsonDateTime(expires.UtcDateTime) },
+            { NextPurge, Ticks(next) },
         };
+
+        // The TTL index deletes a document once nothing in it can be used, unless it carries what must outlive the
+        // sessions: a security epoch (online-validated tokens are judged against it) or remembered devices.
+        if (records.Epoch == 0 && records.Devices.Count == 0)
+        {
+            doc.Add(ExpiresAt, new BsonDateTime(last.UtcDateTime));
+        }
+
+        return doc;
     }
 
-    public static UserSessions ToUserSessions(BsonDocument doc)
+    public static UserRecords ToRecords(BsonDocument doc, DateTimeOffset? revokedBefore)
     {
         List<Session> sessions = [];
         string userId = doc[UserId].AsString;
@@ -114,7 +143,19 @@ internal static class MongoMapper
             families.Add(ToFamily(f.AsBsonDocument, userId));
         }
 
-        return new UserSessions(userId, doc[Version].AsInt64, sessions, families);
+        List<KnownDevice> devices = [];
+        foreach (BsonValue d in doc[KnownDevices].AsBsonArray)
+        {
+            devices.Add(new KnownDevice(
+                d[DeviceKey].AsString,
+                NullableText(d[DeviceIdHash]),
+                NullableText(d[UserAgentFamily]),
+                NullableText(d[DeviceNetwork]),
+                FromTicks(d[FirstSeenAt]),
+                FromTicks(d[LastSeenAt])));
+        }
+
+        return new UserRecords(userId, doc[Version].AsInt64, doc[SecurityEpoch].AsInt64, devices, sessions, families, revokedBefore);
     }
 
     public static BsonDocument ToDocument(Session session)
@@ -134,6 +175,7 @@ internal static class MongoMapper
             { AbsoluteExpiresAt, Ticks(session.AbsoluteExpiresAt) },
             { AuthenticatedAt, Ticks(session.AuthenticatedAt) },
             { AuthenticationLevel, session.AuthenticationLevel },
+            { AuthenticationMethods, new BsonArray(session.AuthenticationMethods) },
             {
                 Device, session.Device is { } device
                     ? new BsonDocument { { DeviceUserAgent, Text(device.UserAgent) }, { DeviceNetwork, Text(device.Network) }, { DeviceId, Text(device.DeviceId) } }
@@ -144,6 +186,11 @@ internal static class MongoMapper
             { RevokedAt, Ticks(session.RevokedAt) },
             { RevocationReason, session.RevocationReason is { } reason ? new BsonInt32((int)reason) : BsonNull.Value },
             { Data, data },
+            {
+                KeyBinding, session.KeyBinding is { } binding
+                    ? new BsonDocument { { Thumbprint, binding.Thumbprint }, { PublicKeyJwk, binding.PublicKeyJwk }, { BoundAt, Ticks(binding.BoundAt) } }
+                    : BsonNull.Value
+            },
         };
     }
 
@@ -156,6 +203,7 @@ internal static class MongoMapper
         }
 
         BsonValue device = doc[Device];
+        BsonValue binding = doc[KeyBinding];
         return new Session
         {
             Id = Tokens.SessionId.Parse(doc[Id].AsString),
@@ -166,82 +214,60 @@ internal static class MongoMapper
             AbsoluteExpiresAt = FromTicks(doc[AbsoluteExpiresAt]),
             AuthenticatedAt = FromTicks(doc[AuthenticatedAt]),
             AuthenticationLevel = doc[AuthenticationLevel].AsInt32,
-            Device = device.IsBsonDocument
-                ? new SessionDevice(NullableText(device[DeviceUserAgent]), NullableText(device[DeviceNetwork]), NullableText(device[DeviceId]))
-                : null,
+            AuthenticationMethods = [.. doc[AuthenticationMethods].AsBsonArray.Select(m => m.AsString)],
+            Device = device.IsBsonNull ? null : new SessionDevice(NullableText(device[DeviceUserAgent]), NullableText(device[DeviceNetwork]), NullableText(device[DeviceId])),
             SecurityEpoch = doc[SecurityEpoch].AsInt64,
             Version = doc[Version].AsInt64,
             RevokedAt = NullableTicks(doc[RevokedAt]),
             RevocationReason = doc[RevocationReason].IsBsonNull ? null : (RevocationReason)doc[RevocationReason].AsInt32,
             Data = data,
+            KeyBinding = binding.IsBsonNull ? null : new SessionKeyBinding(binding[Thumbprint].AsString, binding[PublicKeyJwk].AsString, FromTicks(binding[BoundAt])),
         };
     }
 
-    public static BsonDocument ToDocument(RefreshFamily family)
+    public static BsonDocument ToDocument(RefreshFamily family) => new()
     {
-        BsonArray spent = [];
-        BsonArray hashes = [family.CurrentTokenHash];
-        if (family.PreviousTokenHash is not null)
-        {
-            hashes.Add(family.PreviousTokenHash);
-        }
+        { Id, family.FamilyId.ToString() },
+        { SessionId, family.SessionId.ToString() },
+        { ClientId, Text(family.ClientId) },
+        { KeyThumbprint, Text(family.KeyThumbprint) },
+        { CreatedAt, Ticks(family.CreatedAt) },
+        { AbsoluteExpiresAt, Ticks(family.AbsoluteExpiresAt) },
+        { Generation, family.Generation },
+        { CurrentTokenHash, family.CurrentTokenHash.ToString() },
+        { CurrentIssuedAt, Ticks(family.CurrentIssuedAt) },
+        { CurrentIdleExpiresAt, Ticks(family.CurrentIdleExpiresAt) },
+        { SealedCurrentToken, new BsonBinaryData(family.SealedCurrentToken.ToArray()) },
+        { PreviousTokenHash, Text(family.PreviousTokenHash?.ToString()) },
+        { RotatedAt, Ticks(family.RotatedAt) },
+        { SpentTokenHashes, new BsonArray(family.SpentTokenHashes.Select(h => h.ToString())) },
+        { TokenHashes, new BsonArray(family.TokenHashes.Select(h => h.ToString())) },
+        { RevokedAt, Ticks(family.RevokedAt) },
+        { RevocationReason, family.RevocationReason is { } reason ? new BsonInt32((int)reason) : BsonNull.Value },
+        { Version, new BsonInt64(family.Version) },
+    };
 
-        foreach (string hash in family.SpentTokenHashes)
-        {
-            spent.Add(hash);
-            hashes.Add(hash);
-        }
-
-        return new BsonDocument
-        {
-            { Id, family.FamilyId },
-            { SessionId, family.SessionId.ToString() },
-            { CreatedAt, Ticks(family.CreatedAt) },
-            { AbsoluteExpiresAt, Ticks(family.AbsoluteExpiresAt) },
-            { Generation, family.Generation },
-            { CurrentTokenHash, family.CurrentTokenHash },
-            { CurrentIssuedAt, Ticks(family.CurrentIssuedAt) },
-            { CurrentIdleExpiresAt, Ticks(family.CurrentIdleExpiresAt) },
-            { SealedCurrentToken, new BsonBinaryData(family.SealedCurrentToken.ToArray()) },
-            { PreviousTokenHash, Text(family.PreviousTokenHash) },
-            { RotatedAt, Ticks(family.RotatedAt) },
-            { SpentTokenHashes, spent },
-            { TokenHashes, hashes },
-            { RevokedAt, Ticks(family.RevokedAt) },
-            { RevocationReason, family.RevocationReason is { } reason ? new BsonInt32((int)reason) : BsonNull.Value },
-            { Version, new BsonInt64(family.Version) },
-        };
-    }
-
-    public static RefreshFamily ToFamily(BsonDocument doc, string userId)
+    public static RefreshFamily ToFamily(BsonDocument doc, string userId) => new()
     {
-        BsonArray spentArray = doc[SpentTokenHashes].AsBsonArray;
-        string[] spent = new string[spentArray.Count];
-        for (int i = 0; i < spent.Length; i++)
-        {
-            spent[i] = spentArray[i].AsString;
-        }
-
-        return new RefreshFamily
-        {
-            FamilyId = doc[Id].AsString,
-            SessionId = Tokens.SessionId.Parse(doc[SessionId].AsString),
-            UserId = userId,
-            CreatedAt = FromTicks(doc[CreatedAt]),
-            AbsoluteExpiresAt = FromTicks(doc[AbsoluteExpiresAt]),
-            Generation = doc[Generation].AsInt32,
-            CurrentTokenHash = doc[CurrentTokenHash].AsString,
-            CurrentIssuedAt = FromTicks(doc[CurrentIssuedAt]),
-            CurrentIdleExpiresAt = FromTicks(doc[CurrentIdleExpiresAt]),
-            SealedCurrentToken = doc[SealedCurrentToken].AsBsonBinaryData.Bytes,
-            PreviousTokenHash = NullableText(doc[PreviousTokenHash]),
-            RotatedAt = NullableTicks(doc[RotatedAt]),
-            SpentTokenHashes = spent,
-            RevokedAt = NullableTicks(doc[RevokedAt]),
-            RevocationReason = doc[RevocationReason].IsBsonNull ? null : (RevocationReason)doc[RevocationReason].AsInt32,
-            Version = doc[Version].AsInt64,
-        };
-    }
+        FamilyId = RefreshFamilyId.Parse(doc[Id].AsString),
+        SessionId = Tokens.SessionId.Parse(doc[SessionId].AsString),
+        UserId = userId,
+        ClientId = NullableText(doc[ClientId]),
+        KeyThumbprint = NullableText(doc[KeyThumbprint]),
+        CreatedAt = FromTicks(doc[CreatedAt]),
+        AbsoluteExpiresAt = FromTicks(doc[AbsoluteExpiresAt]),
+        Generation = doc[Generation].AsInt32,
+        CurrentTokenHash = RefreshTokenHash.Parse(doc[CurrentTokenHash].AsString),
+        CurrentIssuedAt = FromTicks(doc[CurrentIssuedAt]),
+        CurrentIdleExpiresAt = FromTicks(doc[CurrentIdleExpiresAt]),
+        SealedCurrentToken = doc[SealedCurrentToken].AsBsonBinaryData.Bytes,
+        PreviousTokenHash = doc[PreviousTokenHash].IsBsonNull ? null : RefreshTokenHash.Parse(doc[PreviousTokenHash].AsString),
+        RotatedAt = NullableTicks(doc[RotatedAt]),
+        SpentTokenHashes = [.. doc[SpentTokenHashes].AsBsonArray.Select(h => RefreshTokenHash.Parse(h.AsString))],
+        RevokedAt = NullableTicks(doc[RevokedAt]),
+        RevocationReason = doc[RevocationReason].IsBsonNull ? null : (RevocationReason)doc[RevocationReason].AsInt32,
+        Version = doc[Version].AsInt64,
+    };
 
     public static BsonDocument ToDocument(KnownDevice device) => new()
     {
@@ -253,27 +279,14 @@ internal static class MongoMapper
         { LastSeenAt, Ticks(device.LastSeenAt) },
     };
 
-    public static UserSecurityState ToUserState(BsonDocument doc)
-    {
-        BsonArray array = doc.GetValue(KnownDevices, new BsonArray()).AsBsonArray;
-        KnownDevice[] devices = new KnownDevice[array.Count];
-        for (int i = 0; i < devices.Length; i++)
-        {
-            BsonValue d = array[i];
-            devices[i] = new KnownDevice(
-                d[DeviceKey].AsString,
-                NullableText(d[DeviceIdHash]),
-                NullableText(d[UserAgentFamily]),
-                NullableText(d[DeviceNetwork]),
-                FromTicks(d[FirstSeenAt]),
-                FromTicks(d[LastSeenAt]));
-        }
+    public static DateTimeOffset FromTicks(BsonValue value) =>
+        value.IsInt64 && value.AsInt64 is >= 0 and <= MaxTicks ? new DateTimeOffset(value.AsInt64, TimeSpan.Zero) : throw new FormatException(Error.CorruptRecord);
 
-        return new UserSecurityState(doc[UserId].AsString, doc.GetValue(SecurityEpoch, 0L).ToInt64(), devices);
-    }
+    private static BsonValue Ticks(DateTimeOffset? value) => value is { } v ? new BsonInt64(v.UtcTicks) : BsonNull.Value;
 
-    private static DateTimeOffset FromTicks(BsonValue value) =>
-        value.IsInt64 ? new DateTimeOffset(value.AsInt64, TimeSpan.Zero) : throw new FormatException(Error.CorruptRecord);
+    private static BsonValue Text(string? value) => value is null ? BsonNull.Value : new BsonString(value);
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static DateTimeOffset? NullableTicks(BsonValue value) => value.IsBsonNull ? null : FromTicks(value);
 

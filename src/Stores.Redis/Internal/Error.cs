@@ -8,9 +8,9 @@ internal static class Error
     public const string DuplicateSession = "A session with this identifier exists already.";
     public const string DuplicateFamily = "A refresh family or token with this identifier exists already.";
     public const string DuplicateToken = "A refresh token with this identifier exists already.";
+    public const string ExceptWithEpoch = "A session cannot be left as it is when the epoch advances: keep it by regenerating it instead.";
     public const string NoConnection = "Set exactly one of Configuration and ConnectionMultiplexer.";
     public const string BadPrefix = "KeyPrefix must be 1 to 64 characters without braces, spaces or control characters.";
     public const string DatabaseOutOfRange = "Database must be between -1 and 1023.";
     public const string GraceOutOfRange = "ExpiryGrace must be between 1 second and 1 day.";
-    public const string CrossUserRegenerate = "In Redis Cluster a replacement session must belong to the same user as the session it replaces.";
 }

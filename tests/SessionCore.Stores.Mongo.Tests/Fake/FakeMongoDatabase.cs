@@ -16,9 +16,9 @@ namespace SessionCore.Stores.Mongo.Tests.Fake;
 /// An in-process stand-in for the few collection operations the store uses, so the conformance suite can
 /// exercise the store's read-decide-swap loops here, where no server runs. Each operation is atomic under
 /// one lock and works on deep copies, as single-document operations on a server do. It evaluates the query
-/// operators the store renders ($elemMatch, $lte, $or, $exists, equality through arrays) and the update
-/// operators ($set, $inc, $setOnInsert, upsert). It checks the store's logic, not a server's behaviour;
-/// the real server runs in the mongo workflow.
+/// operators the store renders ($or, $eq, $exists, $lte, equality through arrays) and the update operators
+/// ($max, $set, $inc, $setOnInsert, upsert), and enforces unique indexes across documents on inserts and replacements.
+/// It checks the store's logic, not a server's behaviour; the real server runs in the mongo workflow.
 /// </summary>
 internal static class FakeMongoDatabase
 {
@@ -34,6 +34,9 @@ internal static class FakeMongoDatabase
 
         /// <summary>Gets or sets a value indicating whether every operation fails as if the server were gone.</summary>
         public bool Unavailable { get; set; }
+
+        /// <summary>Gets how many times each collection operation was called (one call is one round trip to a server).</summary>
+        public ConcurrentDictionary<string, int> Calls { get; } = new(StringComparer.Ordinal);
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
@@ -57,6 +60,7 @@ internal static class FakeMongoDatabase
         private static readonly RenderArgs<BsonDocument> Args = new(BsonDocumentSerializer.Instance, BsonSerializer.SerializerRegistry);
         private readonly Lock _gate = new();
         private readonly Dictionary<BsonValue, BsonDocument> _docs = [];
+        private readonly HashSet<string> _unique = new(StringComparer.Ordinal);
 
         public IMongoCollection<BsonDocument>? Self { get; set; }
 
@@ -71,6 +75,11 @@ internal static class FakeMongoDatabase
                 // What the driver throws when server selection times out.
                 throw new TimeoutException("A timeout occurred after 30000ms selecting a server.");
             }
+
+            if (Owner is not null && targetMethod.Name.EndsWith("Async", StringComparison.Ordinal))
+            {
+                Owner.Calls.AddOrUpdate(targetMethod.Name, 1, (_, count) => count + 1);
+            }
             switch (targetMethod.Name)
             {
                 case "WithWriteConcern":
@@ -78,7 +87,9 @@ internal static class FakeMongoDatabase
                 case "WithReadPreference":
                     return Self;
                 case "get_Indexes":
-                    return DispatchProxy.Create<IMongoIndexManager<BsonDocument>, IndexProxy>();
+                    IMongoIndexManager<BsonDocument> indexes = DispatchProxy.Create<IMongoIndexManager<BsonDocument>, IndexProxy>();
+                    ((IndexProxy)(object)indexes).Collection = this;
+                    return indexes;
                 case "get_DocumentSerializer":
                     return BsonDocumentSerializer.Instance;
                 case "get_Settings":
@@ -95,6 +106,7 @@ internal static class FakeMongoDatabase
                 case "InsertOneAsync" when args.Length == 3 && args[0] is BsonDocument doc:
                     lock (_gate)
                     {
+                        CheckUnique(doc);
                         if (!_docs.TryAdd(doc["_id"], doc.DeepClone().AsBsonDocument))
                         {
                             throw DuplicateKey();
@@ -109,6 +121,7 @@ internal static class FakeMongoDatabase
                         BsonDocument? target = Single(filter);
                         if (target is not null)
                         {
+                            CheckUnique(replacement);
                             _docs[target["_id"]] = replacement.DeepClone().AsBsonDocument;
                         }
 
@@ -144,6 +157,28 @@ internal static class FakeMongoDatabase
 
                 default:
                     throw new NotSupportedException(targetMethod.Name);
+            }
+        }
+
+        /// <summary>Registers the paths of unique indexes, which inserts and replacements then enforce across documents.</summary>
+        public void AddUniqueIndex(string path)
+        {
+            lock (_gate)
+            {
+                _unique.Add(path);
+            }
+        }
+
+        // As a server's unique (multikey) index: no value may appear in two documents; repeats inside one are allowed.
+        private void CheckUnique(BsonDocument doc)
+        {
+            foreach (string path in _unique)
+            {
+                HashSet<BsonValue> values = [.. Leaves(Resolve(doc, path))];
+                if (_docs.Values.Any(other => other["_id"] != doc["_id"] && Leaves(Resolve(other, path)).Any(values.Contains)))
+                {
+                    throw DuplicateKey();
+                }
             }
         }
 
@@ -207,6 +242,8 @@ internal static class FakeMongoDatabase
                     bool ok = op.Name switch
                     {
                         "$lte" => Leaves(values).Any(v => v.BsonType == op.Value.BsonType || (v.IsNumeric && op.Value.IsNumeric) ? v.CompareTo(op.Value) <= 0 : false),
+                        "$eq" => Leaves(values).Any(v => v.Equals(op.Value)) || values.Any(v => v.Equals(op.Value)),
+                        "$in" => op.Value.AsBsonArray.Any(item => Leaves(values).Any(v => v.Equals(item))),
                         "$exists" => op.Value.ToBoolean() == (values.Count > 0),
                         "$elemMatch" => values.Any(v => v.IsBsonArray && v.AsBsonArray.Any(e => Matches(e, op.Value.AsBsonDocument))),
                         _ => throw new NotSupportedException(op.Name),
@@ -273,6 +310,9 @@ internal static class FakeMongoDatabase
                             break;
                         case "$setOnInsert":
                             break;
+                        case "$max":
+                            target[field.Name] = target.TryGetValue(field.Name, out BsonValue current) && current.CompareTo(field.Value) >= 0 ? current : field.Value;
+                            break;
                         case "$inc":
                             target[field.Name] = target.TryGetValue(field.Name, out BsonValue old) ? new BsonInt64(old.ToInt64() + field.Value.ToInt64()) : field.Value;
                             break;
@@ -288,10 +328,23 @@ internal static class FakeMongoDatabase
 
     public class IndexProxy : DispatchProxy
     {
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
-            targetMethod?.Name == "CreateManyAsync"
-                ? Task.FromResult<IEnumerable<string>>(((IEnumerable<CreateIndexModel<BsonDocument>>)args![0]!).Select(m => m.Options.Name).ToList())
-                : throw new NotSupportedException(targetMethod?.Name);
+        public CollectionProxy? Collection { get; set; }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            if (targetMethod?.Name != "CreateManyAsync")
+            {
+                throw new NotSupportedException(targetMethod?.Name);
+            }
+
+            List<CreateIndexModel<BsonDocument>> models = [.. (IEnumerable<CreateIndexModel<BsonDocument>>)args![0]!];
+            foreach (CreateIndexModel<BsonDocument> model in models.Where(m => m.Options.Unique == true))
+            {
+                Collection?.AddUniqueIndex(model.Keys.Render(new RenderArgs<BsonDocument>(BsonDocumentSerializer.Instance, BsonSerializer.SerializerRegistry)).GetElement(0).Name);
+            }
+
+            return Task.FromResult<IEnumerable<string>>([.. models.Select(m => m.Options.Name)]);
+        }
     }
 
     private sealed class ListCursor(List<BsonDocument> documents) : IAsyncCursor<BsonDocument>

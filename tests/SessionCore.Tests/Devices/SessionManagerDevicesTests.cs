@@ -161,16 +161,23 @@ public sealed class SessionManagerDevicesTests
     }
 
     [Fact]
-    public async Task SignIn_RememberDeviceFails_SignsInAndReportsUnverifiedNewDevice()
+    public async Task SignIn_StoreFails_NeitherSessionNorDeviceIsRecorded()
     {
-        PolicyTestHost host = new(store: new FailingDeviceStore());
+        // The device is remembered in the sign-in's own atomic step: a failed sign-in leaves no trace of it, and a later
+        // successful sign-in from the same device is still reported as new.
+        InMemorySessionStore inner = new();
+        DelegatingStore store = new(inner) { FailWhen = op => op == nameof(ISessionStore.CreateAsync) };
+        PolicyTestHost host = new(store: store);
 
-        SignInResult result = await host.SignInAsync("alice", r => r.Client = new ClientInfo(Firefox, "203.0.113.9", null));
+        SignInResult failed = await host.SignInAsync("alice", r => r.Client = new ClientInfo(Firefox, "203.0.113.9", null));
+        store.FailWhen = null;
+        SignInResult later = await host.SignInAsync("alice", r => r.Client = new ClientInfo(Firefox, "203.0.113.9", null));
 
-        Assert.True(result.IsSuccess);
-        Assert.True(result.IsNewDevice);
-        Assert.True(result.DeviceChange.HasFlag(DeviceChange.Unverified));
+        Assert.Equal(SignInStatus.StoreUnavailable, failed.Status);
+        Assert.True(later.IsNewDevice);
         Assert.Single(host.Events.Of<NewDeviceSignIn>());
+        Assert.Single((await inner.GetUserSecurityStateAsync("alice", TestContext.Current.CancellationToken)).KnownDevices);
+        Assert.Single((await host.Manager.ListSessionsAsync("alice", TestContext.Current.CancellationToken)).Value);
     }
 
     [Fact]
@@ -183,16 +190,5 @@ public sealed class SessionManagerDevicesTests
         Assert.NotEqual(a, b);
         Assert.True(DeviceFingerprint.IsWellFormedDeviceId(a));
         Assert.StartsWith(DeviceFingerprint.DeviceIdPrefix, a, StringComparison.Ordinal);
-    }
-
-    private sealed class FailingDeviceStore : DelegatingSessionStore
-    {
-        public FailingDeviceStore()
-            : base(new InMemorySessionStore())
-        {
-        }
-
-        public override ValueTask<bool> RememberDeviceAsync(string userId, KnownDevice device, int maxDevices, System.Threading.CancellationToken cancellationToken = default) =>
-            throw new SessionStoreException();
     }
 }

@@ -18,6 +18,10 @@ public sealed class UrlTokenDetectorTests
     [InlineData("/login?token")]
     [InlineData("/app;jsessionid=ABC123")]
     [InlineData("/login?id%5Ftoken=abc")]
+    [InlineData("/login?%u0073id=abc")]
+    [InlineData("/login?%U0073%U0069%U0064=abc")]
+    [InlineData("/login?%2573id=abc")]
+    [InlineData("/login?acc%u0065ss%255Ftoken=abc")]
     public void Inspect_SensitiveName_Flagged(string url) =>
         Assert.Equal(UrlTokenFinding.SensitiveParameterName, UrlTokenDetector.Inspect(url));
 
@@ -30,6 +34,23 @@ public sealed class UrlTokenDetectorTests
         Assert.Equal(UrlTokenFinding.TokenLikeValue, UrlTokenDetector.Inspect($"https://app.example/reset/{token}"));
         Assert.Equal(UrlTokenFinding.TokenLikeValue, UrlTokenDetector.Inspect($"https://app.example/x?a=Bearer%20{token}"));
         Assert.Equal(UrlTokenFinding.TokenLikeValue, UrlTokenDetector.Inspect($"https://app.example/x?r=scr_{new string('Q', 43)}"));
+    }
+
+    [Fact]
+    public void Inspect_EncodedTokenValue_Flagged()
+    {
+        string secret = SessionToken.Mint(TokenSource.System).Reveal()["sc_".Length..];
+        Assert.Equal(UrlTokenFinding.TokenLikeValue, UrlTokenDetector.Inspect($"/x?next=%u0073%u0063%u005F{secret}"));
+        Assert.Equal(UrlTokenFinding.TokenLikeValue, UrlTokenDetector.Inspect($"/x?next=%2573%2563_{secret}"));
+        Assert.Equal(UrlTokenFinding.TokenLikeValue, UrlTokenDetector.Inspect($"/reset/%u0073c_{secret}"));
+    }
+
+    [Fact]
+    public void Inspect_TripleEncodedToken_IsSeenThroughThreeRoundsOnly()
+    {
+        string secret = SessionToken.Mint(TokenSource.System).Reveal()["sc_".Length..];
+        Assert.Equal(UrlTokenFinding.TokenLikeValue, UrlTokenDetector.Inspect($"/x?next=%252573c_{secret}"));
+        Assert.Equal(UrlTokenFinding.None, UrlTokenDetector.Inspect($"/x?next=%25252573c_{secret}"));
     }
 
     [Fact]
@@ -49,6 +70,8 @@ public sealed class UrlTokenDetectorTests
     [InlineData("https://app.example/a.b.c?v=1.2.3")]
     [InlineData("https://app.example/oauth/callback?code=abc&state=xyz")]
     [InlineData("%%%?%zz=%")]
+    [InlineData("/x?q=%u12&r=%uZZZZ&s=%u")]
+    [InlineData("/x?q=%u0041%u0042c")]
     public void Inspect_Ordinary_None(string? url) => Assert.Equal(UrlTokenFinding.None, UrlTokenDetector.Inspect(url));
 
     [Fact]

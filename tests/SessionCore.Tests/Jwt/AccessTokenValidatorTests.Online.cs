@@ -8,6 +8,7 @@ using SessionCore.Keys;
 using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tests.Keys;
+using SessionCore.Tests.TestSupport;
 using SessionCore.Tokens;
 using Xunit;
 
@@ -69,14 +70,12 @@ public sealed class AccessTokenValidatorOnlineTests
     }
 
     [Fact]
-    public async Task ValidateAsync_UserEpochBumpedWithoutRevocation_IsEpochMismatch()
+    public async Task ValidateAsync_TokenEpochDiffersFromSessions_IsEpochMismatch()
     {
         (FakeTimeProvider time, InMemorySessionStore store, SessionManager manager) = Create();
         using JwtFixture fixture = new(SigningAlgorithm.Es256, store: store, time: time);
         SignInResult signIn = await manager.SignInAsync(new SignInRequest("alice"), Ct);
-        string token = fixture.Issuer_.Issue(AccessTokenRequest.ForSession(signIn.Session!));
-
-        await store.IncrementSecurityEpochAsync("alice", Ct);
+        string token = fixture.Issuer_.Issue(new AccessTokenRequest { Subject = "alice", SessionId = signIn.Session!.Id, SecurityEpoch = signIn.Session.SecurityEpoch + 1 });
 
         Assert.Equal(AccessTokenValidationStatus.EpochMismatch, (await fixture.Validator.ValidateAsync(token, Ct)).Status);
     }
@@ -120,7 +119,7 @@ public sealed class AccessTokenValidatorOnlineTests
     [Fact]
     public async Task ValidateAsync_StoreFails_IsStoreUnavailable()
     {
-        using JwtFixture fixture = new(SigningAlgorithm.Es256, store: new FailingStore());
+        using JwtFixture fixture = new(SigningAlgorithm.Es256, store: new DelegatingStore(new InMemorySessionStore()) { Fail = true });
         string token = fixture.Issuer_.Issue(new AccessTokenRequest { Subject = "alice", SessionId = SessionToken.Mint(TokenSource.System).Id });
 
         Assert.Equal(AccessTokenValidationStatus.StoreUnavailable, (await fixture.Validator.ValidateAsync(token, Ct)).Status);
@@ -129,7 +128,7 @@ public sealed class AccessTokenValidatorOnlineTests
     [Fact]
     public async Task ValidateAsync_Cancelled_Throws()
     {
-        using JwtFixture fixture = new(SigningAlgorithm.Es256, store: new FailingStore(cancel: true));
+        using JwtFixture fixture = new(SigningAlgorithm.Es256, store: new DelegatingStore(new InMemorySessionStore()) { Fail = true, FailureToThrow = new OperationCanceledException() });
         string token = fixture.Issuer_.Issue(new AccessTokenRequest { Subject = "alice", SessionId = SessionToken.Mint(TokenSource.System).Id });
         using CancellationTokenSource cts = new();
         await cts.CancelAsync();
@@ -148,49 +147,5 @@ public sealed class AccessTokenValidatorOnlineTests
             Options = { IdleTimeout = idle ?? TimeSpan.FromMinutes(30) },
         }.Build();
         return (time, store, manager);
-    }
-
-    /// <summary>A store whose every call fails, as a database outage would.</summary>
-    private sealed class FailingStore(bool cancel = false) : ISessionStore
-    {
-        public ValueTask<SessionCreateResult> CreateAsync(Session session, SessionLimit limit, DateTimeOffset now, CancellationToken cancellationToken = default) => Fail<SessionCreateResult>(cancellationToken);
-
-        public ValueTask<Session?> FindAsync(SessionId id, CancellationToken cancellationToken = default) => Fail<Session?>(cancellationToken);
-
-        public ValueTask<bool> TouchAsync(SessionId id, long expectedVersion, DateTimeOffset lastSeenAt, DateTimeOffset idleExpiresAt, CancellationToken cancellationToken = default) => Fail<bool>(cancellationToken);
-
-        public ValueTask<SessionRegenerateStatus> RegenerateAsync(SessionId currentId, long expectedVersion, Session replacement, DateTimeOffset now, CancellationToken cancellationToken = default) => Fail<SessionRegenerateStatus>(cancellationToken);
-
-        public ValueTask<bool> RevokeAsync(SessionId id, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) => Fail<bool>(cancellationToken);
-
-        public ValueTask<IReadOnlyList<SessionId>> RevokeUserSessionsAsync(string userId, SessionId? except, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) => Fail<IReadOnlyList<SessionId>>(cancellationToken);
-
-        public ValueTask<IReadOnlyList<Session>> ListUserSessionsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken = default) => Fail<IReadOnlyList<Session>>(cancellationToken);
-
-        public ValueTask<bool> CreateRefreshFamilyAsync(RefreshFamily family, DateTimeOffset now, CancellationToken cancellationToken = default) => Fail<bool>(cancellationToken);
-
-        public ValueTask<RefreshFamily?> FindRefreshFamilyByTokenAsync(string tokenHash, CancellationToken cancellationToken = default) => Fail<RefreshFamily?>(cancellationToken);
-
-        public ValueTask<RefreshRedeemResult> RedeemRefreshTokenAsync(RefreshRedemption redemption, CancellationToken cancellationToken = default) => Fail<RefreshRedeemResult>(cancellationToken);
-
-        public ValueTask<bool> RevokeRefreshFamilyAsync(string familyId, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default) => Fail<bool>(cancellationToken);
-
-        public ValueTask<UserSecurityState> GetUserSecurityStateAsync(string userId, CancellationToken cancellationToken = default) => Fail<UserSecurityState>(cancellationToken);
-
-        public ValueTask<long> IncrementSecurityEpochAsync(string userId, CancellationToken cancellationToken = default) => Fail<long>(cancellationToken);
-
-        public ValueTask<bool> RememberDeviceAsync(string userId, KnownDevice device, int maxDevices, CancellationToken cancellationToken = default) => Fail<bool>(cancellationToken);
-
-        public ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) => Fail<int>(cancellationToken);
-
-        private ValueTask<T> Fail<T>(CancellationToken cancellationToken)
-        {
-            if (cancel)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            throw new SessionStoreException();
-        }
     }
 }

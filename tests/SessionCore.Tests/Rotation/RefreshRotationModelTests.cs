@@ -192,10 +192,10 @@ public sealed class RefreshRotationModelTests
 
     private static void CheckAgainstModel(RotationHarness h, Model model)
     {
-        HashSet<string> allHashes = new(StringComparer.Ordinal);
+        HashSet<RefreshTokenHash> allHashes = [];
         foreach (ModelFamily family in model.Families)
         {
-            RefreshFamily record = h.FamilyAsync(family.Tokens[0].Hash).GetAwaiter().GetResult()
+            RefreshFamily record = h.FamilyAsync(family.Current.Hash).GetAwaiter().GetResult()
                 ?? throw new InvalidOperationException("A family disappeared.");
 
             // Observable state equals the model.
@@ -206,13 +206,16 @@ public sealed class RefreshRotationModelTests
             Assert.Equal(family.Absolute, record.AbsoluteExpiresAt);
             Assert.Equal(family.IdleExpires, record.CurrentIdleExpiresAt);
             Assert.Equal(family.Generation > 0 ? family.Tokens[^2].Hash : null, record.PreviousTokenHash);
-            Assert.Equal(family.Tokens.Take(Math.Max(0, family.Generation - 1)).Select(t => t.Hash), record.SpentTokenHashes);
+            Assert.Equal(family.Tokens.Take(Math.Max(0, family.Generation - 1)).TakeLast(RefreshFamily.SpentTokenCapacity).Select(t => t.Hash), record.SpentTokenHashes);
 
-            // Invariant 1: one active token; every token of the family is distinct and known to no other family.
-            foreach (RefreshToken token in family.Tokens)
+            // Invariant 1: one active token; every token of the family is distinct; every remembered one is known to this
+            // family alone, and a forgotten one (beyond the spent-token capacity) to none.
+            for (int i = 0; i < family.Tokens.Count; i++)
             {
+                RefreshToken token = family.Tokens[i];
                 Assert.True(allHashes.Add(token.Hash));
-                Assert.Equal(record.FamilyId, h.FamilyAsync(token.Hash).GetAwaiter().GetResult()!.FamilyId);
+                bool remembered = i >= family.Tokens.Count - (RefreshFamily.SpentTokenCapacity + 2);
+                Assert.Equal(remembered ? record.FamilyId : null, h.FamilyAsync(token.Hash).GetAwaiter().GetResult()?.FamilyId);
             }
 
             // Invariants 4 and 5: revoked is terminal and leaves nothing to unseal.
@@ -242,7 +245,7 @@ public sealed class RefreshRotationModelTests
         for (int i = 0; i < events.Count; i++)
         {
             Assert.Equal(model.ReuseEvents[i].Session.Token.Id, events[i].SessionId);
-            Assert.Equal(h.FamilyAsync(model.ReuseEvents[i].Tokens[0].Hash).GetAwaiter().GetResult()!.FamilyId, events[i].FamilyId);
+            Assert.Equal(h.FamilyAsync(model.ReuseEvents[i].Current.Hash).GetAwaiter().GetResult()!.FamilyId, events[i].FamilyId);
         }
     }
 

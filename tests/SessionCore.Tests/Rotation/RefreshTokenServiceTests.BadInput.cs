@@ -96,8 +96,8 @@ public sealed class RefreshTokenServiceBadInputTests
         Session? session = await h.Store.FindAsync(sessionToken.Id);
         IEnumerable<string> parts =
         [
-            family.FamilyId, family.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture), family.CurrentTokenHash,
-            family.PreviousTokenHash ?? "-", family.IsRevoked.ToString(), family.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            family.FamilyId.ToString(), family.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture), family.CurrentTokenHash.ToString(),
+            family.PreviousTokenHash?.ToString() ?? "-", family.IsRevoked.ToString(), family.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Convert.ToBase64String(family.SealedCurrentToken.Span), string.Join(',', family.SpentTokenHashes),
             session!.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), session.IsRevoked.ToString(),
         ];

@@ -189,7 +189,7 @@ public sealed class RefreshTokenServiceTests
         Assert.False(reuse.FamilyWasRevoked);
         Assert.Equal(h.Time.GetUtcNow(), reuse.OccurredAt);
         string text = reuse.ToString();
-        foreach (string secret in new[] { issued.Value.Reveal(), next.Value.Reveal(), issued.Value.Hash, next.Value.Hash, sessionToken.Reveal() })
+        foreach (string secret in new[] { issued.Value.Reveal(), next.Value.Reveal(), issued.Value.Hash.ToString(), next.Value.Hash.ToString(), sessionToken.Reveal() })
         {
             Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
             Assert.DoesNotContain(secret[^20..], text, StringComparison.Ordinal);
@@ -373,32 +373,41 @@ public sealed class RefreshTokenServiceTests
         Assert.Equal(RefreshTokenStatus.RetryConflict, retry.Status);
     }
 
-    [Theory]
-    [InlineData(nameof(ISessionStore.RedeemRefreshTokenAsync))]
-    [InlineData(nameof(ISessionStore.FindAsync))]
-    public async Task Redeem_StoreFails_StoreUnavailable(string failingOperation)
+    [Fact]
+    public async Task Redeem_StoreFails_StoreUnavailableAndOneCallOnly()
     {
         using RotationHarness h = new();
         (_, RefreshTokenResult issued) = await h.SignInAndIssueAsync();
-        h.Store.FailWhen = op => op == failingOperation;
+        h.Store.FailWhen = op => op == nameof(ISessionStore.RedeemRefreshTokenAsync);
+        h.Store.ResetCalls();
 
         RefreshTokenResult result = await h.Service.RedeemAsync(issued.Value);
 
         Assert.Equal(RefreshTokenStatus.StoreUnavailable, result.Status);
         Assert.Null(result.Token);
+        Assert.Equal(1, h.Store.TotalCalls);
     }
 
     [Fact]
-    public async Task Redeem_StoreFailsDuringReuseRevocation_StoreUnavailableNothingIssued()
+    public async Task Redeem_StoreFailsOnAReplay_StoreUnavailableAndTheFamilyIsNotHalfRevoked()
     {
+        // Reuse revokes the family and its session in the redemption's own step: a failure leaves both as they were,
+        // and the next replay (the store back) revokes both together.
         using RotationHarness h = new(Grace(0));
-        (_, RefreshTokenResult issued) = await h.SignInAndIssueAsync();
+        (SessionToken sessionToken, RefreshTokenResult issued) = await h.SignInAndIssueAsync();
         await h.Service.RedeemAsync(issued.Value);
-        h.Store.FailWhen = op => op == nameof(ISessionStore.RevokeRefreshFamilyAsync);
+        h.Store.FailWhen = op => op == nameof(ISessionStore.RedeemRefreshTokenAsync);
 
-        RefreshTokenResult result = await h.Service.RedeemAsync(issued.Value);
+        RefreshTokenResult failed = await h.Service.RedeemAsync(issued.Value);
+        RefreshFamily untouched = await h.RequireFamilyAsync(issued.Value.Hash);
+        h.Store.FailWhen = null;
+        RefreshTokenResult replayed = await h.Service.RedeemAsync(issued.Value);
 
-        Assert.Equal(RefreshTokenStatus.StoreUnavailable, result.Status);
+        Assert.Equal(RefreshTokenStatus.StoreUnavailable, failed.Status);
+        Assert.False(untouched.IsRevoked);
+        Assert.Equal(RefreshTokenStatus.Reused, replayed.Status);
+        Assert.True((await h.RequireFamilyAsync(issued.Value.Hash)).IsRevoked);
+        Assert.True((await h.Store.FindAsync(sessionToken.Id))!.IsRevoked);
     }
 
     [Fact]

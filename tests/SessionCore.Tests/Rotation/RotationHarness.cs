@@ -1,14 +1,15 @@
-using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
 using Microsoft.Extensions.Time.Testing;
 using SessionCore.Diagnostics;
 using SessionCore.Rotation;
 using SessionCore.Sessions;
 using SessionCore.Stores;
+using SessionCore.Tests.TestSupport;
 using SessionCore.Tokens;
 using Xunit;
 
@@ -59,9 +60,9 @@ internal sealed class RotationHarness : IDisposable
         return (token, issued);
     }
 
-    public Task<RefreshFamily?> FamilyAsync(string anyTokenHash) => Store.FindRefreshFamilyByTokenAsync(anyTokenHash).AsTask();
+    public Task<RefreshFamily?> FamilyAsync(RefreshTokenHash anyTokenHash) => Store.FindRefreshFamilyByTokenAsync(anyTokenHash).AsTask();
 
-    public async Task<RefreshFamily> RequireFamilyAsync(string anyTokenHash) =>
+    public async Task<RefreshFamily> RequireFamilyAsync(RefreshTokenHash anyTokenHash) =>
         await FamilyAsync(anyTokenHash) ?? throw new InvalidOperationException("family missing");
 
     public void Dispose() => Service.Dispose();
@@ -82,139 +83,49 @@ internal sealed class RecordingSink : ISessionEventSink
     }
 }
 
-/// <summary>Delegates to a real store, counts refresh writes and can be told to fail.</summary>
-internal sealed class ObservedStore(ISessionStore inner) : ISessionStore
+/// <summary>The shared observing store, plus what rotation tests count: rotations, family creations and state-changing calls.</summary>
+internal sealed class ObservedStore(ISessionStore inner) : DelegatingStore(inner)
 {
+    private static readonly HashSet<string> s_reads = new(StringComparer.Ordinal)
+    {
+        nameof(ISessionStore.FindAsync),
+        nameof(ISessionStore.FindRefreshFamilyByTokenAsync),
+        nameof(ISessionStore.ListUserSessionsAsync),
+        nameof(ISessionStore.GetUserSecurityStateAsync),
+        nameof(ISessionStore.GetSecurityEpochAsync),
+    };
+
     private int _rotations;
     private int _familyCreations;
-    private int _writes;
 
     public int Rotations => _rotations;
 
     public int FamilyCreations => _familyCreations;
 
-    /// <summary>Gets the number of calls that may change state (whatever they did).</summary>
-    public int Writes => _writes;
-
-    public Func<string, bool>? FailWhen { get; set; }
+    /// <summary>Gets the number of calls that may change state (whatever they did); a redemption counts only when it rotated.</summary>
+    public int Writes => CallCounts.Where(c => !s_reads.Contains(c.Key) && c.Key != nameof(ISessionStore.RedeemRefreshTokenAsync)).Sum(c => c.Value) + _rotations;
 
     public Func<RefreshFamily, RefreshFamily>? RewriteRedeemedFamily { get; set; }
 
-    public ValueTask<SessionCreateResult> CreateAsync(Session session, SessionLimit limit, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public override async ValueTask<RefreshFamilyCreateResult> CreateRefreshFamilyAsync(RefreshFamilyCreation creation, CancellationToken cancellationToken = default)
     {
-        Write(nameof(CreateAsync));
-        return inner.CreateAsync(session, limit, now, cancellationToken);
-    }
-
-    public ValueTask<Session?> FindAsync(SessionId id, CancellationToken cancellationToken = default)
-    {
-        Check(nameof(FindAsync));
-        return inner.FindAsync(id, cancellationToken);
-    }
-
-    public ValueTask<bool> TouchAsync(SessionId id, long expectedVersion, DateTimeOffset lastSeenAt, DateTimeOffset idleExpiresAt, CancellationToken cancellationToken = default)
-    {
-        Write(nameof(TouchAsync));
-        return inner.TouchAsync(id, expectedVersion, lastSeenAt, idleExpiresAt, cancellationToken);
-    }
-
-    public ValueTask<SessionRegenerateStatus> RegenerateAsync(SessionId currentId, long expectedVersion, Session replacement, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        Write(nameof(RegenerateAsync));
-        return inner.RegenerateAsync(currentId, expectedVersion, replacement, now, cancellationToken);
-    }
-
-    public ValueTask<bool> RevokeAsync(SessionId id, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        Write(nameof(RevokeAsync));
-        return inner.RevokeAsync(id, reason, now, cancellationToken);
-    }
-
-    public ValueTask<IReadOnlyList<SessionId>> RevokeUserSessionsAsync(string userId, SessionId? except, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        Write(nameof(RevokeUserSessionsAsync));
-        return inner.RevokeUserSessionsAsync(userId, except, reason, now, cancellationToken);
-    }
-
-    public ValueTask<IReadOnlyList<Session>> ListUserSessionsAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        Check(nameof(ListUserSessionsAsync));
-        return inner.ListUserSessionsAsync(userId, now, cancellationToken);
-    }
-
-    public ValueTask<bool> CreateRefreshFamilyAsync(RefreshFamily family, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        Write(nameof(CreateRefreshFamilyAsync));
-        Interlocked.Increment(ref _familyCreations);
-        return inner.CreateRefreshFamilyAsync(family, now, cancellationToken);
-    }
-
-    public ValueTask<RefreshFamily?> FindRefreshFamilyByTokenAsync(string tokenHash, CancellationToken cancellationToken = default)
-    {
-        Check(nameof(FindRefreshFamilyByTokenAsync));
-        return inner.FindRefreshFamilyByTokenAsync(tokenHash, cancellationToken);
-    }
-
-    public async ValueTask<RefreshRedeemResult> RedeemRefreshTokenAsync(RefreshRedemption redemption, CancellationToken cancellationToken = default)
-    {
-        // The compare-and-swap is asked on every redemption; it writes only when it rotates.
-        Check(nameof(RedeemRefreshTokenAsync));
-        RefreshRedeemResult result = await inner.RedeemRefreshTokenAsync(redemption, cancellationToken);
-        if (result.Status == RefreshRedeemStatus.Rotated)
+        RefreshFamilyCreateResult result = await base.CreateRefreshFamilyAsync(creation, cancellationToken);
+        if (result.IsSuccess)
         {
-            Interlocked.Increment(ref _rotations);
-            Interlocked.Increment(ref _writes);
-        }
-
-        if (RewriteRedeemedFamily is { } rewrite && result.Family is not null)
-        {
-            result = result with { Family = rewrite(result.Family) };
+            Interlocked.Increment(ref _familyCreations);
         }
 
         return result;
     }
 
-    public ValueTask<bool> RevokeRefreshFamilyAsync(string familyId, RevocationReason reason, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public override async ValueTask<RefreshRedeemResult> RedeemRefreshTokenAsync(RefreshRedemption redemption, CancellationToken cancellationToken = default)
     {
-        Write(nameof(RevokeRefreshFamilyAsync));
-        return inner.RevokeRefreshFamilyAsync(familyId, reason, now, cancellationToken);
-    }
-
-    public ValueTask<UserSecurityState> GetUserSecurityStateAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        Check(nameof(GetUserSecurityStateAsync));
-        return inner.GetUserSecurityStateAsync(userId, cancellationToken);
-    }
-
-    public ValueTask<long> IncrementSecurityEpochAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        Write(nameof(IncrementSecurityEpochAsync));
-        return inner.IncrementSecurityEpochAsync(userId, cancellationToken);
-    }
-
-    public ValueTask<bool> RememberDeviceAsync(string userId, KnownDevice device, int maxDevices, CancellationToken cancellationToken = default)
-    {
-        Write(nameof(RememberDeviceAsync));
-        return inner.RememberDeviceAsync(userId, device, maxDevices, cancellationToken);
-    }
-
-    public ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        Write(nameof(PurgeExpiredAsync));
-        return inner.PurgeExpiredAsync(now, cancellationToken);
-    }
-
-    private void Check(string operation)
-    {
-        if (FailWhen?.Invoke(operation) == true)
+        RefreshRedeemResult result = await base.RedeemRefreshTokenAsync(redemption, cancellationToken);
+        if (result.Status == RefreshRedeemStatus.Rotated)
         {
-            throw new SessionStoreException();
+            Interlocked.Increment(ref _rotations);
         }
-    }
 
-    private void Write(string operation)
-    {
-        Check(operation);
-        Interlocked.Increment(ref _writes);
+        return RewriteRedeemedFamily is { } rewrite && result.Family is not null ? result with { Family = rewrite(result.Family) } : result;
     }
 }

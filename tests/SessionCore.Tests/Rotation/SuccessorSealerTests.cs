@@ -40,7 +40,7 @@ public sealed class SuccessorSealerTests
     public void Open_ForAnotherSuccessorHash_IsNull()
     {
         using SuccessorSealer sealer = new(Key, TokenSource.System);
-        string parent = RefreshToken.Mint(TokenSource.System).Hash;
+        RefreshTokenHash parent = RefreshToken.Mint(TokenSource.System).Hash;
         byte[] sealedValue = sealer.Seal(RefreshToken.Mint(TokenSource.System), parent);
 
         Assert.Null(sealer.Open(sealedValue, parent, RefreshToken.Mint(TokenSource.System).Hash));
@@ -51,7 +51,7 @@ public sealed class SuccessorSealerTests
     {
         using SuccessorSealer sealer = new(Key, TokenSource.System);
         using SuccessorSealer other = new(RandomNumberGenerator.GetBytes(RefreshTokenOptions.SealingKeySize), TokenSource.System);
-        string parent = RefreshToken.Mint(TokenSource.System).Hash;
+        RefreshTokenHash parent = RefreshToken.Mint(TokenSource.System).Hash;
         RefreshToken successor = RefreshToken.Mint(TokenSource.System);
         byte[] sealedValue = sealer.Seal(successor, parent);
         byte[] altered = (byte[])sealedValue.Clone();

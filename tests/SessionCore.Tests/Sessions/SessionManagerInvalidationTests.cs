@@ -81,7 +81,7 @@ public sealed class SessionManagerInvalidationTests
         SessionValidationResult live = await host.Manager.ValidateAsync(kept.Value.Reveal());
         Assert.Equal(result.SecurityEpoch, live.Value.SecurityEpoch);
         Assert.True((await host.Store.FindRefreshFamilyByTokenAsync(family.CurrentTokenHash))!.IsRevoked);
-        Assert.Single((await host.Manager.ListSessionsAsync("alice"))!);
+        Assert.Single((await host.Manager.ListSessionsAsync("alice")).Value);
     }
 
     [Fact]
@@ -136,18 +136,17 @@ public sealed class SessionManagerInvalidationTests
     private static async Task<RefreshFamily> CreateFamilyAsync(PolicyTestHost host, Session session)
     {
         DateTimeOffset now = host.Time.GetUtcNow();
-        RefreshFamily family = new()
+        RefreshFamilyCreateResult created = await host.Store.CreateRefreshFamilyAsync(new RefreshFamilyCreation
         {
-            FamilyId = TokenSource.System.NewIdentifier(),
+            FamilyId = RefreshFamilyId.Parse(TokenSource.System.NewIdentifier()),
             SessionId = session.Id,
-            UserId = session.UserId,
-            CreatedAt = now,
-            AbsoluteExpiresAt = session.AbsoluteExpiresAt,
-            CurrentTokenHash = TokenSource.System.NewIdentifier(),
-            CurrentIssuedAt = now,
-            CurrentIdleExpiresAt = now + TimeSpan.FromHours(1),
-        };
-        Assert.True(await host.Store.CreateRefreshFamilyAsync(family, now));
-        return family;
+            TokenHash = RefreshToken.Mint(TokenSource.System).Hash,
+            Lifetime = TimeSpan.FromDays(1),
+            IdleLifetime = TimeSpan.FromHours(1),
+            Rules = host.Manager.Rules,
+            Now = now,
+        });
+        Assert.True(created.IsSuccess);
+        return created.Family!;
     }
 }

@@ -23,7 +23,7 @@ public sealed class SessionManagerLimitTests
         SignInResult[] results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => host.SignInAsync("alice"))));
 
         Assert.All(results, r => Assert.True(r.IsSuccess));
-        Assert.Equal(3, (await host.Manager.ListSessionsAsync("alice"))!.Count);
+        Assert.Equal(3, (await host.Manager.ListSessionsAsync("alice")).Value.Count);
         int live = 0;
         foreach (SignInResult result in results)
         {
@@ -53,7 +53,7 @@ public sealed class SessionManagerLimitTests
             Assert.Null(r.Token);
             Assert.False(r.TryGetValue(out _));
         });
-        Assert.Equal(3, (await host.Manager.ListSessionsAsync("alice"))!.Count);
+        Assert.Equal(3, (await host.Manager.ListSessionsAsync("alice")).Value.Count);
         Assert.Empty(host.Events.Of<SessionEvicted>());
     }
 

@@ -25,7 +25,7 @@ public sealed class SessionManagerListingTests
         SignInResult second = await host.SignInAsync("alice");
         await host.SignInAsync("bob");
 
-        IReadOnlyList<SessionSummary>? list = await host.Manager.ListSessionSummariesAsync("alice", first.Session!.Id);
+        IReadOnlyList<SessionSummary>? list = (await host.Manager.ListSessionSummariesAsync("alice", first.Session!.Id)).Summaries;
 
         Assert.NotNull(list);
         Assert.Equal([second.Session!.Id, first.Session.Id], list.Select(s => s.Id));

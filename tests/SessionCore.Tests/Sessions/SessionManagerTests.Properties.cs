@@ -134,7 +134,7 @@ public sealed partial class SessionManagerTests
             }
         }
 
-        return distinct.Count == tokens.Count && Synchronous.Run(f.Manager.ListSessionsAsync("alice"))!.Count == 1;
+        return distinct.Count == tokens.Count && Synchronous.Run(f.Manager.ListSessionsAsync("alice")).Value.Count == 1;
     }
 
     private static DateTimeOffset? StoredIdleExpiry(SessionFixture f, string token) =>

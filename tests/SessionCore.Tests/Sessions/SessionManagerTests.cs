@@ -74,7 +74,7 @@ public sealed partial class SessionManagerTests
 
         Assert.Equal(SessionValidationStatus.Malformed, result.Status);
         Assert.False(result.IsValid);
-        Assert.Equal(0, f.Store.Finds);
+        Assert.Equal(0, f.Store.TotalCalls);
         Assert.Throws<InvalidOperationException>(() => result.Value);
         Assert.False(result.TryGetValue(out _));
     }
@@ -170,7 +170,7 @@ public sealed partial class SessionManagerTests
             Assert.True((await f.Manager.ValidateAsync(token, Ct)).IsValid);
         }
 
-        Assert.Equal(0, f.Store.Touches);
+        Assert.Equal(0, await VersionAsync(f, token));
     }
 
     [Fact]
@@ -186,7 +186,8 @@ public sealed partial class SessionManagerTests
             Assert.True((await f.Manager.ValidateAsync(token, Ct)).IsValid);
         }
 
-        Assert.InRange(f.Store.Touches, 9, 10);
+        Assert.InRange(await VersionAsync(f, token), 9, 10);
+        Assert.Equal(120, f.Store.Calls(nameof(ISessionStore.ValidateAsync)));
         Session stored = (await f.Inner.FindAsync(SessionToken.TryParse(token, out SessionToken? t) ? t.Id : default, Ct))!;
         Assert.True(SessionFixture.Start + TimeSpan.FromMinutes(10) - stored.LastSeenAt < TimeSpan.FromMinutes(1));
         Assert.Equal(stored.LastSeenAt + TimeSpan.FromMinutes(30), stored.IdleExpiresAt);
@@ -204,7 +205,7 @@ public sealed partial class SessionManagerTests
             Assert.True((await f.Manager.ValidateAsync(token, Ct)).IsValid);
         }
 
-        Assert.Equal(5, f.Store.Touches);
+        Assert.Equal(5, await VersionAsync(f, token));
     }
 
     [Fact]
@@ -242,15 +243,23 @@ public sealed partial class SessionManagerTests
     ];
 
     [Fact]
-    public async Task Validate_StoreFailsOnRenewalWrite_IsStoreUnavailable()
+    public async Task Validate_RenewalDue_IsOneStoreCallAndFailsClosedWithIt()
     {
+        // The renewal write is part of the validation's own store step: when that step fails, the request is not
+        // authenticated and the record is left as it was.
         SessionFixture f = new();
         string token = (await f.Manager.SignInAsync(new SignInRequest("alice"), Ct)).Value.Reveal();
         f.Advance(TimeSpan.FromMinutes(2));
-        f.Store.FailTouch = true;
+        f.Store.ResetCalls();
+        f.Store.FailWhen = op => op == nameof(ISessionStore.ValidateAsync);
 
         Assert.Equal(SessionValidationStatus.StoreUnavailable, (await f.Manager.ValidateAsync(token, Ct)).Status);
-        Assert.Equal(1, f.Store.Touches);
+        Assert.Equal(0, await VersionAsync(f, token));
+
+        f.Store.FailWhen = null;
+        Assert.True((await f.Manager.ValidateAsync(token, Ct)).IsValid);
+        Assert.Equal(2, f.Store.TotalCalls);
+        Assert.Equal(1, await VersionAsync(f, token));
     }
 
     [Fact]
@@ -389,7 +398,7 @@ public sealed partial class SessionManagerTests
         // a step-up shortly before the 12-hour deadline does not buy another 12 hours.
         Assert.Equal(SessionFixture.Start, result.Session!.CreatedAt);
         Assert.Equal(SessionFixture.Start + TimeSpan.FromHours(12), result.Session.AbsoluteExpiresAt);
-        Session listed = Assert.Single((await f.Manager.ListSessionsAsync("alice", Ct))!);
+        Session listed = Assert.Single((await f.Manager.ListSessionsAsync("alice", Ct)).Value);
         Assert.Equal(SessionFixture.Start, listed.CreatedAt);
         f.Advance(TimeSpan.FromHours(1));
         Assert.Equal(SessionValidationStatus.ExpiredAbsolute, (await f.Manager.ValidateAsync(result.Value.Reveal(), Ct)).Status);
@@ -445,7 +454,7 @@ public sealed partial class SessionManagerTests
             .Select(_ => Task.Run(async () => await f.Manager.RegenerateAsync(token, cancellationToken: Ct), Ct)));
 
         Assert.Single(results, r => r.IsSuccess);
-        Assert.Single(await f.Manager.ListSessionsAsync("alice", Ct) ?? []);
+        Assert.Single((await f.Manager.ListSessionsAsync("alice", Ct)).Value);
     }
 
     [Fact]
@@ -460,9 +469,9 @@ public sealed partial class SessionManagerTests
 
         string bob = (await f.Manager.SignInAsync(new SignInRequest("bob"), Ct)).Value.Reveal();
 
-        IReadOnlyList<SessionId>? revoked = await f.Manager.RevokeAllAsync("alice", RevocationReason.Administrative, signIns[2].Session!.Id, Ct);
+        SessionRevocationResult revoked = await f.Manager.RevokeAllAsync("alice", RevocationReason.Administrative, signIns[2].Session!.Id, Ct);
 
-        Assert.Equal(3, revoked!.Count);
+        Assert.Equal(3, revoked.Revoked.Count);
         for (int i = 0; i < 4; i++)
         {
             SessionValidationStatus expected = i == 2 ? SessionValidationStatus.Valid : SessionValidationStatus.Revoked;
@@ -497,7 +506,7 @@ public sealed partial class SessionManagerTests
         f.Advance(TimeSpan.FromMinutes(2));
         await f.Manager.ValidateAsync(first, Ct);
 
-        IReadOnlyList<Session> sessions = (await f.Manager.ListSessionsAsync("alice", Ct))!;
+        IReadOnlyList<Session> sessions = (await f.Manager.ListSessionsAsync("alice", Ct)).Value;
 
         Assert.Equal(2, sessions.Count);
         Assert.True(SessionToken.TryParse(first, out SessionToken? a));
@@ -506,12 +515,19 @@ public sealed partial class SessionManagerTests
     }
 
     [Fact]
-    public async Task ListSessions_StoreDown_IsNull()
+    public async Task ListAndRevokeAll_StoreDown_AreTypedStoreUnavailable()
     {
         SessionFixture f = new();
         f.Store.Fail = true;
 
-        Assert.Null(await f.Manager.ListSessionsAsync("alice", Ct));
+        SessionListResult listed = await f.Manager.ListSessionsAsync("alice", Ct);
+        SessionRevocationResult revoked = await f.Manager.RevokeAllAsync("alice", RevocationReason.Logout, cancellationToken: Ct);
+
+        Assert.Equal(SessionOperationStatus.StoreUnavailable, listed.Status);
+        Assert.False(listed.IsSuccess);
+        Assert.Throws<InvalidOperationException>(() => listed.Value);
+        Assert.Equal(SessionOperationStatus.StoreUnavailable, revoked.Status);
+        Assert.Empty(revoked.Revoked);
     }
 
     [Fact]
@@ -570,59 +586,62 @@ public sealed partial class SessionManagerTests
     }
 
     [Fact]
-    public async Task SignIn_InvalidationLandsBetweenEpochReadAndInsert_SessionDoesNotSurvive()
+    public async Task SignIn_InvalidationLandsAfterTheCredentialCheck_SessionIsNeverCreated()
     {
         SessionFixture f = new();
 
-        // The password change bumps the epoch and revokes every session just before this insert lands.
-        f.Store.AfterCreate = async () => await f.Inner.IncrementSecurityEpochAsync("alice", Ct);
-        SignInResult result = await f.Manager.SignInAsync(new SignInRequest("alice"), Ct);
+        // The host reads the epoch, checks the password; a password change completes meanwhile.
+        long epoch = await f.Manager.Store.GetSecurityEpochAsync("alice", Ct);
+        await f.Manager.InvalidateUserAsync("alice", InvalidationTrigger.PasswordChanged, cancellationToken: Ct);
+        SignInResult result = await f.Manager.SignInAsync(new SignInRequest("alice") { ExpectedSecurityEpoch = epoch }, Ct);
 
         Assert.Equal(SignInStatus.Invalidated, result.Status);
         Assert.Null(result.Token);
-        Assert.Empty(await f.Manager.ListSessionsAsync("alice", Ct) ?? [null!]);
+        Assert.Empty((await f.Manager.ListSessionsAsync("alice", Ct)).Value);
         Assert.Empty(f.Events.OfType<SessionCreated>());
 
-        f.Store.AfterCreate = null;
-        SignInResult again = await f.Manager.SignInAsync(new SignInRequest("alice"), Ct);
+        SignInResult again = await f.Manager.SignInAsync(new SignInRequest("alice") { ExpectedSecurityEpoch = epoch + 1 }, Ct);
         Assert.True(again.IsSuccess);
         Assert.Equal(1, again.Session!.SecurityEpoch);
     }
 
     [Fact]
-    public async Task SignIn_InvalidatedAfterEvicting_StillReportsTheEviction()
+    public async Task SignIn_RefusedForAMovedEpoch_EvictsNothing()
     {
+        // The epoch check, the limit and the insert are one step: a refused sign-in leaves the user's sessions alone.
         SessionFixture f = new(o => o.MaxSessionsPerUser = 1);
         SignInResult first = await f.Manager.SignInAsync(new SignInRequest("alice"), Ct);
+        UserInvalidationResult changed = await f.Manager.InvalidateUserAsync("alice", InvalidationTrigger.PasswordChanged, first.Value.Reveal(), Ct);
 
-        // The insert evicts the first session for good before the epoch re-check refuses this sign-in.
-        f.Store.AfterCreate = async () => await f.Inner.IncrementSecurityEpochAsync("alice", Ct);
-        SignInResult second = await f.Manager.SignInAsync(new SignInRequest("alice"), Ct);
+        SignInResult stale = await f.Manager.SignInAsync(new SignInRequest("alice") { ExpectedSecurityEpoch = 0 }, Ct);
 
-        Assert.Equal(SignInStatus.Invalidated, second.Status);
-        Assert.Equal(RevocationReason.Evicted, (await f.Inner.FindAsync(first.Session!.Id, Ct))!.RevocationReason);
-        Assert.Equal(first.Session.Id, Assert.Single(f.Events.OfType<SessionEvicted>()).SessionId);
+        Assert.Equal(SignInStatus.Invalidated, stale.Status);
+        Assert.True((await f.Manager.ValidateAsync(changed.Kept!.Value, Ct)).IsValid);
+        Assert.Empty(f.Events.OfType<SessionEvicted>());
     }
 
     [Theory]
     [InlineData(InvalidationTrigger.PasswordChanged)]
     [InlineData(InvalidationTrigger.SuspectedBreach)]
-    public async Task InvalidateUser_KeptTokenRegeneratedByAnotherRequestMidway_NothingOnTheOldEpochSurvives(InvalidationTrigger trigger)
+    public async Task InvalidateUser_RacingRegenerationsOfTheKeptToken_NothingOnTheOldEpochSurvives(InvalidationTrigger trigger)
     {
         SessionFixture f = new();
         string kept = (await f.Manager.SignInAsync(new SignInRequest("alice"), Ct)).Value.Reveal();
-        SessionRegenerationResult? thief = null;
 
-        // Someone else holding the kept cookie regenerates it right after the revocation sweep, before the
-        // invalidation moves that session to the new epoch.
-        f.Store.AfterNextRevokeUserSessions = async () => thief = await f.Manager.RegenerateAsync(kept, cancellationToken: Ct);
+        // Others holding the kept cookie regenerate it while the invalidation runs: whichever order the store sees,
+        // no session of the old epoch may survive, and at most one session is left.
+        Task<SessionRegenerationResult>[] thieves = [.. Enumerable.Range(0, 8).Select(_ => Task.Run(async () => await f.Manager.RegenerateAsync(kept, cancellationToken: Ct), Ct))];
         UserInvalidationResult result = await f.Manager.InvalidateUserAsync("alice", trigger, kept, Ct);
+        SessionRegenerationResult[] stolen = await Task.WhenAll(thieves);
 
-        Assert.True(thief!.IsSuccess);
-        Assert.False(result.Kept!.IsSuccess);
-        Assert.Contains(thief.Session!.Id, result.Revoked);
-        Assert.Equal(SessionValidationStatus.Revoked, (await f.Manager.ValidateAsync(thief.Value.Reveal(), Ct)).Status);
-        Assert.Empty((await f.Manager.ListSessionsAsync("alice", Ct))!);
+        IReadOnlyList<Session> live = (await f.Manager.ListSessionsAsync("alice", Ct)).Value;
+        Assert.True(live.Count <= 1);
+        Assert.All(live, s => Assert.Equal(result.SecurityEpoch, s.SecurityEpoch));
+        foreach (SessionRegenerationResult thief in stolen.Where(t => t.IsSuccess))
+        {
+            SessionValidationResult check = await f.Manager.ValidateAsync(thief.Value, Ct);
+            Assert.True(!check.IsValid || check.Value.SecurityEpoch == result.SecurityEpoch);
+        }
     }
 
     [Fact]
@@ -673,11 +692,11 @@ public sealed partial class SessionManagerTests
         SessionFixture f = new();
 
         await Assert.ThrowsAsync<ArgumentException>(async () => await f.Manager.SignInAsync(new SignInRequest(userId), Ct));
-        Assert.Empty(await f.Inner.ListUserSessionsAsync(userId, SessionFixture.Start, Ct));
+        Assert.Empty(await f.Inner.ListUserSessionsAsync(userId, f.Manager.Rules, SessionFixture.Start, Ct));
 
         // Revoking and listing accept any id, so nothing stored under one before can become impossible to sign out.
-        Assert.Empty((await f.Manager.RevokeAllAsync(userId, RevocationReason.Administrative, cancellationToken: Ct))!);
-        Assert.Empty((await f.Manager.ListSessionsAsync(userId, Ct))!);
+        Assert.Empty((await f.Manager.RevokeAllAsync(userId, RevocationReason.Administrative, cancellationToken: Ct)).Revoked);
+        Assert.Empty((await f.Manager.ListSessionsAsync(userId, Ct)).Value);
         Assert.True((await f.Manager.SignInAsync(new SignInRequest("bob\uD83D\uDE00"), Ct)).IsSuccess);
     }
 
@@ -735,4 +754,7 @@ public sealed partial class SessionManagerTests
     {
         public ValueTask HandleAsync(SessionEvent sessionEvent, CancellationToken cancellationToken) => throw new InvalidOperationException("sink down");
     }
+
+    private static async Task<long> VersionAsync(SessionFixture f, string token) =>
+        (await f.Inner.FindAsync(SessionToken.TryParse(token, out SessionToken? parsed) ? parsed.Id : default, Ct))!.Version;
 }

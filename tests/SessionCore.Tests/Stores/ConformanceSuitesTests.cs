@@ -1,0 +1,16 @@
+using SessionCore.StoreConformance;
+using SessionCore.Stores;
+using Xunit;
+
+namespace SessionCore.Tests.Stores;
+
+public sealed class ConformanceSuitesTests
+{
+    [Fact]
+    public void EveryStoreOfTheCore_HasAConformanceSuite() =>
+        Assert.Empty(ConformanceSuites.StoresWithoutSuite(typeof(InMemorySessionStore).Assembly, typeof(ConformanceSuitesTests).Assembly));
+
+    [Fact]
+    public void StoresWithoutSuite_AssemblyWithoutSuites_ListsTheInMemoryStore() =>
+        Assert.Equal([typeof(InMemorySessionStore)], ConformanceSuites.StoresWithoutSuite(typeof(InMemorySessionStore).Assembly, typeof(ConformanceSuites).Assembly));
+}
