@@ -158,7 +158,7 @@ internal static class TokenCommand
         }
         catch (ArgumentException)
         {
-            await context.Error.WriteLineAsync($"'{jwksPath}' is not a JWKS of ES256/EdDSA keys").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"'{jwksPath}' is not a JWKS of ES256, EdDSA, RS256 or PS256 public keys").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
 

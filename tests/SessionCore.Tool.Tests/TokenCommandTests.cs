@@ -13,6 +13,8 @@ public sealed class TokenCommandTests
     [Theory]
     [InlineData("ES256")]
     [InlineData("EdDSA")]
+    [InlineData("RS256")]
+    [InlineData("PS256")]
     public async Task IssueThenVerify_RoundTrip_PrintsClaims(string algorithm)
     {
         using ToolRunner tool = new();

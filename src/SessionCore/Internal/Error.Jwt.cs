@@ -6,8 +6,9 @@ internal static partial class Error
     public const string KeyAlgorithmMismatch = "The key belongs to another signing algorithm.";
     public const string KeyHasNoPrivatePart = "The key holds only a public part and cannot sign.";
     public const string PrivateExportNotAllowed = "The key was not created with SigningKeyExportPolicies.AllowPrivateExport; its private part cannot be exported.";
-    public const string SignatureBufferSize = "The signature buffer must be exactly the algorithm's signature size.";
-    public const string InvalidJwk = "The value is not a supported JSON Web Key (EC P-256 or OKP Ed25519, strict base64url, no duplicate members, matching alg/use/kid).";
+    public const string SignatureBufferSize = "The signature buffer must be exactly the key's signature size.";
+    public const string KeySizeNotSupported = "The key size is not supported by the algorithm: ES256 and EdDSA keys have 256 bits, RSA keys a multiple of 8 from 2048 to 4096 bits.";
+    public const string InvalidJwk = "The value is not a supported JSON Web Key (EC P-256, OKP Ed25519, or RSA of 2048 to 4096 bits with alg RS256 or PS256; strict base64url, no duplicate members, matching alg/use/kid).";
     public const string InvalidJwks = "The value is not a JSON Web Key Set of supported keys.";
     public const string NoActiveKey = "The key ring has no active signing key. Call Rotate with a key that holds a private part.";
     public const string DuplicateKeyId = "The key ring already holds a key with this key id.";

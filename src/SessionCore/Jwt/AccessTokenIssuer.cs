@@ -152,7 +152,7 @@ public sealed class AccessTokenIssuer
         ReadOnlySpan<byte> payload = WritePayload(buffer, request, audience, lifetime);
 
         ReadOnlySpan<byte> header = key.EncodedAccessTokenHeader;
-        int signatureSize = key.Algorithm.SignatureSize;
+        int signatureSize = key.SignatureSize;
         int signingInputLength = checked(header.Length + 1 + Base64UrlStrict.GetEncodedLength(payload.Length));
         int total = checked(signingInputLength + 1 + Base64UrlStrict.GetEncodedLength(signatureSize));
         if (total > _settings.MaxTokenLength)

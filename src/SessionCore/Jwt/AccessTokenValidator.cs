@@ -360,7 +360,7 @@ public sealed class AccessTokenValidator
             }
 
             // A key disposed while still in the ring verifies nothing, and its cached verdicts go with it.
-            if (key.IsDisposed || signature.Length != key.Algorithm.SignatureSize)
+            if (key.IsDisposed || signature.Length != key.SignatureSize)
             {
                 return AccessTokenValidationStatus.InvalidSignature;
             }

@@ -40,7 +40,7 @@ public sealed class AccessTokenIssuerTests
         Assert.Equal(22, claims.GetProperty("jti").GetString()!.Length);
         Assert.Equal(sid.ToString(), claims.GetProperty("sid").GetString());
         Assert.Equal(7, claims.GetProperty("sc_epoch").GetInt64());
-        Assert.Equal(64, Base64UrlStrict.TryDecode(parts[2])!.Length);
+        Assert.Equal(fixture.Key.SignatureSize, Base64UrlStrict.TryDecode(parts[2])!.Length);
     }
 
     [Fact]

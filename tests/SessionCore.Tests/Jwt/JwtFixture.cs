@@ -17,7 +17,7 @@ internal sealed class JwtFixture : IDisposable
     public JwtFixture(SigningAlgorithm algorithm, Action<AccessTokenOptions>? configure = null, ISessionStore? store = null, FakeTimeProvider? time = null)
     {
         Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
-        Key = SigningKey.Generate(algorithm);
+        Key = Tests.Keys.Registry.NewKey(algorithm);
         Ring = new SigningKeyRing(Key, Time);
         AccessTokenOptions options = new() { Issuer = Issuer, Audience = Audience, ValidationMode = store is null ? AccessTokenValidationMode.Offline : AccessTokenValidationMode.Online };
         configure?.Invoke(options);
