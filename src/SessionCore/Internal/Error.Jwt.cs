@@ -25,4 +25,5 @@ internal static partial class Error
     public const string ForbiddenFragmentEmpty = "ForbiddenClaimNameFragments must not contain empty entries.";
 
     public const string JwksHoldsPrivateKey = "The JWKS holds a private key; a JWKS must carry public keys only.";
+    public const string JwksKeyUnderTwoAlgorithms = "The JWKS lists one key under two algorithms; a key serves one algorithm.";
 }
