@@ -17,6 +17,7 @@ public abstract class JwtBenchmarksBase
 {
     internal const string Issuer = "https://issuer.example";
     internal const string Audience = "https://api.example";
+    internal const string ClientId = "bench-client";
 
     private protected SigningKeyRing Ring { get; private set; } = null!;
 
@@ -45,6 +46,7 @@ public abstract class JwtBenchmarksBase
             {
                 Issuer = Issuer,
                 Audience = Audience,
+                DefaultClientId = ClientId,
                 ValidationMode = AccessTokenValidationMode.Offline,
             },
         };

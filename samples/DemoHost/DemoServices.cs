@@ -43,7 +43,7 @@ internal sealed class DemoServices : IDisposable
         {
             KeyRing = KeyRing,
             Store = Store,
-            Options = new AccessTokenOptions { Issuer = settings.Origin, Audience = settings.Origin + "/api" },
+            Options = new AccessTokenOptions { Issuer = settings.Origin, Audience = settings.Origin + "/api", DefaultClientId = "demohost" },
         };
         AccessTokens = accessTokens.BuildIssuer();
         AccessTokenValidator = accessTokens.BuildValidator();

@@ -21,7 +21,7 @@ public static class TokenSnippets
             KeyRing = ring,
             Store = manager.Store,                       // online validation (the default) reads the session
             TimeProvider = manager.TimeProvider,
-            Options = new AccessTokenOptions { Issuer = "https://login.example", Audience = "api" },
+            Options = new AccessTokenOptions { Issuer = "https://login.example", Audience = "api", DefaultClientId = "web" },
         };
         AccessTokenIssuer issuer = tokens.BuildIssuer();
         AccessTokenValidator validator = tokens.BuildValidator();

@@ -22,6 +22,11 @@ internal static partial class Error
     public const string ClaimValueType = "A claim value must be a string, a Boolean, an integer, a finite double, a string sequence or a JsonElement.";
     public const string TokenTooLong = "The token would exceed AccessTokenOptions.MaxTokenLength; send fewer or shorter claims.";
     public const string SubjectTooLong = "The subject is longer than 1024 characters.";
+    public const string DefaultClientIdMissing = "AccessTokenOptions.DefaultClientId must be set to issue tokens: RFC 9068 requires a client_id on every access token, and a request that names no client gets this one.";
+    public const string ClientIdInvalid = "A client_id must be 1 to 256 printable ASCII characters (RFC 6749 A.1), not only spaces.";
+    public const string ScopeInvalid = "A scope must be scope tokens of printable ASCII without '\"' or '\\', separated by single spaces (RFC 6749 §3.3), at most 2048 characters; a required scope is one token.";
+    public const string AuthenticationContextClassInvalid = "An acr value must be 1 to 256 printable ASCII characters.";
+    public const string AuthenticationMethodsInvalid = "Authentication methods (amr) must be 1 to 16 values of 1 to 256 printable ASCII characters.";
     public const string ForbiddenFragmentEmpty = "ForbiddenClaimNameFragments must not contain empty entries.";
 
     public const string JwksHoldsPrivateKey = "The JWKS holds a private key; a JWKS must carry public keys only.";

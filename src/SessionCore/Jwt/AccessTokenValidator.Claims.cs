@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text.Json;
 using SessionCore.Internal;
 using SessionCore.Keys;
@@ -6,7 +7,7 @@ using SessionCore.Tokens;
 
 namespace SessionCore.Jwt;
 
-// The claims stage: the payload's structure, the claims' types, issuer, audience and times.
+// The claims stage: the payload's structure, the claims' types, then issuer, audience, times, client and scope.
 public sealed partial class AccessTokenValidator
 {
     // structureChecked: the token is byte for byte one that passed this method before (the signature cache is keyed
@@ -21,139 +22,236 @@ public sealed partial class AccessTokenValidator
         }
 
         AccessTokenClaims result = new(payload.ToArray(), key);
-        bool hasIssuer = false, issuerValid = false, hasAudience = false, audienceValid = false;
-        bool hasExpiry = false, hasIssuedAt = false, hasSubject = false, hasTokenId = false;
+        ClaimsSeen seen = default;
         Utf8JsonReader reader = new(payload, StrictJson.ReaderOptions);
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("iss"u8))
+            if (!ReadClaim(ref reader, result, ref seen))
             {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    return AccessTokenValidationStatus.Malformed;
-                }
-
-                hasIssuer = true;
-                issuerValid = reader.ValueTextEquals(_settings.IssuerUtf8);
-            }
-            else if (reader.ValueTextEquals("aud"u8))
-            {
-                reader.Read();
-                hasAudience = true;
-                if (reader.TokenType == JsonTokenType.String)
-                {
-                    audienceValid = reader.ValueTextEquals(_settings.AudienceUtf8);
-                }
-                else if (reader.TokenType == JsonTokenType.StartArray)
-                {
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    {
-                        if (reader.TokenType != JsonTokenType.String)
-                        {
-                            return AccessTokenValidationStatus.Malformed;
-                        }
-
-                        audienceValid |= reader.ValueTextEquals(_settings.AudienceUtf8);
-                    }
-                }
-                else
-                {
-                    return AccessTokenValidationStatus.Malformed;
-                }
-            }
-            else if (reader.ValueTextEquals("sub"u8))
-            {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    return AccessTokenValidationStatus.Malformed;
-                }
-
-                hasSubject = true;
-                result.Subject = reader.GetString()!;
-            }
-            else if (reader.ValueTextEquals("jti"u8))
-            {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    return AccessTokenValidationStatus.Malformed;
-                }
-
-                hasTokenId = true;
-                result.TokenId = reader.GetString()!;
-            }
-            else if (reader.ValueTextEquals("exp"u8))
-            {
-                reader.Read();
-                if (!TryReadDate(ref reader, out DateTimeOffset value))
-                {
-                    return AccessTokenValidationStatus.Malformed;
-                }
-
-                hasExpiry = true;
-                result.ExpiresAt = value;
-            }
-            else if (reader.ValueTextEquals("iat"u8))
-            {
-                reader.Read();
-                if (!TryReadDate(ref reader, out DateTimeOffset value))
-                {
-                    return AccessTokenValidationStatus.Malformed;
-                }
-
-                hasIssuedAt = true;
-                result.IssuedAt = value;
-            }
-            else if (reader.ValueTextEquals("nbf"u8))
-            {
-                reader.Read();
-                if (!TryReadDate(ref reader, out DateTimeOffset value))
-                {
-                    return AccessTokenValidationStatus.Malformed;
-                }
-
-                result.NotBefore = value;
-            }
-            else if (reader.ValueTextEquals("sid"u8))
-            {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.String || !SessionId.TryParse(reader.GetString(), out SessionId sid))
-                {
-                    return AccessTokenValidationStatus.Malformed;
-                }
-
-                result.SessionId = sid;
-            }
-            else if (reader.ValueTextEquals("sc_epoch"u8))
-            {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long epoch) || epoch < 0)
-                {
-                    return AccessTokenValidationStatus.Malformed;
-                }
-
-                result.SecurityEpoch = epoch;
-            }
-            else
-            {
-                reader.Skip();
+                return AccessTokenValidationStatus.Malformed;
             }
         }
 
-        if (!hasIssuer || !hasAudience || !hasExpiry || !hasIssuedAt || !hasSubject || !hasTokenId)
+        AccessTokenValidationStatus status = CheckClaims(result, seen);
+        if (status == AccessTokenValidationStatus.Valid)
+        {
+            result.Issuer = _settings.Issuer;
+            result.Audience = _settings.Audience;
+            claims = result;
+        }
+
+        return status;
+    }
+
+    private static bool TryReadDate(ref Utf8JsonReader reader, out DateTimeOffset value)
+    {
+        value = default;
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long seconds) || seconds < 0 || seconds > MaxUnixSeconds)
+        {
+            return false;
+        }
+
+        value = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        return true;
+    }
+
+    private static bool TryReadString(ref Utf8JsonReader reader, out string value)
+    {
+        reader.Read();
+        value = reader.TokenType == JsonTokenType.String ? reader.GetString()! : string.Empty;
+        return reader.TokenType == JsonTokenType.String;
+    }
+
+    /// <summary>Reads the member the reader stands on into <paramref name="result"/>; false when a known claim has the wrong type.</summary>
+    private bool ReadClaim(ref Utf8JsonReader reader, AccessTokenClaims result, ref ClaimsSeen seen)
+    {
+        // RFC 7519 §4.1: the registered claims the profile requires or uses.
+        if (reader.ValueTextEquals("iss"u8))
+        {
+            reader.Read();
+            seen.Issuer = true;
+            seen.IssuerValid = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(_settings.IssuerUtf8);
+            return reader.TokenType == JsonTokenType.String;
+        }
+
+        if (reader.ValueTextEquals("aud"u8))
+        {
+            reader.Read();
+            seen.Audience = true;
+            return ReadAudience(ref reader, ref seen);
+        }
+
+        if (reader.ValueTextEquals("sub"u8))
+        {
+            seen.Subject = TryReadString(ref reader, out string subject);
+            result.Subject = subject;
+            return seen.Subject;
+        }
+
+        if (reader.ValueTextEquals("jti"u8))
+        {
+            seen.TokenId = TryReadString(ref reader, out string tokenId);
+            result.TokenId = tokenId;
+            return seen.TokenId;
+        }
+
+        if (reader.ValueTextEquals("exp"u8) || reader.ValueTextEquals("iat"u8) || reader.ValueTextEquals("nbf"u8) || reader.ValueTextEquals("auth_time"u8))
+        {
+            return ReadDateClaim(ref reader, result, ref seen);
+        }
+
+        // RFC 9068 §2.2: the client, the scope and the authentication context.
+        if (reader.ValueTextEquals("client_id"u8))
+        {
+            bool valid = TryReadString(ref reader, out string clientId);
+            result.ClientId = valid ? clientId : null;
+            return valid;
+        }
+
+        if (reader.ValueTextEquals("scope"u8))
+        {
+            bool valid = TryReadString(ref reader, out string scope);
+            result.Scope = valid ? scope : null;
+            return valid;
+        }
+
+        if (reader.ValueTextEquals("acr"u8))
+        {
+            bool valid = TryReadString(ref reader, out string acr);
+            result.AuthenticationContextClass = valid ? acr : null;
+            return valid;
+        }
+
+        if (reader.ValueTextEquals("amr"u8))
+        {
+            return ReadAuthenticationMethods(ref reader, result);
+        }
+
+        // SessionCore: the session and the user's security epoch at issue.
+        if (reader.ValueTextEquals("sid"u8))
+        {
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.String || !SessionId.TryParse(reader.GetString(), out SessionId sid))
+            {
+                return false;
+            }
+
+            result.SessionId = sid;
+            return true;
+        }
+
+        if (reader.ValueTextEquals("sc_epoch"u8))
+        {
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long epoch) || epoch < 0)
+            {
+                return false;
+            }
+
+            result.SecurityEpoch = epoch;
+            return true;
+        }
+
+        // Anything else, a confirmation ("cnf", RFC 7800) included until sender-constrained tokens are supported,
+        // is left in the payload for TryGetClaim. On a property name, Skip passes over its whole value.
+        reader.Skip();
+        return true;
+    }
+
+    private bool ReadAudience(ref Utf8JsonReader reader, ref ClaimsSeen seen)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            seen.AudienceValid = reader.ValueTextEquals(_settings.AudienceUtf8);
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                return false;
+            }
+
+            seen.AudienceValid |= reader.ValueTextEquals(_settings.AudienceUtf8);
+        }
+
+        return true;
+    }
+
+    private static bool ReadDateClaim(ref Utf8JsonReader reader, AccessTokenClaims result, ref ClaimsSeen seen)
+    {
+        bool isExpiry = reader.ValueTextEquals("exp"u8), isIssuedAt = reader.ValueTextEquals("iat"u8), isNotBefore = reader.ValueTextEquals("nbf"u8);
+        reader.Read();
+        if (!TryReadDate(ref reader, out DateTimeOffset value))
+        {
+            return false;
+        }
+
+        if (isExpiry)
+        {
+            seen.Expiry = true;
+            result.ExpiresAt = value;
+        }
+        else if (isIssuedAt)
+        {
+            seen.IssuedAt = true;
+            result.IssuedAt = value;
+        }
+        else if (isNotBefore)
+        {
+            result.NotBefore = value;
+        }
+        else
+        {
+            result.AuthenticationTime = value;
+        }
+
+        return true;
+    }
+
+    private static bool ReadAuthenticationMethods(ref Utf8JsonReader reader, AccessTokenClaims result)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        List<string> methods = [];
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                return false;
+            }
+
+            methods.Add(reader.GetString()!);
+        }
+
+        result.AuthenticationMethods = methods;
+        return true;
+    }
+
+    private AccessTokenValidationStatus CheckClaims(AccessTokenClaims result, in ClaimsSeen seen)
+    {
+        if (!seen.Issuer || !seen.Audience || !seen.Expiry || !seen.IssuedAt || !seen.Subject || !seen.TokenId)
         {
             return AccessTokenValidationStatus.MissingClaim;
         }
 
-        if (!issuerValid)
+        if (!seen.IssuerValid)
         {
             return AccessTokenValidationStatus.InvalidIssuer;
         }
 
-        if (!audienceValid)
+        if (!seen.AudienceValid)
         {
             return AccessTokenValidationStatus.InvalidAudience;
         }
@@ -175,21 +273,37 @@ public sealed partial class AccessTokenValidator
             return AccessTokenValidationStatus.InvalidLifetime;
         }
 
-        result.Issuer = _settings.Issuer;
-        result.Audience = _settings.Audience;
-        claims = result;
+        if (_settings.RequireClientId && result.ClientId is null)
+        {
+            return AccessTokenValidationStatus.MissingClaim;
+        }
+
+        if (_settings.AllowedClientIds.Length > 0 && Array.IndexOf(_settings.AllowedClientIds, result.ClientId) < 0)
+        {
+            return AccessTokenValidationStatus.ClientNotAllowed;
+        }
+
+        foreach (string scope in _settings.RequiredScopes)
+        {
+            if (!result.HasScope(scope))
+            {
+                return AccessTokenValidationStatus.InsufficientScope;
+            }
+        }
+
         return AccessTokenValidationStatus.Valid;
     }
 
-    private static bool TryReadDate(ref Utf8JsonReader reader, out DateTimeOffset value)
+    /// <summary>Which required claims the payload had, and whether issuer and audience matched.</summary>
+    private struct ClaimsSeen
     {
-        value = default;
-        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long seconds) || seconds < 0 || seconds > MaxUnixSeconds)
-        {
-            return false;
-        }
-
-        value = DateTimeOffset.FromUnixTimeSeconds(seconds);
-        return true;
+        public bool Issuer;
+        public bool IssuerValid;
+        public bool Audience;
+        public bool AudienceValid;
+        public bool Subject;
+        public bool TokenId;
+        public bool Expiry;
+        public bool IssuedAt;
     }
 }

@@ -35,7 +35,7 @@ public sealed class TokenSnippetsTests
         AccessTokenIssuer issuer = new AccessTokenBuilder
         {
             KeyRing = new SigningKeyRing(key),
-            Options = new AccessTokenOptions { Issuer = "https://login.example", Audience = "api" },
+            Options = new AccessTokenOptions { Issuer = "https://login.example", Audience = "api", DefaultClientId = "web" },
         }.BuildIssuer();
 
         (RefreshTokenResult issued, RefreshTokenResult next) = await TokenSnippets.RefreshRotationAsync(manager, issuer, signIn.Value);

@@ -17,6 +17,7 @@ public sealed class JoseFixture : IAsyncLifetime
 {
     public const string Issuer = "https://login.example";
     public const string Audience = "api://orders";
+    public const string ClientId = "orders-web";
 
     public static readonly DateTimeOffset Now = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
 
@@ -70,9 +71,8 @@ public sealed class JoseFixture : IAsyncLifetime
 
         AccessTokenIssuer es256Issuer = Builder(Ring).BuildIssuer();
         AccessTokenIssuer edDsaIssuer = Builder(new SigningKeyRing(EdDsa, Time)).BuildIssuer();
-        Dictionary<string, object> claims = new(StringComparer.Ordinal) { ["scope"] = "orders:read" };
-        OurTokens["es256"] = es256Issuer.Issue(new AccessTokenRequest { Subject = "alice", Claims = claims });
-        OurTokens["eddsa"] = edDsaIssuer.Issue(new AccessTokenRequest { Subject = "bob", Claims = claims });
+        OurTokens["es256"] = es256Issuer.Issue(new AccessTokenRequest { Subject = "alice", Scope = "orders:read" });
+        OurTokens["eddsa"] = edDsaIssuer.Issue(new AccessTokenRequest { Subject = "bob", Scope = "orders:read" });
         string es256 = OurTokens["es256"];
         OurTokens["es256-tampered"] = es256[..^2] + (es256[^2] == 'A' ? "Q" : "A") + es256[^1];
         OurTokens["es256-other-audience"] = es256Issuer.Issue(new AccessTokenRequest { Subject = "alice", Audience = "api://billing" });
@@ -148,7 +148,7 @@ public sealed class JoseFixture : IAsyncLifetime
     private AccessTokenBuilder Builder(SigningKeyRing ring) => new()
     {
         KeyRing = ring,
-        Options = { Issuer = Issuer, Audience = Audience, ValidationMode = AccessTokenValidationMode.Offline },
+        Options = { Issuer = Issuer, Audience = Audience, DefaultClientId = ClientId, ValidationMode = AccessTokenValidationMode.Offline },
         TimeProvider = Time,
     };
 

@@ -19,7 +19,7 @@ public sealed class InteropTests
         // The handler checks lifetimes against the real clock, so the issuer runs on it too.
         using SigningKey key = SigningKey.Generate(SigningAlgorithm.Es256);
         SigningKeyRing ring = new(key);
-        AccessTokenIssuer issuer = new AccessTokenBuilder { KeyRing = ring, Options = { Issuer = JwtFixture.Issuer, Audience = JwtFixture.Audience, ValidationMode = AccessTokenValidationMode.Offline } }.BuildIssuer();
+        AccessTokenIssuer issuer = new AccessTokenBuilder { KeyRing = ring, Options = { Issuer = JwtFixture.Issuer, Audience = JwtFixture.Audience, DefaultClientId = JwtFixture.ClientId, ValidationMode = AccessTokenValidationMode.Offline } }.BuildIssuer();
         string token = issuer.Issue(new AccessTokenRequest { Subject = "alice", Claims = new Dictionary<string, object> { ["role"] = "admin" } });
 
         TokenValidationResult result = await new JsonWebTokenHandler().ValidateTokenAsync(token, Parameters(new JsonWebKey(key.ExportPublicJwk())));
@@ -69,7 +69,7 @@ public sealed class InteropTests
         // JsonWebTokenHandler 8.x has no Ed25519 signature provider: it refuses EdDSA signatures. What it can
         // do is parse the token, and it must see exactly the header and claims we wrote.
         using SigningKey key = SigningKey.Generate(SigningAlgorithm.EdDsa);
-        AccessTokenIssuer issuer = new AccessTokenBuilder { KeyRing = new SigningKeyRing(key), Options = { Issuer = JwtFixture.Issuer, Audience = JwtFixture.Audience } }.BuildIssuer();
+        AccessTokenIssuer issuer = new AccessTokenBuilder { KeyRing = new SigningKeyRing(key), Options = { Issuer = JwtFixture.Issuer, Audience = JwtFixture.Audience, DefaultClientId = JwtFixture.ClientId } }.BuildIssuer();
         string token = issuer.Issue(new AccessTokenRequest { Subject = "carol" });
         JsonWebTokenHandler handler = new();
 
