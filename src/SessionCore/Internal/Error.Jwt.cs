@@ -27,6 +27,8 @@ internal static partial class Error
     public const string ScopeInvalid = "A scope must be scope tokens of printable ASCII without '\"' or '\\', separated by single spaces (RFC 6749 §3.3), at most 2048 characters; a required scope is one token.";
     public const string AuthenticationContextClassInvalid = "An acr value must be 1 to 256 printable ASCII characters.";
     public const string AuthenticationMethodsInvalid = "Authentication methods (amr) must be 1 to 16 values of 1 to 256 printable ASCII characters.";
+    public const string MetadataUrlInvalid = "Metadata URLs must be absolute https URLs (http only on a loopback host) without user information or fragment; the issuer also without a query (RFC 8414 §2).";
+    public const string MetadataListInvalid = "Metadata lists must hold distinct values of printable ASCII without spaces; grant types and token endpoint authentication methods need at least one, revocation endpoint authentication methods exactly when there is a revocation endpoint.";
     public const string ForbiddenFragmentEmpty = "ForbiddenClaimNameFragments must not contain empty entries.";
 
     public const string JwksHoldsPrivateKey = "The JWKS holds a private key; a JWKS must carry public keys only.";
