@@ -63,100 +63,133 @@ public sealed partial class AccessTokenValidator
         return reader.TokenType == JsonTokenType.String;
     }
 
+    /// <summary>
+    /// Names the claim the reader stands on. Names are compared unescaped (a name written with JSON escapes is the
+    /// same name), by length first, so each member costs one or two comparisons rather than one per known claim.
+    /// </summary>
+    private static Claim Identify(ref Utf8JsonReader reader)
+    {
+        Span<byte> unescaped = stackalloc byte[MaxClaimNameLength];
+        scoped ReadOnlySpan<byte> name;
+        if (!reader.ValueIsEscaped)
+        {
+            name = reader.ValueSpan;
+        }
+        else if (reader.ValueSpan.Length <= MaxClaimNameLength * 6)
+        {
+            // Each escape takes at least two bytes for one, so a name this short unescapes into the buffer or is longer than any known name.
+            name = TryCopy(ref reader, unescaped, out int length) ? unescaped[..length] : default;
+        }
+        else
+        {
+            return Claim.Other;
+        }
+
+        return name.Length switch
+        {
+            3 => name.SequenceEqual("iss"u8) ? Claim.Issuer
+                : name.SequenceEqual("aud"u8) ? Claim.Audience
+                : name.SequenceEqual("sub"u8) ? Claim.Subject
+                : name.SequenceEqual("jti"u8) ? Claim.TokenId
+                : name.SequenceEqual("exp"u8) ? Claim.ExpiresAt
+                : name.SequenceEqual("iat"u8) ? Claim.IssuedAt
+                : name.SequenceEqual("nbf"u8) ? Claim.NotBefore
+                : name.SequenceEqual("acr"u8) ? Claim.AuthenticationContextClass
+                : name.SequenceEqual("amr"u8) ? Claim.AuthenticationMethods
+                : name.SequenceEqual("sid"u8) ? Claim.SessionId
+                : Claim.Other,
+            5 => name.SequenceEqual("scope"u8) ? Claim.Scope : Claim.Other,
+            8 => name.SequenceEqual("sc_epoch"u8) ? Claim.SecurityEpoch : Claim.Other,
+            9 => name.SequenceEqual("client_id"u8) ? Claim.ClientId
+                : name.SequenceEqual("auth_time"u8) ? Claim.AuthenticationTime
+                : Claim.Other,
+            _ => Claim.Other,
+        };
+    }
+
     /// <summary>Reads the member the reader stands on into <paramref name="result"/>; false when a known claim has the wrong type.</summary>
     private bool ReadClaim(ref Utf8JsonReader reader, AccessTokenClaims result, ref ClaimsSeen seen)
     {
-        // RFC 7519 §4.1: the registered claims the profile requires or uses.
-        if (reader.ValueTextEquals("iss"u8))
+        Claim claim = Identify(ref reader);
+        switch (claim)
         {
-            reader.Read();
-            seen.Issuer = true;
-            seen.IssuerValid = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(_settings.IssuerUtf8);
-            return reader.TokenType == JsonTokenType.String;
-        }
+            // RFC 7519 §4.1: the registered claims the profile requires or uses.
+            case Claim.Issuer:
+                reader.Read();
+                seen.Issuer = true;
+                seen.IssuerValid = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(_settings.IssuerUtf8);
+                return reader.TokenType == JsonTokenType.String;
+            case Claim.Audience:
+                reader.Read();
+                seen.Audience = true;
+                return ReadAudience(ref reader, ref seen);
+            case Claim.Subject:
+                seen.Subject = TryReadString(ref reader, out string subject);
+                result.Subject = subject;
+                return seen.Subject;
+            case Claim.TokenId:
+                seen.TokenId = TryReadString(ref reader, out string tokenId);
+                result.TokenId = tokenId;
+                return seen.TokenId;
+            case Claim.ExpiresAt or Claim.IssuedAt or Claim.NotBefore or Claim.AuthenticationTime:
+                return ReadDateClaim(ref reader, claim, result, ref seen);
 
-        if (reader.ValueTextEquals("aud"u8))
-        {
-            reader.Read();
-            seen.Audience = true;
-            return ReadAudience(ref reader, ref seen);
-        }
-
-        if (reader.ValueTextEquals("sub"u8))
-        {
-            seen.Subject = TryReadString(ref reader, out string subject);
-            result.Subject = subject;
-            return seen.Subject;
-        }
-
-        if (reader.ValueTextEquals("jti"u8))
-        {
-            seen.TokenId = TryReadString(ref reader, out string tokenId);
-            result.TokenId = tokenId;
-            return seen.TokenId;
-        }
-
-        if (reader.ValueTextEquals("exp"u8) || reader.ValueTextEquals("iat"u8) || reader.ValueTextEquals("nbf"u8) || reader.ValueTextEquals("auth_time"u8))
-        {
-            return ReadDateClaim(ref reader, result, ref seen);
-        }
-
-        // RFC 9068 §2.2: the client, the scope and the authentication context.
-        if (reader.ValueTextEquals("client_id"u8))
-        {
-            bool valid = TryReadString(ref reader, out string clientId);
-            result.ClientId = valid ? clientId : null;
-            return valid;
-        }
-
-        if (reader.ValueTextEquals("scope"u8))
-        {
-            bool valid = TryReadString(ref reader, out string scope);
-            result.Scope = valid ? scope : null;
-            return valid;
-        }
-
-        if (reader.ValueTextEquals("acr"u8))
-        {
-            bool valid = TryReadString(ref reader, out string acr);
-            result.AuthenticationContextClass = valid ? acr : null;
-            return valid;
-        }
-
-        if (reader.ValueTextEquals("amr"u8))
-        {
-            return ReadAuthenticationMethods(ref reader, result);
-        }
-
-        // SessionCore: the session and the user's security epoch at issue.
-        if (reader.ValueTextEquals("sid"u8))
-        {
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.String || !SessionId.TryParse(reader.GetString(), out SessionId sid))
+            // RFC 9068 §2.2: the client, the scope and the authentication context.
+            case Claim.ClientId:
             {
-                return false;
+                bool valid = TryReadString(ref reader, out string clientId);
+                result.ClientId = valid ? clientId : null;
+                return valid;
             }
 
-            result.SessionId = sid;
-            return true;
-        }
-
-        if (reader.ValueTextEquals("sc_epoch"u8))
-        {
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long epoch) || epoch < 0)
+            case Claim.Scope:
             {
-                return false;
+                bool valid = TryReadString(ref reader, out string scope);
+                result.Scope = valid ? scope : null;
+                return valid;
             }
 
-            result.SecurityEpoch = epoch;
-            return true;
-        }
+            case Claim.AuthenticationContextClass:
+            {
+                bool valid = TryReadString(ref reader, out string acr);
+                result.AuthenticationContextClass = valid ? acr : null;
+                return valid;
+            }
 
-        // Anything else, a confirmation ("cnf", RFC 7800) included until sender-constrained tokens are supported,
-        // is left in the payload for TryGetClaim. On a property name, Skip passes over its whole value.
-        reader.Skip();
-        return true;
+            case Claim.AuthenticationMethods:
+                return ReadAuthenticationMethods(ref reader, result);
+
+            // SessionCore: the session and the user's security epoch at issue.
+            case Claim.SessionId:
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String || !SessionId.TryParse(reader.GetString(), out SessionId sid))
+                {
+                    return false;
+                }
+
+                result.SessionId = sid;
+                return true;
+            }
+
+            case Claim.SecurityEpoch:
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long epoch) || epoch < 0)
+                {
+                    return false;
+                }
+
+                result.SecurityEpoch = epoch;
+                return true;
+            }
+
+            default:
+                // Anything else, a confirmation ("cnf", RFC 7800) included until sender-constrained tokens are
+                // supported, is left in the payload for TryGetClaim. On a property name, Skip passes over its value.
+                reader.Skip();
+                return true;
+        }
     }
 
     private bool ReadAudience(ref Utf8JsonReader reader, ref ClaimsSeen seen)
@@ -185,32 +218,30 @@ public sealed partial class AccessTokenValidator
         return true;
     }
 
-    private static bool ReadDateClaim(ref Utf8JsonReader reader, AccessTokenClaims result, ref ClaimsSeen seen)
+    private static bool ReadDateClaim(ref Utf8JsonReader reader, Claim claim, AccessTokenClaims result, ref ClaimsSeen seen)
     {
-        bool isExpiry = reader.ValueTextEquals("exp"u8), isIssuedAt = reader.ValueTextEquals("iat"u8), isNotBefore = reader.ValueTextEquals("nbf"u8);
         reader.Read();
         if (!TryReadDate(ref reader, out DateTimeOffset value))
         {
             return false;
         }
 
-        if (isExpiry)
+        switch (claim)
         {
-            seen.Expiry = true;
-            result.ExpiresAt = value;
-        }
-        else if (isIssuedAt)
-        {
-            seen.IssuedAt = true;
-            result.IssuedAt = value;
-        }
-        else if (isNotBefore)
-        {
-            result.NotBefore = value;
-        }
-        else
-        {
-            result.AuthenticationTime = value;
+            case Claim.ExpiresAt:
+                seen.Expiry = true;
+                result.ExpiresAt = value;
+                break;
+            case Claim.IssuedAt:
+                seen.IssuedAt = true;
+                result.IssuedAt = value;
+                break;
+            case Claim.NotBefore:
+                result.NotBefore = value;
+                break;
+            default:
+                result.AuthenticationTime = value;
+                break;
         }
 
         return true;
@@ -292,6 +323,26 @@ public sealed partial class AccessTokenValidator
         }
 
         return AccessTokenValidationStatus.Valid;
+    }
+
+    /// <summary>The claims the reader knows; a new one (a confirmation, "cnf") gets a member here and a case in <see cref="ReadClaim"/>.</summary>
+    private enum Claim
+    {
+        Other,
+        Issuer,
+        Subject,
+        Audience,
+        ExpiresAt,
+        IssuedAt,
+        NotBefore,
+        TokenId,
+        ClientId,
+        Scope,
+        AuthenticationTime,
+        AuthenticationContextClass,
+        AuthenticationMethods,
+        SessionId,
+        SecurityEpoch,
     }
 
     /// <summary>Which required claims the payload had, and whether issuer and audience matched.</summary>

@@ -32,6 +32,7 @@ public sealed partial class AccessTokenValidator
 {
     private const int StackBufferSize = 1024;
     private const int MaxKeyIdLength = 64;
+    private const int MaxClaimNameLength = 16;
     private const long MaxUnixSeconds = 253402300799; // 9999-12-31T23:59:59Z
 
     private readonly SigningKeyRing _ring;

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Text.Json;
 using SessionCore.Jwt;
 using SessionCore.Keys;
@@ -78,6 +79,30 @@ public sealed class AccessTokenValidatorClaimsTests
         string token = fixture.Craft(fixture.DefaultHeader, fixture.DefaultPayload[..^1] + "," + member + "}");
 
         Assert.Equal(AccessTokenValidationStatus.Malformed, fixture.Validator.ValidateOffline(token).Status);
+    }
+
+    [Fact]
+    public void Validate_ClaimNamesWrittenWithEscapes_AreTheSameClaims()
+    {
+        using JwtFixture fixture = new(SigningAlgorithm.Es256, o => o.RequiredScopes.Add("orders:read"));
+        string payload = fixture.DefaultPayload.Replace("\"iss\"", "\"\\u0069ss\"", StringComparison.Ordinal)[..^1]
+            + ",\"\\u0063lient_id\":\"web\",\"s\\u0063ope\":\"orders:read\",\"\\u0061\\u006d\\u0072\":[\"pwd\"]"
+            + ",\"" + string.Concat(Enumerable.Repeat("\\u0078", 20)) + "\":1}";
+
+        AccessTokenClaims claims = fixture.Validator.ValidateOffline(fixture.Craft(fixture.DefaultHeader, payload)).Value;
+
+        Assert.Equal("web", claims.ClientId);
+        Assert.Equal("orders:read", claims.Scope);
+        Assert.Equal(["pwd"], claims.AuthenticationMethods);
+    }
+
+    [Fact]
+    public void Validate_ClaimRepeatedUnderAnEscapedName_IsMalformed()
+    {
+        using JwtFixture fixture = new(SigningAlgorithm.Es256);
+        string payload = fixture.DefaultPayload[..^1] + ",\"client_id\":\"web\",\"\\u0063lient_id\":\"admin\"}";
+
+        Assert.Equal(AccessTokenValidationStatus.Malformed, fixture.Validator.ValidateOffline(fixture.Craft(fixture.DefaultHeader, payload)).Status);
     }
 
     [Fact]
