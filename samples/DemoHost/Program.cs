@@ -9,7 +9,7 @@ using SessionCore.Samples.DemoHost.OAuth;
 if (!HostSettings.TryParse(args, out HostSettings settings, out string? error))
 {
     Console.Error.WriteLine(error);
-    Console.Error.WriteLine("usage: DemoHost --urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS]");
+    Console.Error.WriteLine("usage: DemoHost --urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS] [--signing-alg ES256|EdDSA|RS256|PS256]");
     return 2;
 }
 

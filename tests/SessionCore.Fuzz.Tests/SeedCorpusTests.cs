@@ -31,10 +31,21 @@ public sealed class SeedCorpusTests
     [InlineData("fixed-eddsa-public.json")]
     [InlineData("rfc8037-a1-ed25519-private.json")]
     [InlineData("rfc7515-a3-ec-private.json")]
+    [InlineData("rfc7515-a2-rsa-private.json")]
+    [InlineData("rfc7515-a2-rsa-public-ps256.json")]
     public void JwkSeed_SupportedKey_Imports(string file)
     {
         Assert.True(SigningKey.TryImportJwk(Read("jwk", file), SigningKeyExportPolicies.None, out SigningKey? key));
         key.Dispose();
+    }
+
+    [Theory]
+    [InlineData("rsa-public-without-alg.json")]
+    [InlineData("rsa-even-exponent.json")]
+    [InlineData("rfc7638-rsa.json")]
+    public void JwkSeed_RefusedRsaKey_DoesNotImport(string file)
+    {
+        Assert.False(SigningKey.TryImportJwk(Read("jwk", file), SigningKeyExportPolicies.None, out _));
     }
 
     [Fact]

@@ -161,7 +161,7 @@ public sealed partial class SessionManager
 
         if (methods.Count > MaxAuthenticationMethods)
         {
-            throw new ArgumentException(Error.AuthenticationMethodsInvalid, nameof(methods));
+            throw new ArgumentException(Error.SessionAuthenticationMethodsInvalid, nameof(methods));
         }
 
         string[] copy = new string[methods.Count];
@@ -170,7 +170,7 @@ public sealed partial class SessionManager
             string? method = methods[i];
             if (method is null || method.Length is 0 or > MaxAuthenticationMethodLength || !HttpGrammar.IsToken(method) || Array.IndexOf(copy, method, 0, i) >= 0)
             {
-                throw new ArgumentException(Error.AuthenticationMethodsInvalid, nameof(methods));
+                throw new ArgumentException(Error.SessionAuthenticationMethodsInvalid, nameof(methods));
             }
 
             copy[i] = method;

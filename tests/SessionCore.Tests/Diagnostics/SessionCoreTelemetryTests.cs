@@ -46,7 +46,7 @@ public sealed class SessionCoreTelemetryTests : IDisposable
         {
             KeyRing = new SigningKeyRing(key),
             Store = store,
-            Options = new AccessTokenOptions { Issuer = "https://issuer.test", Audience = "api" },
+            Options = new AccessTokenOptions { Issuer = "https://issuer.test", Audience = "api", DefaultClientId = "app" },
         };
 
         SessionToken token = (await manager.SignInAsync(new SignInRequest("user-7f3a"), TestContext.Current.CancellationToken)).Value;
