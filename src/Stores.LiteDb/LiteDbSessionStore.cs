@@ -30,7 +30,7 @@ namespace SessionCore.Stores.LiteDb;
 /// </para>
 /// </remarks>
 /// <threadsafety>Safe to share between threads; create one per file and process, and dispose it at shutdown.</threadsafety>
-public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDisposable
+public sealed partial class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDisposable
 {
     private const string SessionsName = "sessions";
     private const string FamiliesName = "refresh_families";
@@ -526,6 +526,7 @@ public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDispo
             removed += _families.Delete(familyId) ? 1 : 0;
         }
 
+        PurgeSingleUseLocked(now);
         return removed;
     }
 

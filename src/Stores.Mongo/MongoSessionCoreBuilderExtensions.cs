@@ -34,8 +34,10 @@ public static class MongoSessionCoreBuilderExtensions
             SessionsCollectionName = options.SessionsCollectionName,
             UsersCollectionName = options.UsersCollectionName,
             CreateIndexesOnFirstUse = options.CreateIndexesOnFirstUse,
+            SingleUseCollectionName = options.SingleUseCollectionName,
         };
-        if (string.IsNullOrWhiteSpace(snapshot.DatabaseName) || string.IsNullOrWhiteSpace(snapshot.SessionsCollectionName) || string.IsNullOrWhiteSpace(snapshot.UsersCollectionName))
+        if (string.IsNullOrWhiteSpace(snapshot.DatabaseName) || string.IsNullOrWhiteSpace(snapshot.SessionsCollectionName) || string.IsNullOrWhiteSpace(snapshot.UsersCollectionName)
+            || string.IsNullOrWhiteSpace(snapshot.SingleUseCollectionName))
         {
             throw new ArgumentException(Error.BadName, nameof(configure));
         }

@@ -33,7 +33,7 @@ namespace SessionCore.Stores.Mongo;
 /// <para>Driver failures surface as <see cref="SessionStoreException"/> with a message free of data.</para>
 /// </remarks>
 /// <threadsafety>Safe to share between threads and between processes on any number of machines.</threadsafety>
-public sealed class MongoSessionStore : ISessionStore
+public sealed partial class MongoSessionStore : ISessionStore
 {
     private const int MaxAttempts = 200;
 
@@ -64,11 +64,13 @@ public sealed class MongoSessionStore : ISessionStore
         _users = database.GetCollection<BsonDocument>(options.UsersCollectionName)
             .WithWriteConcern(WriteConcern.WMajority).WithReadConcern(ReadConcern.Majority).WithReadPreference(ReadPreference.Primary);
         _createIndexes = options.CreateIndexesOnFirstUse;
+        _singleUse = SingleUseCollection(database, options);
     }
 
     /// <summary>
     /// Creates the store's indexes if they do not exist: the TTL index, the purge index, and the multikey
-    /// indexes that find a document by session id, refresh token hash and family id. Safe to call repeatedly.
+    /// indexes that find a document by session id, refresh token hash and family id; and the TTL index of the
+    /// single-use collection. Safe to call repeatedly.
     /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the indexes exist.</returns>
@@ -78,6 +80,7 @@ public sealed class MongoSessionStore : ISessionStore
         try
         {
             await _sessions.Indexes.CreateManyAsync(SessionIndexes(), cancellationToken).ConfigureAwait(false);
+            await _singleUse.Indexes.CreateManyAsync(SingleUseIndexes(), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsDriverFailure(ex))
         {

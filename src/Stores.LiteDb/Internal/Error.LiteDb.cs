@@ -15,3 +15,10 @@ internal static partial class Error
     public const string TokenExists = "A refresh token with this identifier exists already.";
     public const string CorruptRecord = "A record in the LiteDB session store has an unexpected shape.";
 }
+
+/// <summary>Messages of the single-use primitive.</summary>
+internal static partial class Error
+{
+    public const string SingleUseKeyEmpty = "The single-use key must not be the default value.";
+    public const string SingleUseExpiryNotAfterNow = "The single-use expiry must lie after the current time.";
+}

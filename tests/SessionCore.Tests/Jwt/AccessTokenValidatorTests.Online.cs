@@ -183,6 +183,8 @@ public sealed class AccessTokenValidatorOnlineTests
 
         public ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) => Fail<int>(cancellationToken);
 
+        public ValueTask<bool> TryUseOnceAsync(SingleUseKey key, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default) => Fail<bool>(cancellationToken);
+
         private ValueTask<T> Fail<T>(CancellationToken cancellationToken)
         {
             if (cancel)

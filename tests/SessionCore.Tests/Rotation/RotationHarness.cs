@@ -204,6 +204,12 @@ internal sealed class ObservedStore(ISessionStore inner) : ISessionStore
         return inner.PurgeExpiredAsync(now, cancellationToken);
     }
 
+    public ValueTask<bool> TryUseOnceAsync(SingleUseKey key, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        Write(nameof(TryUseOnceAsync));
+        return inner.TryUseOnceAsync(key, expiresAt, now, cancellationToken);
+    }
+
     private void Check(string operation)
     {
         if (FailWhen?.Invoke(operation) == true)

@@ -42,4 +42,6 @@ internal abstract class DelegatingSessionStore(ISessionStore inner) : ISessionSt
     public virtual ValueTask<bool> RememberDeviceAsync(string userId, KnownDevice device, int maxDevices, CancellationToken cancellationToken = default) => Inner.RememberDeviceAsync(userId, device, maxDevices, cancellationToken);
 
     public virtual ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) => Inner.PurgeExpiredAsync(now, cancellationToken);
+
+    public virtual ValueTask<bool> TryUseOnceAsync(SingleUseKey key, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default) => Inner.TryUseOnceAsync(key, expiresAt, now, cancellationToken);
 }

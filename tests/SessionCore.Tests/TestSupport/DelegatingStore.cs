@@ -143,6 +143,12 @@ internal sealed class DelegatingStore(ISessionStore inner) : ISessionStore
         return inner.PurgeExpiredAsync(now, cancellationToken);
     }
 
+    public ValueTask<bool> TryUseOnceAsync(SingleUseKey key, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailing();
+        return inner.TryUseOnceAsync(key, expiresAt, now, cancellationToken);
+    }
+
     private void ThrowIfFailing()
     {
         if (Fail)
