@@ -73,35 +73,7 @@ public readonly struct SingleUseKey : IEquatable<SingleUseKey>
     /// <returns>The key.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="purpose"/> or <paramref name="scope"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="purpose"/> is empty, or a label is longer than <see cref="MaxLabelLength"/> UTF-8 bytes or not well-formed UTF-16.</exception>
-    public static SingleUseKey Create(string purpose, string scope, ReadOnlySpan<byte> value)
-    {
-        Throw.IfNullOrWhiteSpace(purpose);
-        Throw.IfNull(scope);
-        int purposeLength = LabelLength(purpose, nameof(purpose));
-        int scopeLength = LabelLength(scope, nameof(scope));
-        int total = checked(Domain.Length + 8 + purposeLength + scopeLength + value.Length);
-        byte[]? rented = null;
-        Span<byte> buffer = total <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(total));
-        try
-        {
-            Span<byte> input = buffer[..total];
-            Domain.CopyTo(input);
-            int offset = Domain.Length;
-            offset += WriteLabel(input[offset..], purpose, purposeLength);
-            offset += WriteLabel(input[offset..], scope, scopeLength);
-            value.CopyTo(input[offset..]);
-            Span<byte> digest = stackalloc byte[Size];
-            SHA256.HashData(input, digest);
-            return new SingleUseKey(digest);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
+    public static SingleUseKey Create(string purpose, string scope, ReadOnlySpan<byte> value) => FromPrefix(CreatePrefix(purpose, scope), value);
 
     /// <summary>Derives the key of a text value (hashed as UTF-8).</summary>
     /// <param name="purpose">What kind of value this is.</param>
@@ -182,6 +154,44 @@ public readonly struct SingleUseKey : IEquatable<SingleUseKey>
         Span<byte> bytes = stackalloc byte[Size];
         CopyTo(bytes);
         return Base64UrlStrict.Encode(bytes);
+    }
+
+    /// <summary>The hash input before the value, computed once by a caller that derives many keys under one purpose and scope.</summary>
+    internal static byte[] CreatePrefix(string purpose, string scope)
+    {
+        Throw.IfNullOrWhiteSpace(purpose);
+        Throw.IfNull(scope);
+        int purposeLength = LabelLength(purpose, nameof(purpose));
+        int scopeLength = LabelLength(scope, nameof(scope));
+        byte[] prefix = new byte[Domain.Length + 8 + purposeLength + scopeLength];
+        Domain.CopyTo(prefix);
+        int offset = Domain.Length;
+        offset += WriteLabel(prefix.AsSpan(offset), purpose, purposeLength);
+        WriteLabel(prefix.AsSpan(offset), scope, scopeLength);
+        return prefix;
+    }
+
+    /// <summary>The key of <paramref name="value"/> under a prefix from <see cref="CreatePrefix"/>; equal to <see cref="Create(string, string, ReadOnlySpan{byte})"/>.</summary>
+    internal static SingleUseKey FromPrefix(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> value)
+    {
+        Span<byte> digest = stackalloc byte[Size];
+        int total = checked(prefix.Length + value.Length);
+        byte[]? rented = null;
+        Span<byte> input = total <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(total));
+        try
+        {
+            prefix.CopyTo(input);
+            value.CopyTo(input[prefix.Length..]);
+            SHA256.HashData(input[..total], digest);
+            return new SingleUseKey(digest);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     private static int LabelLength(string label, string paramName)
