@@ -25,6 +25,9 @@ internal sealed class DpopKit : IDisposable
 
     public static readonly DateTimeOffset Now = new(2030, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>Writes JSON the way clients do: '+' and other characters unescaped.</summary>
+    public static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public DpopKit()
     {
         Time = new FakeTimeProvider(Now);
@@ -72,20 +75,24 @@ internal sealed class DpopKit : IDisposable
     public static string Ath(string token) => B64(SHA256.HashData(Encoding.ASCII.GetBytes(token)));
 
     /// <summary>Signs <paramref name="headerJson"/>.<paramref name="payloadJson"/> with <paramref name="signer"/>.</summary>
-    public static string Sign(SigningKey signer, string headerJson, string payloadJson)
+    public static string Sign(SigningKey signer, string headerJson, string payloadJson) =>
+        Sign(signer, Encoding.UTF8.GetBytes(headerJson), Encoding.UTF8.GetBytes(payloadJson));
+
+    /// <summary>Signs raw header and payload bytes (which need not be valid UTF-8).</summary>
+    public static string Sign(SigningKey signer, byte[] header, byte[] payload)
     {
-        string input = B64(headerJson) + "." + B64(payloadJson);
+        string input = B64(header) + "." + B64(payload);
         byte[] signature = signer.Algorithm.Sign(signer, Encoding.ASCII.GetBytes(input));
         return input + "." + B64(signature);
     }
 
     public ProofSpec Spec(SigningKey key) => new(this, key);
 
-    public DpopProofValidator Validator(Action<DpopOptions>? configure = null, ISessionStore? store = null)
+    public DpopProofValidator Validator(Action<DpopOptions>? configure = null, ISessionStore? store = null, TimeProvider? time = null)
     {
         DpopOptions options = new() { ReplayScope = Scope };
         configure?.Invoke(options);
-        return new DpopProofValidatorBuilder { Options = options, Store = store ?? new InMemorySessionStore(), TimeProvider = Time }.Build();
+        return new DpopProofValidatorBuilder { Options = options, Store = store ?? new InMemorySessionStore(), TimeProvider = time ?? Time }.Build();
     }
 
     public void Dispose()
@@ -110,6 +117,8 @@ internal sealed class DpopKit : IDisposable
             Payload = new JsonObject { ["jti"] = NewJti(), ["htm"] = "POST", ["htu"] = TokenEndpoint, ["iat"] = kit.Time.GetUtcNow().ToUnixTimeSeconds() };
         }
 
+        public DpopKit Kit => _kit;
+
         public SigningKey Key { get; }
 
         public SigningKey Signer { get; set; }
@@ -124,6 +133,9 @@ internal sealed class DpopKit : IDisposable
         /// <summary>Gets or sets payload JSON text used instead of <see cref="Payload"/>.</summary>
         public string? RawPayload { get; set; }
 
+        /// <summary>Gets or sets payload bytes used instead of <see cref="Payload"/> (for invalid UTF-8).</summary>
+        public byte[]? RawPayloadBytes { get; set; }
+
         /// <summary>Gets or sets a change to the compact proof after signing.</summary>
         public Func<string, string>? AfterSigning { get; set; }
 
@@ -137,7 +149,10 @@ internal sealed class DpopKit : IDisposable
 
         public string Build()
         {
-            string proof = Sign(Signer, RawHeader ?? Header.ToJsonString(), RawPayload ?? Payload.ToJsonString());
+            string proof = Sign(
+                Signer,
+                Encoding.UTF8.GetBytes(RawHeader ?? Header.ToJsonString(Relaxed)),
+                RawPayloadBytes ?? Encoding.UTF8.GetBytes(RawPayload ?? Payload.ToJsonString(Relaxed)));
             return AfterSigning is null ? proof : AfterSigning(proof);
         }
 
