@@ -30,6 +30,7 @@ public static partial class FuzzTargets
         new("csrf-token", "CsrfTokenService.Verify against a fixed key and session id", CsrfToken, Never),
         new("url", "UrlTokenDetector.Inspect (string and Uri) and CarriesToken", Url, Never),
         .. JwtTargets(),
+        .. DpopTargets(),
         .. StoreTargets(),
     ];
 
