@@ -54,6 +54,7 @@ public sealed class BenchmarkSmokeTests
         Assert.Contains("JwtEs256IssueBenchmarks", names);
         Assert.Contains("JwtEdDsaValidateBenchmarks", names);
         Assert.Contains("JwtSignatureCacheBenchmarks", names);
+        Assert.Contains("DpopBenchmarks", names);
         Assert.Contains("LiteDbBenchmarks", names);
         Assert.Contains("LiteDbScalingBenchmarks", names);
     }

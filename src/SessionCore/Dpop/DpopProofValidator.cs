@@ -306,7 +306,7 @@ public sealed class DpopProofValidator : IDisposable
             return false;
         }
 
-        Span<char> claimed = stackalloc char[HttpUriNormalizer.MaxLength];
+        Span<char> claimed = stackalloc char[htu.Length];
         for (int i = 0; i < htu.Length; i++)
         {
             if (htu[i] > 0x7F)
@@ -317,9 +317,9 @@ public sealed class DpopProofValidator : IDisposable
             claimed[i] = (char)htu[i];
         }
 
-        Span<char> left = stackalloc char[HttpUriNormalizer.BufferLength];
-        Span<char> right = stackalloc char[HttpUriNormalizer.BufferLength];
-        return HttpUriNormalizer.TryNormalize(claimed[..htu.Length], left, out int leftLength)
+        Span<char> left = stackalloc char[htu.Length + 1];
+        Span<char> right = stackalloc char[targetUri.Length + 1];
+        return HttpUriNormalizer.TryNormalize(claimed, left, out int leftLength)
             && HttpUriNormalizer.TryNormalize(targetUri, right, out int rightLength)
             && left[..leftLength].SequenceEqual(right[..rightLength]);
     }

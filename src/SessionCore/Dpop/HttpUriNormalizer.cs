@@ -24,17 +24,22 @@ internal static class HttpUriNormalizer
     /// <summary>The longest URI read, in characters.</summary>
     public const int MaxLength = 2048;
 
-    /// <summary>The destination size <see cref="TryNormalize"/> needs: an empty path becomes "/", one character more.</summary>
+    /// <summary>A destination size that fits the normal form of any accepted URI: an empty path becomes "/", one character more.</summary>
     public const int BufferLength = MaxLength + 1;
 
     /// <summary>
     /// Writes the normal form of <paramref name="uri"/> without query and fragment into <paramref name="destination"/>
-    /// (at least <see cref="BufferLength"/> characters); false when the URI is not an acceptable absolute http(s) URI.
+    /// (at least one character longer than <paramref name="uri"/>, or <see cref="BufferLength"/>); false when the URI is
+    /// not an acceptable absolute http(s) URI.
     /// </summary>
+    /// <remarks>
+    /// The normal form is never longer than the input plus one character: every step keeps or shrinks the text, and only
+    /// an empty path grows (to "/").
+    /// </remarks>
     public static bool TryNormalize(ReadOnlySpan<char> uri, Span<char> destination, out int written)
     {
         written = 0;
-        if (uri.Length > MaxLength || destination.Length < BufferLength)
+        if (uri.Length > MaxLength || destination.Length <= uri.Length)
         {
             return false;
         }

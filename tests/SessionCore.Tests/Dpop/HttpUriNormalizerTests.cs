@@ -119,9 +119,10 @@ public sealed class HttpUriNormalizerTests
     [Fact]
     public void TryNormalize_DestinationTooSmall_IsRefused()
     {
-        char[] small = new char[HttpUriNormalizer.MaxLength];
-
-        Assert.False(HttpUriNormalizer.TryNormalize("https://a/", small, out _));
+        // "https://a" normalises to "https://a/": the destination must hold one character more than the input.
+        Assert.False(HttpUriNormalizer.TryNormalize("https://a", new char[9], out _));
+        Assert.True(HttpUriNormalizer.TryNormalize("https://a", new char[10], out int written));
+        Assert.Equal(10, written);
     }
 
     [Fact]
@@ -168,7 +169,7 @@ public sealed class HttpUriNormalizerTests
 
     private static string? Normalize(string uri)
     {
-        char[] buffer = new char[HttpUriNormalizer.BufferLength];
+        char[] buffer = new char[uri.Length + 1];
         return HttpUriNormalizer.TryNormalize(uri, buffer, out int written) ? new string(buffer, 0, written) : null;
     }
 }
