@@ -189,10 +189,10 @@ public sealed class DpopProofValidator : IDisposable
             // Every legal character is ASCII; anything else becomes '?', which the base64url check refuses.
             Span<byte> token = buffer[..text.Length];
             Encoding.ASCII.GetBytes(text, token);
-            ProofJwsStatus read = ProofJws.TryParse(token, _settings.Policy, buffer[text.Length..], out ProofJws jws);
+            ProofJwsStatus read = ProofJws.TryParse(token, _settings.Policy, buffer[text.Length..], _keys, out ProofJws jws);
             if (read == ProofJwsStatus.Valid)
             {
-                read = jws.TryGetEmbeddedKey(_keys, out SigningKey? key);
+                read = jws.TryGetEmbeddedKey(out SigningKey? key);
                 if (read == ProofJwsStatus.Valid)
                 {
                     read = jws.Verify(key!);

@@ -25,22 +25,44 @@ namespace SessionCore.Keys;
 /// </remarks>
 internal readonly ref struct ProofJws
 {
-    private ProofJws(ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> jwk, bool hasJwk, ProofAlgorithm algorithm)
+    private readonly ProofKeyCache? _cache;
+    private readonly SigningKey? _cachedKey;
+
+    private ProofJws(
+        ReadOnlySpan<byte> signingInput,
+        ReadOnlySpan<byte> encodedHeader,
+        ReadOnlySpan<byte> header,
+        ReadOnlySpan<byte> payload,
+        ReadOnlySpan<byte> signature,
+        ReadOnlySpan<byte> jwk,
+        bool hasJwk,
+        ProofAlgorithm algorithm,
+        ProofKeyCache? cache,
+        SigningKey? cachedKey)
     {
         SigningInput = signingInput;
+        EncodedHeader = encodedHeader;
         Header = header;
         Payload = payload;
         Signature = signature;
         Jwk = jwk;
         HasJwk = hasJwk;
         Algorithm = algorithm;
+        _cache = cache;
+        _cachedKey = cachedKey;
     }
 
     /// <summary>Gets the ASCII signing input, <c>header.payload</c> as received.</summary>
     public ReadOnlySpan<byte> SigningInput { get; }
 
-    /// <summary>Gets the decoded header JSON.</summary>
+    /// <summary>Gets the header segment as received (base64url).</summary>
+    public ReadOnlySpan<byte> EncodedHeader { get; }
+
+    /// <summary>Gets the decoded header JSON; empty when the header was recognised in the cache (<see cref="IsHeaderFromCache"/>) and not read again.</summary>
     public ReadOnlySpan<byte> Header { get; }
+
+    /// <summary>Gets a value indicating whether the header is byte for byte one read before under the same policy, whose key came from the cache.</summary>
+    public bool IsHeaderFromCache => _cachedKey is not null;
 
     /// <summary>Gets the decoded payload JSON (checked strictly, not yet trusted).</summary>
     public ReadOnlySpan<byte> Payload { get; }
@@ -65,8 +87,12 @@ internal readonly ref struct ProofJws
     /// <param name="token">The compact JWS.</param>
     /// <param name="policy">The allow-list, type and size bound.</param>
     /// <param name="buffer">Receives the decoded segments; at least <see cref="GetBufferSize"/> bytes.</param>
+    /// <param name="cache">
+    /// The key cache of this policy, or <see langword="null"/>. A header byte for byte equal to one whose embedded key
+    /// imported before is not read again: the same bytes give the same result under the same policy.
+    /// </param>
     /// <param name="proof">The parsed proof when the result is <see cref="ProofJwsStatus.Valid"/>.</param>
-    public static ProofJwsStatus TryParse(ReadOnlySpan<byte> token, ProofJwsPolicy policy, Span<byte> buffer, out ProofJws proof)
+    public static ProofJwsStatus TryParse(ReadOnlySpan<byte> token, ProofJwsPolicy policy, Span<byte> buffer, ProofKeyCache? cache, out ProofJws proof)
     {
         proof = default;
         if (token.IsEmpty)
@@ -108,14 +134,23 @@ internal readonly ref struct ProofJws
             throw new ArgumentException(null, nameof(buffer));
         }
 
-        Span<byte> header = buffer[..headerLength];
         Span<byte> payload = buffer.Slice(headerLength, payloadLength);
         Span<byte> signature = buffer.Slice(headerLength + payloadLength, signatureLength);
-        if (!Base64UrlStrict.TryDecode(headerText, header, out _)
-            || !Base64UrlStrict.TryDecode(payloadText, payload, out _)
+        if (!Base64UrlStrict.TryDecode(payloadText, payload, out _)
             || !Base64UrlStrict.TryDecode(signatureText, signature, out _)
-            || !StrictJson.IsObjectWithUniqueMembers(header)
             || !StrictJson.IsObjectWithUniqueMembers(payload))
+        {
+            return ProofJwsStatus.Malformed;
+        }
+
+        if (cache is not null && cache.TryFindHeader(headerText, out ProofAlgorithm? cachedAlgorithm, out SigningKey? cachedKey))
+        {
+            proof = new ProofJws(token[..dot2], headerText, default, payload, signature, default, hasJwk: true, cachedAlgorithm!, cache, cachedKey);
+            return ProofJwsStatus.Valid;
+        }
+
+        Span<byte> header = buffer[..headerLength];
+        if (!Base64UrlStrict.TryDecode(headerText, header, out _) || !StrictJson.IsObjectWithUniqueMembers(header))
         {
             return ProofJwsStatus.Malformed;
         }
@@ -126,20 +161,31 @@ internal readonly ref struct ProofJws
             return status;
         }
 
-        proof = new ProofJws(token[..dot2], header, payload, signature, header.Slice(jwkStart, jwkLength), hasJwk, algorithm!);
+        proof = new ProofJws(token[..dot2], headerText, header, payload, signature, header.Slice(jwkStart, jwkLength), hasJwk, algorithm!, cache, null);
         return ProofJwsStatus.Valid;
     }
 
-    /// <summary>Imports the header's public key for the proof's algorithm (RFC 9449 §4.3 checks 6 and 7).</summary>
-    public ProofJwsStatus TryGetEmbeddedKey(ProofKeyCache? cache, out SigningKey? key)
+    /// <summary>Imports the header's public key for the proof's algorithm (RFC 9449 §4.3 checks 6 and 7), through the parse's cache.</summary>
+    public ProofJwsStatus TryGetEmbeddedKey(out SigningKey? key)
     {
-        key = null;
+        key = _cachedKey;
+        if (key is not null)
+        {
+            return ProofJwsStatus.Valid;
+        }
+
         if (!HasJwk)
         {
             return ProofJwsStatus.MissingKey;
         }
 
-        return Jwk.IsEmpty ? ProofJwsStatus.InvalidKey : PublicJwk.TryImport(Jwk, Algorithm, cache, out key);
+        ProofJwsStatus status = Jwk.IsEmpty ? ProofJwsStatus.InvalidKey : PublicJwk.TryImport(Jwk, Algorithm, _cache, out key);
+        if (status == ProofJwsStatus.Valid)
+        {
+            _cache?.AddHeader(EncodedHeader, Algorithm, key!);
+        }
+
+        return status;
     }
 
     /// <summary>Checks a registered key fits the proof's algorithm; the header must not bring a key of its own.</summary>

@@ -87,6 +87,45 @@ public sealed class ProofJwsTests : IDisposable
     }
 
     [Fact]
+    public void TryParse_SameHeaderAgain_IsRecognisedInTheCacheAndStillVerified()
+    {
+        ProofKeyCache cache = new(16);
+        string header = Header(_kit.Es256, "ES256").ToJsonString();
+        string first = DpopKit.Sign(_kit.Es256, header, "{\"n\":1}");
+        string second = DpopKit.Sign(_kit.Es256, header, "{\"n\":2}");
+        string forged = DpopKit.Sign(_kit.OtherEs256, header, "{\"n\":3}");
+
+        Assert.Equal((ProofJwsStatus.Valid, false), ReadCached(first, cache));
+        Assert.Equal((ProofJwsStatus.Valid, true), ReadCached(second, cache));
+
+        // A cached header says which key to use, not that the signature holds.
+        Assert.Equal((ProofJwsStatus.InvalidSignature, true), ReadCached(forged, cache));
+    }
+
+    [Fact]
+    public void TryParse_HeaderDifferingInOneByte_IsReadAgain()
+    {
+        ProofKeyCache cache = new(16);
+        JsonObject header = Header(_kit.Es256, "ES256");
+        Assert.Equal((ProofJwsStatus.Valid, false), ReadCached(DpopKit.Sign(_kit.Es256, header.ToJsonString(), "{}"), cache));
+        header["typ"] = "JWT";
+
+        Assert.Equal((ProofJwsStatus.WrongType, false), ReadCached(DpopKit.Sign(_kit.Es256, header.ToJsonString(), "{}"), cache));
+    }
+
+    [Fact]
+    public void TryParse_HeaderWhoseKeyFailed_IsNotCached()
+    {
+        ProofKeyCache cache = new(16);
+        JsonObject header = Header(_kit.Es256, "ES256");
+        header["jwk"]!["y"] = DpopKit.B64(new byte[32]);
+        string proof = DpopKit.Sign(_kit.Es256, header.ToJsonString(), "{}");
+
+        Assert.Equal((ProofJwsStatus.InvalidKey, false), ReadCached(proof, cache));
+        Assert.Equal((ProofJwsStatus.InvalidKey, false), ReadCached(proof, cache));
+    }
+
+    [Fact]
     public void Cache_DisposedKey_IsNotReturned()
     {
         ProofKeyCache cache = new(1);
@@ -161,7 +200,7 @@ public sealed class ProofJwsTests : IDisposable
         byte[] token = Encoding.ASCII.GetBytes(DpopKit.Sign(_kit.EdDsa, header.ToJsonString(), "{}"));
         byte[] buffer = new byte[ProofJws.GetBufferSize(token.Length)];
 
-        Assert.Equal(ProofJwsStatus.UnsupportedAlgorithm, ProofJws.TryParse(token, dbsc, buffer, out _));
+        Assert.Equal(ProofJwsStatus.UnsupportedAlgorithm, ProofJws.TryParse(token, dbsc, buffer, null, out _));
     }
 
     private static string Escape(string value)
@@ -183,14 +222,14 @@ public sealed class ProofJwsTests : IDisposable
         algorithm = null;
         byte[] token = Encoding.ASCII.GetBytes(proof);
         byte[] buffer = new byte[ProofJws.GetBufferSize(token.Length)];
-        ProofJwsStatus status = ProofJws.TryParse(token, s_policy, buffer, out ProofJws jws);
+        ProofJwsStatus status = ProofJws.TryParse(token, s_policy, buffer, null, out ProofJws jws);
         if (status != ProofJwsStatus.Valid)
         {
             return status;
         }
 
         algorithm = jws.Algorithm.Name;
-        status = jws.TryGetEmbeddedKey(null, out SigningKey? key);
+        status = jws.TryGetEmbeddedKey(out SigningKey? key);
         if (status != ProofJwsStatus.Valid)
         {
             return status;
@@ -200,11 +239,26 @@ public sealed class ProofJwsTests : IDisposable
         return jws.Verify(key);
     }
 
+    private static (ProofJwsStatus Status, bool FromCache) ReadCached(string proof, ProofKeyCache cache)
+    {
+        byte[] token = Encoding.ASCII.GetBytes(proof);
+        byte[] buffer = new byte[ProofJws.GetBufferSize(token.Length)];
+        ProofJwsStatus status = ProofJws.TryParse(token, s_policy, buffer, cache, out ProofJws jws);
+        if (status != ProofJwsStatus.Valid)
+        {
+            return (status, false);
+        }
+
+        bool fromCache = jws.IsHeaderFromCache;
+        status = jws.TryGetEmbeddedKey(out SigningKey? key);
+        return (status == ProofJwsStatus.Valid ? jws.Verify(key!) : status, fromCache);
+    }
+
     private static ProofJwsStatus ReadRegistered(string proof, SigningKey registered)
     {
         byte[] token = Encoding.ASCII.GetBytes(proof);
         byte[] buffer = new byte[ProofJws.GetBufferSize(token.Length)];
-        ProofJwsStatus status = ProofJws.TryParse(token, s_policy, buffer, out ProofJws jws);
+        ProofJwsStatus status = ProofJws.TryParse(token, s_policy, buffer, null, out ProofJws jws);
         if (status == ProofJwsStatus.Valid)
         {
             status = jws.CheckRegisteredKey(registered);
