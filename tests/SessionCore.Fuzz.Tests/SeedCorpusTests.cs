@@ -85,5 +85,27 @@ public sealed class SeedCorpusTests
         Assert.Equal(CsrfTokenStatus.Valid, csrf.Verify(Read("csrf-token", "valid.txt"), SessionId.Parse(FuzzTargets.CsrfSessionId)));
     }
 
+    [Fact]
+    public async System.Threading.Tasks.Task DpopSeed_RfcTokenRequestProof_IsValidOnTheFixedClock()
+    {
+        // The harness itself asserts the invariants; here the seed must reach the deepest path (accepted once).
+        FuzzTargets.Find("dpop-proof")!.Run(File.ReadAllBytes(Path.Combine(s_corpus, "dpop-proof", "rfc9449-figure-5-token-request.txt")));
+        using SessionCore.Dpop.DpopProofValidator validator = new SessionCore.Dpop.DpopProofValidatorBuilder
+        {
+            Store = new SessionCore.Stores.InMemorySessionStore(),
+            TimeProvider = new FixedClock(DateTimeOffset.FromUnixTimeSeconds(1562262616)),
+            Options = { ReplayScope = "https://server.example.com" },
+        }.Build();
+
+        SessionCore.Dpop.DpopProofValidationResult result = await validator.ValidateAsync(new SessionCore.Dpop.DpopProofRequest
+        {
+            Proof = Read("dpop-proof", "rfc9449-figure-5-token-request.txt"),
+            Method = "POST",
+            TargetUri = FuzzTargets.DpopTargetUri,
+        }, TestContext.Current.CancellationToken);
+
+        Assert.True(result.IsSuccess, result.Status.ToString());
+    }
+
     private static string Read(string target, string file) => File.ReadAllText(Path.Combine(s_corpus, target, file));
 }

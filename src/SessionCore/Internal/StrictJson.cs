@@ -68,6 +68,42 @@ internal static class StrictJson
         }
     }
 
+    /// <summary>
+    /// Copies the unescaped value of the current string token into <paramref name="destination"/>; false (never an
+    /// exception) when it does not fit. The escaped text is at most six times the unescaped length, so longer input
+    /// is refused before any copying.
+    /// </summary>
+    public static bool TryCopyString(scoped ref Utf8JsonReader reader, scoped Span<byte> destination, out int length)
+    {
+        length = 0;
+        if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length > destination.Length * 6)
+        {
+            return false;
+        }
+
+        if (!reader.ValueIsEscaped)
+        {
+            if (reader.ValueSpan.Length > destination.Length)
+            {
+                return false;
+            }
+
+            reader.ValueSpan.CopyTo(destination);
+            length = reader.ValueSpan.Length;
+            return true;
+        }
+
+        try
+        {
+            length = reader.CopyString(destination);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     private static bool Check(ReadOnlySpan<byte> json, Span<byte> arena, Span<int> index, Span<int> frames)
     {
         Utf8JsonReader reader = new(json, isFinalBlock: true, new JsonReaderState(s_options));

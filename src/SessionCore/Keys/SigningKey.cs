@@ -27,7 +27,7 @@ namespace SessionCore.Keys;
 /// </remarks>
 /// <threadsafety>Signing and verification are safe to call from several threads; dispose only when no call is running.</threadsafety>
 [DebuggerDisplay("SigningKey {Algorithm.Name} kid={KeyId}")]
-public sealed class SigningKey : IDisposable
+public sealed partial class SigningKey : IDisposable
 {
     /// <summary>The longest JWK text accepted by import, in characters.</summary>
     public const int MaxJwkLength = 16 * 1024;
