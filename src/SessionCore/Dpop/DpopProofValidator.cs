@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using SessionCore.Diagnostics;
 using SessionCore.Internal;
 using SessionCore.Keys;
 using SessionCore.Stores;
@@ -112,6 +113,7 @@ public sealed class DpopProofValidator : IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            SessionCoreTelemetry.StoreFailures.Add(1);
             return DpopProofValidationResult.Failure(DpopProofStatus.StoreUnavailable, nextNonce);
         }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using SessionCore.Diagnostics;
 using SessionCore.Sessions;
 using SessionCore.Stores;
 
@@ -34,6 +35,7 @@ public sealed partial class AccessTokenValidator
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            SessionCoreTelemetry.StoreFailures.Add(1);
             return AccessTokenValidationResult.Failure(AccessTokenValidationStatus.StoreUnavailable);
         }
 
