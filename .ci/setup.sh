@@ -27,6 +27,9 @@ if [[ ! -d tests/js/node_modules/jose || ! -d tests/js/node_modules/oauth4webapi
 fi
 export SESSIONCORE_CHROMIUM="${SESSIONCORE_CHROMIUM:-$(command -v chromium || true)}"
 
+# Native AOT links the core-only sample with the platform's C toolchain (NativeAotTests).
+apt_install clang zlib1g-dev
+
 # Adds a command to the EXIT trap without dropping what other steps registered.
 ci_on_exit() {
   local previous
