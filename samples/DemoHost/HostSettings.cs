@@ -1,12 +1,18 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 
 namespace SessionCore.Samples.DemoHost;
 
-/// <summary>The command line: <c>--urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS]</c>.</summary>
+/// <summary>
+/// The command line: <c>--urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS]
+/// [--geoip-city FILE] [--geoip-asn FILE] [--trusted-proxy ADDRESS]...</c>.
+/// </summary>
 internal sealed class HostSettings
 {
+    private readonly List<string> _trustedProxies = [];
+
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1:5080/");
 
     public string DataDirectory { get; private set; } = Path.Combine(".data", "demohost");
@@ -14,6 +20,15 @@ internal sealed class HostSettings
     public int? MaxSessionsPerUser { get; private set; }
 
     public TimeSpan RefreshGrace { get; private set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The MaxMind city database (GeoLite2/GeoIP2 City .mmdb), or <see langword="null"/>.</summary>
+    public string? GeoIpCityFile { get; private set; }
+
+    /// <summary>The MaxMind ASN database (GeoLite2 ASN .mmdb), or <see langword="null"/>.</summary>
+    public string? GeoIpAsnFile { get; private set; }
+
+    /// <summary>Proxies (addresses or CIDR ranges) whose <c>X-Forwarded-For</c> is believed.</summary>
+    public IReadOnlyList<string> TrustedProxies => _trustedProxies;
 
     /// <summary>The origin browsers send in <c>Origin</c> for this host (<c>scheme://host:port</c>).</summary>
     public string Origin => BaseUri.GetLeftPart(UriPartial.Authority);
@@ -66,6 +81,16 @@ internal sealed class HostSettings
                     }
 
                     settings.RefreshGrace = TimeSpan.FromSeconds(seconds);
+                    break;
+                case "--geoip-city":
+                    settings.GeoIpCityFile = value;
+                    break;
+                case "--geoip-asn":
+                    settings.GeoIpAsnFile = value;
+                    break;
+                case "--trusted-proxy":
+                    // Checked when the resolver is built (an address or a CIDR range), so a typo fails at start-up.
+                    settings._trustedProxies.Add(value);
                     break;
                 default:
                     error = $"unknown option {name}";

@@ -98,11 +98,12 @@ internal sealed class OAuthEndpoints
         // The grant is a server-side session like a browser's; its token is never handed out, the refresh
         // token family is bound to it, and the access tokens name it in "sid".
         SignInResult signIn = await _services.Sessions.SignInAsync(
-            new SignInRequest(userName) { Client = new ClientInfo(context.Header("User-Agent"), context.RemoteAddress, null), Data = s_apiGrant },
+            new SignInRequest(userName) { Client = new ClientInfo(context.Header("User-Agent"), _services.ClientAddressOf(context), null), Data = s_apiGrant },
             context.CancellationToken);
         if (!signIn.IsSuccess)
         {
-            await OAuthErrorAsync(context, signIn.Status == SignInStatus.LimitReached ? "invalid_grant" : "temporarily_unavailable", signIn.Status == SignInStatus.LimitReached ? 400 : 503);
+            bool refused = signIn.Status is SignInStatus.LimitReached or SignInStatus.RefusedByRisk;
+            await OAuthErrorAsync(context, refused ? "invalid_grant" : "temporarily_unavailable", refused ? 400 : 503);
             return;
         }
 
