@@ -17,6 +17,7 @@ public abstract class JwtBenchmarksBase
 {
     internal const string Issuer = "https://issuer.example";
     internal const string Audience = "https://api.example";
+    internal const string ClientId = "bench-client";
 
     private protected SigningKeyRing Ring { get; private set; } = null!;
 
@@ -26,8 +27,8 @@ public abstract class JwtBenchmarksBase
 
     private protected AccessTokenRequest Request { get; private set; } = null!;
 
-    /// <summary>A destination for <see cref="AccessTokenIssuer.TryIssue"/>, the allocation-free issue path.</summary>
-    private protected byte[] Destination { get; } = new byte[1024];
+    /// <summary>A destination for <see cref="AccessTokenIssuer.TryIssue"/>, the allocation-free issue path (room for a 4096-bit RSA token).</summary>
+    private protected byte[] Destination { get; } = new byte[4096];
 
     /// <summary>A token issued once, to validate.</summary>
     private protected string Token { get; private set; } = string.Empty;
@@ -45,6 +46,7 @@ public abstract class JwtBenchmarksBase
             {
                 Issuer = Issuer,
                 Audience = Audience,
+                DefaultClientId = ClientId,
                 ValidationMode = AccessTokenValidationMode.Offline,
             },
         };
@@ -79,6 +81,33 @@ public abstract class JwtBenchmarksBase
         ValidAudience = Audience,
         IssuerSigningKey = key,
         ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+    };
+
+    /// <summary>The peer's version of our RS256/PS256 token: the same header type and the same claims (iss, sub, aud, exp, iat, nbf, jti, client_id, sid, sc_epoch).</summary>
+    private protected static SecurityTokenDescriptor Rfc9068HandlerDescriptor(SigningCredentials credentials, AccessTokenRequest request) => new()
+    {
+        Issuer = Issuer,
+        Audience = Audience,
+        TokenType = "at+jwt",
+        Claims = new Dictionary<string, object>
+        {
+            ["sub"] = request.Subject,
+            ["jti"] = "AAAAAAAAAAAAAAAAAAAAAA",
+            ["client_id"] = ClientId,
+            ["sid"] = request.SessionId.ToString(),
+            ["sc_epoch"] = request.SecurityEpoch,
+        },
+        Expires = DateTime.UtcNow.AddMinutes(15),
+        SigningCredentials = credentials,
+    };
+
+    private protected static TokenValidationParameters Rfc9068HandlerParameters(SecurityKey key, string algorithm) => new()
+    {
+        ValidIssuer = Issuer,
+        ValidAudience = Audience,
+        ValidTypes = ["at+jwt"],
+        IssuerSigningKey = key,
+        ValidAlgorithms = [algorithm],
     };
 }
 
@@ -240,4 +269,142 @@ public class JwtSignatureCacheBenchmarks : JwtBenchmarksBase
 
     [Benchmark]
     public AccessTokenValidationResult CachedRepeatValidation() => _cached.ValidateOffline(Token);
+}
+
+/// <summary>
+/// Issuing an RS256 or PS256 access token with a key of the default size (3072 bits) against the raw
+/// <see cref="RSA.SignData(byte[], HashAlgorithmName, RSASignaturePadding)"/> it needs, with JsonWebTokenHandler
+/// signing the same claims as the peer.
+/// </summary>
+public abstract class JwtRsaIssueBenchmarksBase : JwtBenchmarksBase
+{
+    private RSA _rsa = null!;
+    private JsonWebTokenHandler _handler = null!;
+    private SecurityTokenDescriptor _descriptor = null!;
+
+    private protected abstract SigningAlgorithm Algorithm { get; }
+
+    private protected abstract RSASignaturePadding Padding { get; }
+
+    private protected abstract string HandlerAlgorithm { get; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        SetUpJwt(Algorithm);
+        _rsa = RSA.Create(SigningKey.DefaultRsaKeySize);
+        _handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = true };
+        _descriptor = Rfc9068HandlerDescriptor(new SigningCredentials(new RsaSecurityKey(_rsa), HandlerAlgorithm), Request);
+        if (!TokenIssuer.TryIssue(Request, Destination, out _))
+        {
+            throw new InvalidOperationException("The destination is too small for the benchmark token.");
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _rsa.Dispose();
+
+    [Benchmark(Baseline = true)]
+    public byte[] RawRsaSignData() => _rsa.SignData(SigningInput, HashAlgorithmName.SHA256, Padding);
+
+    [Benchmark]
+    public string AccessTokenIssuerIssue() => TokenIssuer.Issue(Request);
+
+    [Benchmark]
+    public int AccessTokenIssuerTryIssue() => TokenIssuer.TryIssue(Request, Destination, out int written) ? written : 0;
+
+    [Benchmark]
+    public string JsonWebTokenHandlerCreateToken() => _handler.CreateToken(_descriptor);
+}
+
+/// <summary>
+/// Validating an RS256 or PS256 access token (offline: signature and claims) against the raw
+/// <see cref="RSA.VerifyData(byte[], byte[], HashAlgorithmName, RSASignaturePadding)"/>, with JsonWebTokenHandler
+/// validating a token of the same claims as the peer.
+/// </summary>
+public abstract class JwtRsaValidateBenchmarksBase : JwtBenchmarksBase
+{
+    private RSA _rsa = null!;
+    private byte[] _signature = [];
+    private JsonWebTokenHandler _handler = null!;
+    private TokenValidationParameters _parameters = null!;
+    private string _handlerToken = string.Empty;
+
+    private protected abstract SigningAlgorithm Algorithm { get; }
+
+    private protected abstract RSASignaturePadding Padding { get; }
+
+    private protected abstract string HandlerAlgorithm { get; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        SetUpJwt(Algorithm);
+        _rsa = RSA.Create(SigningKey.DefaultRsaKeySize);
+        _signature = _rsa.SignData(SigningInput, HashAlgorithmName.SHA256, Padding);
+        RsaSecurityKey key = new(_rsa);
+        _handler = new JsonWebTokenHandler();
+        _handlerToken = _handler.CreateToken(Rfc9068HandlerDescriptor(new SigningCredentials(key, HandlerAlgorithm), Request));
+        _parameters = Rfc9068HandlerParameters(key, HandlerAlgorithm);
+        if (!_handler.ValidateTokenAsync(_handlerToken, _parameters).GetAwaiter().GetResult().IsValid)
+        {
+            throw new InvalidOperationException("The peer token does not validate.");
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _rsa.Dispose();
+
+    [Benchmark(Baseline = true)]
+    public bool RawRsaVerifyData() => _rsa.VerifyData(SigningInput, _signature, HashAlgorithmName.SHA256, Padding);
+
+    [Benchmark]
+    public AccessTokenValidationResult AccessTokenValidatorValidateOffline() => Validator.ValidateOffline(Token);
+
+    [Benchmark]
+    public TokenValidationResult JsonWebTokenHandlerValidateTokenAsync() => _handler.ValidateTokenAsync(_handlerToken, _parameters).GetAwaiter().GetResult();
+}
+
+/// <summary>RS256 (RSASSA-PKCS1-v1_5, SHA-256) issue.</summary>
+[MemoryDiagnoser]
+public class JwtRs256IssueBenchmarks : JwtRsaIssueBenchmarksBase
+{
+    private protected override SigningAlgorithm Algorithm => SigningAlgorithm.Rs256;
+
+    private protected override RSASignaturePadding Padding => RSASignaturePadding.Pkcs1;
+
+    private protected override string HandlerAlgorithm => SecurityAlgorithms.RsaSha256;
+}
+
+/// <summary>RS256 (RSASSA-PKCS1-v1_5, SHA-256) validate.</summary>
+[MemoryDiagnoser]
+public class JwtRs256ValidateBenchmarks : JwtRsaValidateBenchmarksBase
+{
+    private protected override SigningAlgorithm Algorithm => SigningAlgorithm.Rs256;
+
+    private protected override RSASignaturePadding Padding => RSASignaturePadding.Pkcs1;
+
+    private protected override string HandlerAlgorithm => SecurityAlgorithms.RsaSha256;
+}
+
+/// <summary>PS256 (RSASSA-PSS, SHA-256, MGF1, salt 32) issue.</summary>
+[MemoryDiagnoser]
+public class JwtPs256IssueBenchmarks : JwtRsaIssueBenchmarksBase
+{
+    private protected override SigningAlgorithm Algorithm => SigningAlgorithm.Ps256;
+
+    private protected override RSASignaturePadding Padding => RSASignaturePadding.Pss;
+
+    private protected override string HandlerAlgorithm => SecurityAlgorithms.RsaSsaPssSha256;
+}
+
+/// <summary>PS256 (RSASSA-PSS, SHA-256, MGF1, salt 32) validate.</summary>
+[MemoryDiagnoser]
+public class JwtPs256ValidateBenchmarks : JwtRsaValidateBenchmarksBase
+{
+    private protected override SigningAlgorithm Algorithm => SigningAlgorithm.Ps256;
+
+    private protected override RSASignaturePadding Padding => RSASignaturePadding.Pss;
+
+    private protected override string HandlerAlgorithm => SecurityAlgorithms.RsaSsaPssSha256;
 }

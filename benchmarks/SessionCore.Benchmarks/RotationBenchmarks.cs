@@ -45,7 +45,7 @@ public class RotationBenchmarks
         {
             KeyRing = _ring,
             TimeProvider = clock,
-            Options = new AccessTokenOptions { Issuer = JwtBenchmarksBase.Issuer, Audience = JwtBenchmarksBase.Audience, ValidationMode = AccessTokenValidationMode.Offline },
+            Options = new AccessTokenOptions { Issuer = JwtBenchmarksBase.Issuer, Audience = JwtBenchmarksBase.Audience, DefaultClientId = JwtBenchmarksBase.ClientId, ValidationMode = AccessTokenValidationMode.Offline },
         }.BuildIssuer();
         _service = new RefreshTokenService(manager, accessTokens: issuer);
         _plain = new RefreshTokenService(manager);

@@ -46,6 +46,7 @@ internal static class Program
             {
                 o.Issuer = origin;
                 o.Audience = origin + "/api";
+                o.DefaultClientId = "aspnetcore-sample";
             })
             .AddRefreshTokens();
 

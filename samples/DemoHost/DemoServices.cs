@@ -54,20 +54,38 @@ internal sealed class DemoServices : IDisposable
         sessions.EventSinks.Add(new LogSink());
         Sessions = sessions.Build();
 
-        // ES256 access tokens (RFC 9068 profile), checked online against the store so revocation and a
-        // password change end them at once. The key lives as long as the process: a restart invalidates
-        // outstanding access tokens, and clients refresh.
-        _signingKey = SigningKey.Generate(SigningAlgorithm.Es256);
+        // Access tokens in the RFC 9068 profile (ES256 unless --signing-alg names another algorithm), checked
+        // online against the store so revocation and a password change end them at once. The key lives as
+        // long as the process: a restart invalidates outstanding access tokens, and clients refresh.
+        _signingKey = SigningKey.Generate(settings.SigningAlgorithm);
         KeyRing = new SigningKeyRing(_signingKey);
         AccessTokenBuilder accessTokens = new()
         {
             KeyRing = KeyRing,
             Store = Store,
-            Options = new AccessTokenOptions { Issuer = settings.Origin, Audience = settings.Origin + "/api" },
+            Options = new AccessTokenOptions { Issuer = settings.Origin, Audience = ApiAudience(settings), DefaultClientId = DefaultClientId },
         };
         AccessTokens = accessTokens.BuildIssuer();
         AccessTokenValidator = accessTokens.BuildValidator();
-        RefreshTokens = new RefreshTokenService(Sessions, new RefreshTokenOptions { GraceWindow = settings.RefreshGrace }, AccessTokens);
+
+        // Refresh tokens only: the OAuth endpoints mint each access token themselves, because it names the
+        // client and scope of its grant, which the demo keeps in the session's data bag.
+        RefreshTokens = new RefreshTokenService(Sessions, new RefreshTokenOptions { GraceWindow = settings.RefreshGrace });
+
+        // RFC 8414 metadata, so a standard client needs the issuer alone. Public clients only: no client
+        // authentication at the token or revocation endpoint.
+        Metadata = new AuthorizationServerMetadataBuilder
+        {
+            Issuer = settings.Origin,
+            TokenEndpoint = new Uri(settings.BaseUri, "/oauth/token"),
+            RevocationEndpoint = new Uri(settings.BaseUri, "/oauth/revoke"),
+            JwksUri = new Uri(settings.BaseUri, "/.well-known/jwks.json"),
+            KeyRing = KeyRing,
+            GrantTypesSupported = { "password", "refresh_token" },
+            TokenEndpointAuthMethodsSupported = { "none" },
+            RevocationEndpointAuthMethodsSupported = { "none" },
+            ScopesSupported = { OAuth.OAuthGrant.ProfileScope },
+        }.Build();
 
         SessionCookie = new SessionCookieBuilder(new SessionCookieOptions { MaxAge = TimeSpan.FromHours(12) });
         DeviceCookie = new SessionCookieBuilder(new SessionCookieOptions { Name = "__Host-device", MaxAge = TimeSpan.FromDays(365) });
@@ -79,6 +97,9 @@ internal sealed class DemoServices : IDisposable
         LoginOrigin = new RequestOriginPolicy(settings.Origin);
         SessionOrigin = new RequestOriginPolicy(settings.Origin, allowRequestsWithoutBrowserHeaders: true);
     }
+
+    /// <summary>The <c>client_id</c> of grants whose token request named none.</summary>
+    public const string DefaultClientId = "demohost";
 
     public HostSettings Settings { get; }
 
@@ -100,7 +121,10 @@ internal sealed class DemoServices : IDisposable
 
     public AccessTokenValidator AccessTokenValidator { get; }
 
-    /// <summary>Refresh-token rotation; every issued or redeemed refresh token comes with a fresh access token.</summary>
+    /// <summary>The RFC 8414 document served at <c>/.well-known/oauth-authorization-server</c>.</summary>
+    public AuthorizationServerMetadata Metadata { get; }
+
+    /// <summary>Refresh-token rotation; the OAuth endpoints mint an access token with every issued or redeemed refresh token.</summary>
     public RefreshTokenService RefreshTokens { get; }
 
     public SessionCookieBuilder SessionCookie { get; }
@@ -120,6 +144,9 @@ internal sealed class DemoServices : IDisposable
         ClientAddresses.Resolve(context.RemoteAddress, context.Header("Forwarded"), context.Header("X-Forwarded-For")).TryGetValue(out IPAddress? address)
             ? address
             : null;
+
+    /// <summary>The audience of the host's access tokens (RFC 9068 <c>aud</c>), which its API requires.</summary>
+    public static string ApiAudience(HostSettings settings) => settings.Origin + "/api";
 
     public void Dispose()
     {

@@ -2,12 +2,13 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using SessionCore.Keys;
 
 namespace SessionCore.Samples.DemoHost;
 
 /// <summary>
 /// The command line: <c>--urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS]
-/// [--geoip-city FILE] [--geoip-asn FILE] [--trusted-proxy ADDRESS]...</c>.
+/// [--signing-alg ES256|EdDSA|RS256|PS256] [--geoip-city FILE] [--geoip-asn FILE] [--trusted-proxy ADDRESS]...</c>.
 /// </summary>
 internal sealed class HostSettings
 {
@@ -20,6 +21,9 @@ internal sealed class HostSettings
     public int? MaxSessionsPerUser { get; private set; }
 
     public TimeSpan RefreshGrace { get; private set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The algorithm of the access-token signing key: ES256 by default; RS256 or PS256 for verifiers that accept RSA only.</summary>
+    public SigningAlgorithm SigningAlgorithm { get; private set; } = SigningAlgorithm.Es256;
 
     /// <summary>The MaxMind city database (GeoLite2/GeoIP2 City .mmdb), or <see langword="null"/>.</summary>
     public string? GeoIpCityFile { get; private set; }
@@ -81,6 +85,23 @@ internal sealed class HostSettings
                     }
 
                     settings.RefreshGrace = TimeSpan.FromSeconds(seconds);
+                    break;
+                case "--signing-alg":
+                    SigningAlgorithm? algorithm = value switch
+                    {
+                        "ES256" => SigningAlgorithm.Es256,
+                        "EdDSA" => SigningAlgorithm.EdDsa,
+                        "RS256" => SigningAlgorithm.Rs256,
+                        "PS256" => SigningAlgorithm.Ps256,
+                        _ => null,
+                    };
+                    if (algorithm is null)
+                    {
+                        error = "--signing-alg must be ES256, EdDSA, RS256 or PS256";
+                        return false;
+                    }
+
+                    settings.SigningAlgorithm = algorithm;
                     break;
                 case "--geoip-city":
                     settings.GeoIpCityFile = value;

@@ -108,7 +108,7 @@ internal sealed partial class Walkthrough
             AccessTokenBuilder tokens = new()
             {
                 KeyRing = new SigningKeyRing(key, clock),
-                Options = { Issuer = "https://login.example", Audience = "https://api.example" },
+                Options = { Issuer = "https://login.example", Audience = "https://api.example", DefaultClientId = "quickstart" },
                 TimeProvider = clock,
                 Store = store,
             };

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Threading.Tasks;
 using SessionCore.Jwt;
@@ -8,18 +9,20 @@ using SessionCore.Keys;
 namespace SessionCore.Tool;
 
 /// <summary>
-/// <c>sessioncore keys new --alg ES256|EdDSA [--out FILE]</c> writes a private JWK (with kid, alg and
-/// use: sig); <c>sessioncore keys jwks FILE...</c> prints a JWKS of the public parts.
+/// <c>sessioncore keys new --alg ES256|EdDSA|RS256|PS256 [--bits N] [--out FILE]</c> writes a private JWK
+/// (with kid, alg and use: sig); <c>sessioncore keys jwks FILE...</c> prints a JWKS of the public parts.
 /// </summary>
 internal static class KeysCommand
 {
     public const string Usage = """
-          keys new --alg ES256|EdDSA [--out FILE]   create a signing key; prints the private JWK, or writes it
-                                                    to a new FILE readable by its owner only
+          keys new --alg ES256|EdDSA|RS256|PS256 [--bits N] [--out FILE]
+                                                    create a signing key; prints the private JWK, or writes it
+                                                    to a new FILE readable by its owner only. RS256 and PS256
+                                                    keys have 3072 bits unless --bits says 2048 to 4096
           keys jwks FILE...                         print the JWKS (public parts only) of the given JWK files
         """;
 
-    private static readonly HashSet<string> s_newOptions = new(StringComparer.Ordinal) { "alg", "out" };
+    private static readonly HashSet<string> s_newOptions = new(StringComparer.Ordinal) { "alg", "bits", "out" };
     private static readonly HashSet<string> s_none = new(StringComparer.Ordinal);
 
     public static async Task<int> RunAsync(ToolContext context, string[] args)
@@ -53,14 +56,29 @@ internal static class KeysCommand
         {
             "ES256" => SigningAlgorithm.Es256,
             "EdDSA" => SigningAlgorithm.EdDsa,
+            "RS256" => SigningAlgorithm.Rs256,
+            "PS256" => SigningAlgorithm.Ps256,
             _ => null,
         };
         if (algorithm is null)
         {
-            return await Program.UsageErrorAsync(context, "--alg must be ES256 or EdDSA").ConfigureAwait(false);
+            return await Program.UsageErrorAsync(context, "--alg must be ES256, EdDSA, RS256 or PS256").ConfigureAwait(false);
         }
 
-        using SigningKey key = SigningKey.Generate(algorithm, SigningKeyExportPolicies.AllowPrivateExport);
+        int? bits = null;
+        if (line.Get("bits") is string bitsText)
+        {
+            bool rsa = algorithm == SigningAlgorithm.Rs256 || algorithm == SigningAlgorithm.Ps256;
+            if (!rsa || !int.TryParse(bitsText, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed)
+                || parsed < SigningKey.MinRsaKeySize || parsed > SigningKey.MaxRsaKeySize || parsed % 8 != 0)
+            {
+                return await Program.UsageErrorAsync(context, "--bits is for RS256 and PS256 only: a multiple of 8 from 2048 to 4096 (3072 when omitted)").ConfigureAwait(false);
+            }
+
+            bits = parsed;
+        }
+
+        using SigningKey key = SigningKey.Generate(algorithm, SigningKeyExportPolicies.AllowPrivateExport, bits);
         string jwk = key.ExportPrivateJwk();
         string? path = line.Get("out");
         if (path is null)

@@ -64,7 +64,7 @@ internal static class Program
 
         if (!SessionCore.Keys.SigningKey.TryImportJwk(text.Trim(), SessionCore.Keys.SigningKeyExportPolicies.None, out SessionCore.Keys.SigningKey? key))
         {
-            await context.Error.WriteLineAsync($"'{path}' is not a valid ES256 or EdDSA JWK").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"'{path}' is not a valid ES256, EdDSA, RS256 or PS256 JWK").ConfigureAwait(false);
             return null;
         }
 

@@ -15,15 +15,20 @@ namespace SessionCore.Tool;
 /// </summary>
 internal static class TokenCommand
 {
+    /// <summary>The <c>client_id</c> of tokens the tool issues when <c>--client-id</c> names none: the tool is the client that asked.</summary>
+    public const string DefaultClientId = "sessioncore-tool";
+
     public const string Usage = """
-          token issue --key FILE --iss ISS --aud AUD --sub SUB [--ttl 15m] [--sid SID] [--claim NAME=VALUE]...
-                                                    print an access token (ttl: 5m to 60m; units s, m, h)
+          token issue --key FILE --iss ISS --aud AUD --sub SUB [--client-id ID] [--scope SCOPE] [--ttl 15m]
+                      [--sid SID] [--claim NAME=VALUE]...
+                                                    print an access token (ttl: 5m to 60m; units s, m, h;
+                                                    client_id sessioncore-tool unless --client-id names one)
           token verify --jwks FILE --iss ISS --aud AUD [TOKEN]
                                                     verify a token (read from stdin when omitted); prints its
                                                     claims as JSON, or exits 1 with the reason on stderr
         """;
 
-    private static readonly HashSet<string> s_issueOptions = new(StringComparer.Ordinal) { "key", "iss", "aud", "sub", "ttl", "sid" };
+    private static readonly HashSet<string> s_issueOptions = new(StringComparer.Ordinal) { "key", "iss", "aud", "sub", "client-id", "scope", "ttl", "sid" };
     private static readonly HashSet<string> s_issueRepeatable = new(StringComparer.Ordinal) { "claim" };
     private static readonly HashSet<string> s_verifyOptions = new(StringComparer.Ordinal) { "jwks", "iss", "aud" };
     private static readonly HashSet<string> s_none = new(StringComparer.Ordinal);
@@ -115,15 +120,15 @@ internal static class TokenCommand
             AccessTokenIssuer tokenIssuer = new AccessTokenBuilder
             {
                 KeyRing = new SigningKeyRing(key),
-                Options = { Issuer = issuer, Audience = audience, Lifetime = ttl },
+                Options = { Issuer = issuer, Audience = audience, Lifetime = ttl, DefaultClientId = DefaultClientId },
             }.BuildIssuer();
-            string token = tokenIssuer.Issue(new AccessTokenRequest { Subject = subject, SessionId = sid, Claims = claims });
+            string token = tokenIssuer.Issue(new AccessTokenRequest { Subject = subject, SessionId = sid, ClientId = line.Get("client-id"), Scope = line.Get("scope"), Claims = claims });
             await context.Out.WriteLineAsync(token).ConfigureAwait(false);
             return ExitCodes.Success;
         }
         catch (ArgumentException ex)
         {
-            // Refused claim names, blank issuer or subject: the caller's input, so a usage error.
+            // Refused claim names, a malformed client id or scope, blank issuer or subject: the caller's input, so a usage error.
             return await Program.UsageErrorAsync(context, ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal)).ConfigureAwait(false);
         }
     }
@@ -158,7 +163,7 @@ internal static class TokenCommand
         }
         catch (ArgumentException)
         {
-            await context.Error.WriteLineAsync($"'{jwksPath}' is not a JWKS of ES256/EdDSA keys").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"'{jwksPath}' is not a JWKS of ES256, EdDSA, RS256 or PS256 public keys").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
 

@@ -31,7 +31,7 @@ namespace SessionCore.Stores.LiteDb;
 /// </para>
 /// </remarks>
 /// <threadsafety>Safe to share between threads; create one per file and process, and dispose it at shutdown.</threadsafety>
-public sealed class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDisposable
+public sealed partial class LiteDbSessionStore : ISessionStore, IDisposable, IAsyncDisposable
 {
     private const int InvariantLcid = 127;
 

@@ -32,9 +32,11 @@ public static class MongoSessionCoreBuilderExtensions
             ConnectionString = options.ConnectionString,
             DatabaseName = options.DatabaseName,
             SessionsCollectionName = options.SessionsCollectionName,
+            SingleUseCollectionName = options.SingleUseCollectionName,
             CreateIndexesOnFirstUse = options.CreateIndexesOnFirstUse,
         };
-        if (string.IsNullOrWhiteSpace(snapshot.DatabaseName) || string.IsNullOrWhiteSpace(snapshot.SessionsCollectionName))
+        if (string.IsNullOrWhiteSpace(snapshot.DatabaseName) || string.IsNullOrWhiteSpace(snapshot.SessionsCollectionName)
+            || string.IsNullOrWhiteSpace(snapshot.SingleUseCollectionName))
         {
             throw new ArgumentException(Error.BadName, nameof(configure));
         }

@@ -39,7 +39,7 @@ namespace SessionCore.Stores.Mongo;
 /// </para>
 /// </remarks>
 /// <threadsafety>Safe to share between threads and between processes on any number of machines.</threadsafety>
-public sealed class MongoSessionStore : ISessionStore
+public sealed partial class MongoSessionStore : ISessionStore
 {
     private const int MaxAttempts = 200;
     private const string RevokedBeforeKey = "revoked_before";
@@ -68,6 +68,7 @@ public sealed class MongoSessionStore : ISessionStore
         _sessions = database.GetCollection<BsonDocument>(options.SessionsCollectionName)
             .WithWriteConcern(WriteConcern.WMajority).WithReadConcern(ReadConcern.Majority).WithReadPreference(ReadPreference.Primary);
         _createIndexes = options.CreateIndexesOnFirstUse;
+        _singleUse = SingleUseCollection(database, options);
     }
 
     /// <summary>
@@ -78,13 +79,18 @@ public sealed class MongoSessionStore : ISessionStore
 
     /// <summary>
     /// Creates the store's indexes if they do not exist: the unique multikey indexes that find a document by session id
-    /// and by refresh token hash, the purge index and the TTL index. Safe to call repeatedly.
+    /// and by refresh token hash, the purge index and the TTL index, and the TTL index of the single-use collection.
+    /// Safe to call repeatedly.
     /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the indexes exist.</returns>
     /// <exception cref="SessionStoreException">The database could not be reached or refused.</exception>
     public Task EnsureIndexesAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(() => _sessions.Indexes.CreateManyAsync(SessionIndexes(), cancellationToken), cancellationToken);
+        RunAsync(async () =>
+        {
+            await _sessions.Indexes.CreateManyAsync(SessionIndexes(), cancellationToken).ConfigureAwait(false);
+            await _singleUse.Indexes.CreateManyAsync(SingleUseIndexes(), cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<SessionCreateResult> CreateAsync(SessionCreation creation, CancellationToken cancellationToken = default) =>

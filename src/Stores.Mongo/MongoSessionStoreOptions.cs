@@ -30,4 +30,8 @@ public sealed class MongoSessionStoreOptions
     /// </summary>
     /// <value><see langword="true"/>.</value>
     public bool CreateIndexesOnFirstUse { get; set; } = true;
+
+    /// <summary>Gets or sets the collection holding single-use entries (DPoP proof ids, binding challenges), one small document each.</summary>
+    /// <value><c>single_use</c>.</value>
+    public string SingleUseCollectionName { get; set; } = "single_use";
 }

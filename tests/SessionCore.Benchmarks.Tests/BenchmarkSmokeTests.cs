@@ -55,6 +55,8 @@ public sealed class BenchmarkSmokeTests
         Assert.Contains("JwtEdDsaValidateBenchmarks", names);
         Assert.Contains("JwtSignatureCacheBenchmarks", names);
         Assert.Contains("RiskBenchmarks", names);
+        Assert.Contains("DpopBenchmarks", names);
+        Assert.Contains("StrictJsonBenchmarks", names);
         Assert.Contains("LiteDbBenchmarks", names);
         Assert.Contains("LiteDbScalingBenchmarks", names);
         Assert.Contains("LiteDbWriteBenchmarks", names);

@@ -21,7 +21,7 @@ public static class TokenSnippets
             KeyRing = ring,
             Store = manager.Store,                       // online validation (the default) reads the session
             TimeProvider = manager.TimeProvider,
-            Options = new AccessTokenOptions { Issuer = "https://login.example", Audience = "api" },
+            Options = new AccessTokenOptions { Issuer = "https://login.example", Audience = "api", DefaultClientId = "web" },
         };
         AccessTokenIssuer issuer = tokens.BuildIssuer();
         AccessTokenValidator validator = tokens.BuildValidator();
@@ -36,6 +36,44 @@ public static class TokenSnippets
         string jwks = ring.ExportJwks();                 // public keys only, for other verifiers
         #endregion
         return (jwt, result.Status, jwks);
+    }
+
+    public static (string Metadata, string Jwt) RsaTokensWithMetadata(Session session)
+    {
+        #region snippet_RsaTokensWithMetadata
+        using SigningKey key = SigningKey.Generate(SigningAlgorithm.Rs256);   // 3072 bits; PS256 likewise
+        SigningKeyRing ring = new(key);
+        AccessTokenIssuer issuer = new AccessTokenBuilder
+        {
+            KeyRing = ring,
+            Options = new AccessTokenOptions
+            {
+                Issuer = "https://login.example",
+                Audience = "https://api.example",
+                DefaultClientId = "web",                  // client_id when a request names none
+                AuthenticationContextClassByLevel = { [2] = "urn:example:loa:2" },
+                AuthenticationMethodsByLevel = { [2] = ["pwd", "otp"] },
+            },
+        }.BuildIssuer();
+
+        // client_id, scope, auth_time, and acr/amr from the session's authentication level
+        string jwt = issuer.Issue(AccessTokenRequest.ForSession(session, clientId: "mobile-app", scope: "orders:read"));
+
+        AuthorizationServerMetadata metadata = new AuthorizationServerMetadataBuilder
+        {
+            Issuer = "https://login.example",
+            TokenEndpoint = new Uri("https://login.example/oauth/token"),
+            RevocationEndpoint = new Uri("https://login.example/oauth/revoke"),
+            JwksUri = new Uri("https://login.example/.well-known/jwks.json"),
+            KeyRing = ring,                               // publishes the algorithms of its keys
+            GrantTypesSupported = { "refresh_token" },
+            TokenEndpointAuthMethodsSupported = { "none" },
+            RevocationEndpointAuthMethodsSupported = { "none" },
+            ScopesSupported = { "orders:read" },
+        }.Build();
+        string json = metadata.ToJson();                  // serve at /.well-known/oauth-authorization-server
+        #endregion
+        return (json, jwt);
     }
 
     public static async Task<(RefreshTokenResult Issued, RefreshTokenResult Next)> RefreshRotationAsync(

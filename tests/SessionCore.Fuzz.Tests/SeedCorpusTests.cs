@@ -31,10 +31,21 @@ public sealed class SeedCorpusTests
     [InlineData("fixed-eddsa-public.json")]
     [InlineData("rfc8037-a1-ed25519-private.json")]
     [InlineData("rfc7515-a3-ec-private.json")]
+    [InlineData("rfc7515-a2-rsa-private.json")]
+    [InlineData("rfc7515-a2-rsa-public-ps256.json")]
     public void JwkSeed_SupportedKey_Imports(string file)
     {
         Assert.True(SigningKey.TryImportJwk(Read("jwk", file), SigningKeyExportPolicies.None, out SigningKey? key));
         key.Dispose();
+    }
+
+    [Theory]
+    [InlineData("rsa-public-without-alg.json")]
+    [InlineData("rsa-even-exponent.json")]
+    [InlineData("rfc7638-rsa.json")]
+    public void JwkSeed_RefusedRsaKey_DoesNotImport(string file)
+    {
+        Assert.False(SigningKey.TryImportJwk(Read("jwk", file), SigningKeyExportPolicies.None, out _));
     }
 
     [Fact]
@@ -72,6 +83,28 @@ public sealed class SeedCorpusTests
         using CsrfTokenService csrf = new(FuzzTargets.CsrfKey);
 
         Assert.Equal(CsrfTokenStatus.Valid, csrf.Verify(Read("csrf-token", "valid.txt"), SessionId.Parse(FuzzTargets.CsrfSessionId)));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task DpopSeed_RfcTokenRequestProof_IsValidOnTheFixedClock()
+    {
+        // The harness itself asserts the invariants; here the seed must reach the deepest path (accepted once).
+        FuzzTargets.Find("dpop-proof")!.Run(File.ReadAllBytes(Path.Combine(s_corpus, "dpop-proof", "rfc9449-figure-5-token-request.txt")));
+        using SessionCore.Dpop.DpopProofValidator validator = new SessionCore.Dpop.DpopProofValidatorBuilder
+        {
+            Store = new SessionCore.Stores.InMemorySessionStore(),
+            TimeProvider = new FixedClock(DateTimeOffset.FromUnixTimeSeconds(1562262616)),
+            Options = { ReplayScope = "https://server.example.com" },
+        }.Build();
+
+        SessionCore.Dpop.DpopProofValidationResult result = await validator.ValidateAsync(new SessionCore.Dpop.DpopProofRequest
+        {
+            Proof = Read("dpop-proof", "rfc9449-figure-5-token-request.txt"),
+            Method = "POST",
+            TargetUri = FuzzTargets.DpopTargetUri,
+        }, TestContext.Current.CancellationToken);
+
+        Assert.True(result.IsSuccess, result.Status.ToString());
     }
 
     private static string Read(string target, string file) => File.ReadAllText(Path.Combine(s_corpus, target, file));

@@ -74,7 +74,7 @@ public static partial class FuzzTargets
 
         using (key)
         {
-            InvariantViolationException.Check(key.KeyId.Length > 0 && (key.Algorithm == SigningAlgorithm.Es256 || key.Algorithm == SigningAlgorithm.EdDsa), "an imported key has an id and a supported algorithm");
+            InvariantViolationException.Check(key.KeyId.Length > 0 && (key.Algorithm == SigningAlgorithm.Es256 || key.Algorithm == SigningAlgorithm.EdDsa || key.Algorithm == SigningAlgorithm.Rs256 || key.Algorithm == SigningAlgorithm.Ps256), "an imported key has an id and a supported algorithm");
             InvariantViolationException.Check(SigningKey.TryImportJwk(key.ExportPublicJwk(), SigningKeyExportPolicies.None, out SigningKey? again), "the exported public JWK imports");
             using (again)
             {

@@ -36,6 +36,7 @@ public static partial class FuzzTargets
         new("forwarded-header", "ClientAddressResolver.Resolve with X-Forwarded-For and with Forwarded, behind a trusted proxy", ForwardedHeader, Never),
         .. JwtTargets(),
         .. DbscTargets(),
+        .. DpopTargets(),
         .. StoreTargets(),
     ];
 

@@ -14,7 +14,7 @@ internal static partial class SeedWriter
     {
         FuzzTargets.JwtFixture jwt = FuzzTargets.Jwt;
         string es256 = Issue(jwt.Ring, source, new AccessTokenRequest { Subject = "user-42", SessionId = SessionId.Parse(FuzzTargets.CsrfSessionId), SecurityEpoch = 3 });
-        string eddsa = Issue(new SigningKeyRing(jwt.EdDsa, FixedClock.Instance), source, new AccessTokenRequest { Subject = "user-42", Claims = new Dictionary<string, object> { ["scope"] = "orders:read", ["tier"] = 2L } });
+        string eddsa = Issue(new SigningKeyRing(jwt.EdDsa, FixedClock.Instance), source, new AccessTokenRequest { Subject = "user-42", Scope = "orders:read", Claims = new Dictionary<string, object> { ["tier"] = 2L } });
         string es256Kid = jwt.Es256.KeyId;
         long now = FixedClock.Instance.Now.ToUnixTimeSeconds();
         string header = $$"""{"alg":"ES256","typ":"at+jwt","kid":"{{es256Kid}}"}""";
@@ -72,7 +72,7 @@ internal static partial class SeedWriter
         new AccessTokenBuilder
         {
             KeyRing = ring,
-            Options = { Issuer = FuzzTargets.JwtIssuer, Audience = FuzzTargets.JwtAudience, ValidationMode = AccessTokenValidationMode.Offline },
+            Options = { Issuer = FuzzTargets.JwtIssuer, Audience = FuzzTargets.JwtAudience, DefaultClientId = "fuzz-seeds", ValidationMode = AccessTokenValidationMode.Offline },
             TimeProvider = FixedClock.Instance,
             RandomFill = source.Fill,
         }.BuildIssuer().Issue(request);

@@ -27,6 +27,30 @@ public sealed class KeysCommandTests
         Assert.True(jwk.RootElement.TryGetProperty("d", out _));
     }
 
+    [Theory]
+    [InlineData("RS256", null, 3072)]
+    [InlineData("PS256", "2048", 2048)]
+    public async Task New_RsaAlgorithm_PrintsPrivateRsaJwkOfTheRequestedSize(string algorithm, string? bits, int expectedBits)
+    {
+        using ToolRunner tool = new();
+
+        (int code, string output, string error) = bits is null
+            ? await tool.RunAsync("keys", "new", "--alg", algorithm)
+            : await tool.RunAsync("keys", "new", "--alg", algorithm, "--bits", bits);
+
+        Assert.Equal(0, code);
+        Assert.Empty(error);
+        using JsonDocument jwk = JsonDocument.Parse(output);
+        Assert.Equal("RSA", jwk.RootElement.GetProperty("kty").GetString());
+        Assert.Equal(algorithm, jwk.RootElement.GetProperty("alg").GetString());
+        Assert.Equal("AQAB", jwk.RootElement.GetProperty("e").GetString());
+        Assert.Equal(expectedBits / 8, Convert.FromBase64String(Base64(jwk.RootElement.GetProperty("n").GetString()!)).Length);
+        foreach (string member in (string[])["d", "p", "q", "dp", "dq", "qi"])
+        {
+            Assert.True(jwk.RootElement.TryGetProperty(member, out _), member);
+        }
+    }
+
     [Fact]
     public async Task New_Out_WritesOwnerOnlyFileAndRefusesToOverwrite()
     {
@@ -74,6 +98,12 @@ public sealed class KeysCommandTests
     [InlineData("keys", "new", "--alg", "ES256", "--alg", "EdDSA")]
     [InlineData("keys", "new", "--alg", "ES256", "--bogus", "1")]
     [InlineData("keys", "new", "--alg")]
+    [InlineData("keys", "new", "--alg", "RS512")]
+    [InlineData("keys", "new", "--alg", "ES256", "--bits", "2048")]
+    [InlineData("keys", "new", "--alg", "RS256", "--bits", "1024")]
+    [InlineData("keys", "new", "--alg", "RS256", "--bits", "8192")]
+    [InlineData("keys", "new", "--alg", "PS256", "--bits", "2050")]
+    [InlineData("keys", "new", "--alg", "PS256", "--bits", "+2048")]
     [InlineData("keys", "jwks")]
     [InlineData("keys", "jwks", "")]
     [InlineData("keys", "new", "--alg", "ES256", "--out", "")]
@@ -103,6 +133,26 @@ public sealed class KeysCommandTests
     }
 
     [Fact]
+    public async Task Jwks_RsaAndEcKeys_PrintsRsaPublicMembersOnly()
+    {
+        using ToolRunner tool = new();
+        await tool.RunAsync("keys", "new", "--alg", "PS256", "--bits", "2048", "--out", tool.PathOf("rsa.jwk"));
+        await tool.RunAsync("keys", "new", "--alg", "ES256", "--out", tool.PathOf("ec.jwk"));
+
+        (int code, string output, _) = await tool.RunAsync("keys", "jwks", tool.PathOf("rsa.jwk"), tool.PathOf("ec.jwk"));
+
+        Assert.Equal(0, code);
+        using JsonDocument jwks = JsonDocument.Parse(output);
+        JsonElement rsa = jwks.RootElement.GetProperty("keys")[0];
+        Assert.Equal("PS256", rsa.GetProperty("alg").GetString());
+        Assert.True(rsa.TryGetProperty("n", out _));
+        foreach (string member in (string[])["d", "p", "q", "dp", "dq", "qi"])
+        {
+            Assert.False(rsa.TryGetProperty(member, out _), member);
+        }
+    }
+
+    [Fact]
     public async Task Help_PrintsUsageAndExitsZero()
     {
         using ToolRunner tool = new();
@@ -113,5 +163,11 @@ public sealed class KeysCommandTests
         Assert.Contains("keys new", output, StringComparison.Ordinal);
         Assert.Contains("token verify", output, StringComparison.Ordinal);
         Assert.Equal(2, (await tool.RunAsync()).ExitCode);
+    }
+
+    private static string Base64(string base64Url)
+    {
+        string text = base64Url.Replace('-', '+').Replace('_', '/');
+        return text.PadRight(text.Length + ((4 - (text.Length % 4)) % 4), '=');
     }
 }

@@ -13,6 +13,8 @@ public sealed class TokenCommandTests
     [Theory]
     [InlineData("ES256")]
     [InlineData("EdDSA")]
+    [InlineData("RS256")]
+    [InlineData("PS256")]
     public async Task IssueThenVerify_RoundTrip_PrintsClaims(string algorithm)
     {
         using ToolRunner tool = new();
@@ -33,7 +35,23 @@ public sealed class TokenCommandTests
         Assert.Equal("alice", payload.RootElement.GetProperty("sub").GetString());
         Assert.Equal("admin", payload.RootElement.GetProperty("role").GetString());
         Assert.Equal(SessionId, payload.RootElement.GetProperty("sid").GetString());
+        Assert.Equal("sessioncore-tool", payload.RootElement.GetProperty("client_id").GetString());
         Assert.Equal(600, payload.RootElement.GetProperty("exp").GetInt64() - payload.RootElement.GetProperty("iat").GetInt64());
+    }
+
+    [Fact]
+    public async Task Issue_ClientIdAndScope_AreWrittenIntoTheToken()
+    {
+        using ToolRunner tool = new();
+        (string key, string jwks) = await CreateKeyAsync(tool, "ES256");
+        string token = (await tool.RunAsync("token", "issue", "--key", key, "--iss", "i", "--aud", "a", "--sub", "s", "--client-id", "billing-batch", "--scope", "invoices:read invoices:write")).Out.Trim();
+
+        (int code, string claims, _) = await tool.RunAsync("token", "verify", "--jwks", jwks, "--iss", "i", "--aud", "a", token);
+
+        Assert.Equal(0, code);
+        using JsonDocument payload = JsonDocument.Parse(claims);
+        Assert.Equal("billing-batch", payload.RootElement.GetProperty("client_id").GetString());
+        Assert.Equal("invoices:read invoices:write", payload.RootElement.GetProperty("scope").GetString());
     }
 
     [Fact]
@@ -105,6 +123,12 @@ public sealed class TokenCommandTests
     [InlineData("--claim", "noequals")]
     [InlineData("--claim", "password=hunter2")]
     [InlineData("--claim", "iss=evil")]
+    [InlineData("--claim", "scope=admin")]
+    [InlineData("--claim", "client_id=other")]
+    [InlineData("--client-id", "   ")]
+    [InlineData("--client-id", "caf\u00e9")]
+    [InlineData("--scope", "a  b")]
+    [InlineData("--scope", "quote\"d")]
     [InlineData("--bogus", "x")]
     public async Task Issue_BadOption_ExitsTwo(string option, string value)
     {

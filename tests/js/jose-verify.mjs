@@ -17,7 +17,7 @@ for (const c of input.cases) {
       typ: 'at+jwt',
       algorithms: c.algorithms,
       currentDate: new Date(input.now * 1000),
-      requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti'],
+      requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id'],
     });
     results.push({ name: c.name, ok: true, header: protectedHeader, payload });
   } catch (e) {

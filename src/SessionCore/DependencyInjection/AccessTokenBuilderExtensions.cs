@@ -20,7 +20,7 @@ public static class AccessTokenBuilderExtensions
     /// </summary>
     /// <param name="builder">The builder from <c>AddSessionCore</c>.</param>
     /// <param name="keyRing">The signing keys; the caller keeps ownership of the keys.</param>
-    /// <param name="configure">Sets at least <see cref="AccessTokenOptions.Issuer"/> and <see cref="AccessTokenOptions.Audience"/>.</param>
+    /// <param name="configure">Sets at least <see cref="AccessTokenOptions.Issuer"/>, <see cref="AccessTokenOptions.Audience"/> and <see cref="AccessTokenOptions.DefaultClientId"/>.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An option is missing or out of bounds.</exception>
@@ -31,7 +31,7 @@ public static class AccessTokenBuilderExtensions
         Throw.IfNull(configure);
         AccessTokenOptions options = new();
         configure(options);
-        AccessTokenSettings settings = AccessTokenSettings.Create(options);
+        AccessTokenSettings settings = AccessTokenSettings.CreateForIssuer(options);
         builder.Services.TryAddSingleton(keyRing);
         builder.Services.TryAddSingleton(sp => new AccessTokenIssuer(
             keyRing,

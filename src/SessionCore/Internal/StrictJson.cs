@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Numerics;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -27,6 +28,11 @@ internal static class StrictJson
     public static JsonReaderOptions ReaderOptions => s_options;
 
     /// <summary>True when <paramref name="json"/> is one JSON object with unique member names at every depth.</summary>
+    /// <remarks>
+    /// Linear in the input: each name is looked up once in an open-addressing table keyed by (object, name) with the
+    /// process's randomised <see cref="HashCode"/>, so a document of many distinct names costs no more per name than a
+    /// small one, and colliding names cannot be chosen from outside.
+    /// </remarks>
     public static bool IsObjectWithUniqueMembers(ReadOnlySpan<byte> json)
     {
         if (json.IsEmpty)
@@ -34,19 +40,24 @@ internal static class StrictJson
             return false;
         }
 
-        // Unescaped names are never longer than their escaped text, so one arena of the input's size
-        // holds every name of every open object; the index records (offset, length) pairs. Small
-        // documents (every access token) stay on the stack.
+        // Unescaped names are never longer than their escaped text, so one arena of the input's size holds every
+        // name; a member takes at least four bytes (""+:+value) and a separator, so there are fewer than length / 4
+        // names. The table has at least twice as many slots as names. Small documents (every access token) stay on
+        // the stack.
+        int maxNames = (json.Length / 4) + 2;
+        int slots = (int)BitOperations.RoundUpToPowerOf2((uint)(2 * maxNames));
+        bool small = json.Length <= StackLimit;
         byte[]? rentedArena = null;
-        int[]? rentedIndex = null;
-        // A member takes at least four bytes (""+:+value), so fewer than length / 4 names are ever open; halve for margin.
-        int maxNames = (json.Length / 2) + 2;
-        Span<byte> arena = json.Length <= StackLimit ? stackalloc byte[json.Length] : (rentedArena = ArrayPool<byte>.Shared.Rent(json.Length));
-        Span<int> index = json.Length <= StackLimit ? stackalloc int[2 * maxNames] : (rentedIndex = ArrayPool<int>.Shared.Rent(2 * maxNames));
+        int[]? rentedNames = null;
+        int[]? rentedTable = null;
+        Span<byte> arena = small ? stackalloc byte[json.Length] : (rentedArena = ArrayPool<byte>.Shared.Rent(json.Length));
+        Span<int> names = small ? stackalloc int[3 * maxNames] : (rentedNames = ArrayPool<int>.Shared.Rent(3 * maxNames));
+        Span<int> table = small ? stackalloc int[slots] : (rentedTable = ArrayPool<int>.Shared.Rent(slots));
         Span<int> frames = stackalloc int[MaxDepth + 2];
         try
         {
-            return Check(json, arena, index, frames);
+            table[..slots].Clear();
+            return Check(json, arena, names, table[..slots], frames);
         }
 #pragma warning disable CA1031 // Untrusted input: any parser complaint is a plain "no".
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
@@ -61,14 +72,56 @@ internal static class StrictJson
                 ArrayPool<byte>.Shared.Return(rentedArena);
             }
 
-            if (rentedIndex is not null)
+            if (rentedNames is not null)
             {
-                ArrayPool<int>.Shared.Return(rentedIndex);
+                ArrayPool<int>.Shared.Return(rentedNames);
+            }
+
+            if (rentedTable is not null)
+            {
+                ArrayPool<int>.Shared.Return(rentedTable);
             }
         }
     }
 
-    private static bool Check(ReadOnlySpan<byte> json, Span<byte> arena, Span<int> index, Span<int> frames)
+    /// <summary>
+    /// Copies the unescaped value of the current string token into <paramref name="destination"/>; false (never an
+    /// exception) when it does not fit. The escaped text is at most six times the unescaped length, so longer input
+    /// is refused before any copying.
+    /// </summary>
+    public static bool TryCopyString(scoped ref Utf8JsonReader reader, scoped Span<byte> destination, out int length)
+    {
+        length = 0;
+        if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length > destination.Length * 6)
+        {
+            return false;
+        }
+
+        if (!reader.ValueIsEscaped)
+        {
+            if (reader.ValueSpan.Length > destination.Length)
+            {
+                return false;
+            }
+
+            reader.ValueSpan.CopyTo(destination);
+            length = reader.ValueSpan.Length;
+            return true;
+        }
+
+        try
+        {
+            length = reader.CopyString(destination);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    // names holds (arena offset, length, object number) per name; table holds name number + 1 per used slot.
+    private static bool Check(ReadOnlySpan<byte> json, Span<byte> arena, Span<int> names, Span<int> table, Span<int> frames)
     {
         Utf8JsonReader reader = new(json, isFinalBlock: true, new JsonReaderState(s_options));
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -77,19 +130,19 @@ internal static class StrictJson
         }
 
         int depth = 0;
-        int names = 0;
+        int count = 0;
+        int objects = 0;
         int arenaUsed = 0;
+        int mask = table.Length - 1;
         do
         {
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartObject:
                     depth++;
-                    frames[depth] = names;
+                    frames[depth] = ++objects;
                     break;
                 case JsonTokenType.EndObject:
-                    names = frames[depth];
-                    arenaUsed = names == 0 ? 0 : index[(2 * names) - 2] + index[(2 * names) - 1];
                     depth--;
                     break;
                 case JsonTokenType.PropertyName:
@@ -100,17 +153,26 @@ internal static class StrictJson
                         return false;
                     }
 
-                    for (int i = frames[depth]; i < names; i++)
+                    int owner = frames[depth];
+                    HashCode hash = default;
+                    hash.Add(owner);
+                    hash.AddBytes(name);
+                    int slot = hash.ToHashCode() & mask;
+                    while (table[slot] != 0)
                     {
-                        if (name.SequenceEqual(arena.Slice(index[2 * i], index[(2 * i) + 1])))
+                        int other = 3 * (table[slot] - 1);
+                        if (names[other + 2] == owner && name.SequenceEqual(arena.Slice(names[other], names[other + 1])))
                         {
                             return false;
                         }
+
+                        slot = (slot + 1) & mask;
                     }
 
-                    index[2 * names] = arenaUsed;
-                    index[(2 * names) + 1] = length;
-                    names++;
+                    names[3 * count] = arenaUsed;
+                    names[(3 * count) + 1] = length;
+                    names[(3 * count) + 2] = owner;
+                    table[slot] = ++count;
                     arenaUsed += length;
                     break;
                 case JsonTokenType.String:

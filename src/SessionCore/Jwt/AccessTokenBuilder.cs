@@ -14,7 +14,7 @@ namespace SessionCore.Jwt;
 /// {
 ///     KeyRing = new SigningKeyRing(key),
 ///     Store = store,
-///     Options = { Issuer = "https://login.example", Audience = "api" },
+///     Options = { Issuer = "https://login.example", Audience = "api", DefaultClientId = "web" },
 /// };
 /// AccessTokenIssuer issuer = builder.BuildIssuer();
 /// AccessTokenValidator validator = builder.BuildValidator();
@@ -28,7 +28,7 @@ public sealed class AccessTokenBuilder
     public SigningKeyRing? KeyRing { get; set; }
 
     /// <summary>Gets or sets the options; validated and copied by each build.</summary>
-    /// <value>Defaults: 15-minute lifetime, 30-second skew, 8 KiB tokens, online validation, no signature cache.</value>
+    /// <value>Defaults: 15-minute lifetime, 30-second skew, 8 KiB tokens, online validation, no signature cache. Issuer and audience are required; issuing also needs a default client id.</value>
     public AccessTokenOptions Options { get; set; } = new();
 
     /// <summary>Gets or sets the time source.</summary>
@@ -45,11 +45,11 @@ public sealed class AccessTokenBuilder
     /// <summary>Validates the configuration and builds an issuer.</summary>
     /// <returns>The issuer.</returns>
     /// <exception cref="InvalidOperationException">No key ring is set.</exception>
-    /// <exception cref="ArgumentException">An option is missing or out of bounds.</exception>
+    /// <exception cref="ArgumentException">An option is missing (including <see cref="AccessTokenOptions.DefaultClientId"/>) or out of bounds.</exception>
     public AccessTokenIssuer BuildIssuer()
     {
         SigningKeyRing ring = KeyRing ?? Throw.InvalidOperation<SigningKeyRing>(Error.KeyRingMissing);
-        AccessTokenSettings settings = AccessTokenSettings.Create(Options);
+        AccessTokenSettings settings = AccessTokenSettings.CreateForIssuer(Options);
         return new AccessTokenIssuer(ring, settings, Throw.IfNull(TimeProvider), RandomFill is null ? TokenSource.System : new TokenSource(RandomFill));
     }
 

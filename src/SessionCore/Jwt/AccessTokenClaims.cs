@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
 using System.Text.Json;
 using SessionCore.Internal;
@@ -43,6 +44,21 @@ public sealed class AccessTokenClaims
     /// <summary>Gets the <c>jti</c> claim.</summary>
     public string TokenId { get; internal set; } = string.Empty;
 
+    /// <summary>Gets the <c>client_id</c> claim (RFC 9068 §2.2): the client the token was issued to, or <see langword="null"/> when absent.</summary>
+    public string? ClientId { get; internal set; }
+
+    /// <summary>Gets the <c>scope</c> claim (RFC 9068 §2.2.3), space-separated, or <see langword="null"/> when absent.</summary>
+    public string? Scope { get; internal set; }
+
+    /// <summary>Gets the <c>auth_time</c> claim: when the user last authenticated, or <see langword="null"/> when absent.</summary>
+    public DateTimeOffset? AuthenticationTime { get; internal set; }
+
+    /// <summary>Gets the <c>acr</c> claim (authentication context class reference), or <see langword="null"/> when absent.</summary>
+    public string? AuthenticationContextClass { get; internal set; }
+
+    /// <summary>Gets the <c>amr</c> claim (authentication methods, RFC 8176), empty when absent.</summary>
+    public IReadOnlyList<string> AuthenticationMethods { get; internal set; } = [];
+
     /// <summary>Gets the <c>sid</c> claim, or the default (empty) value when the token has none.</summary>
     public SessionId SessionId { get; internal set; }
 
@@ -76,6 +92,17 @@ public sealed class AccessTokenClaims
 
         value = default;
         return false;
+    }
+
+    /// <summary>Tells whether the <c>scope</c> claim contains a scope token, compared exactly (ordinal).</summary>
+    /// <param name="scope">One scope token, for example <c>orders:read</c>.</param>
+    /// <returns><see langword="true"/> when the token's scope lists it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="scope"/> is <see langword="null"/>.</exception>
+    /// <remarks>Security: a resource server checks the scope an endpoint needs here; <see cref="AccessTokenOptions.RequiredScopes"/> requires scopes of every token.</remarks>
+    public bool HasScope(string scope)
+    {
+        Throw.IfNull(scope);
+        return Scope is not null && scope.Length > 0 && OAuthSyntax.ScopeContains(Scope, scope);
     }
 
     /// <summary>Returns the token id only.</summary>

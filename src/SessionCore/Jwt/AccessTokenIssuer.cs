@@ -13,12 +13,14 @@ namespace SessionCore.Jwt;
 
 /// <summary>
 /// Issues signed access tokens in the RFC 9068 profile: header <c>{"alg","typ":"at+jwt","kid"}</c> and
-/// claims <c>iss, sub, aud, exp, iat, nbf, jti, sid, sc_epoch</c> plus permitted custom claims, signed
-/// by the ring's active key. Create one with <see cref="AccessTokenBuilder"/> or <c>AddAccessTokens</c>.
+/// claims <c>iss, sub, aud, exp, iat, nbf, jti, client_id</c>, when known <c>scope, auth_time, acr, amr</c>,
+/// for a session <c>sid, sc_epoch</c>, then permitted custom claims, signed by the ring's active key
+/// (ES256, EdDSA, RS256 or PS256). Create one with <see cref="AccessTokenBuilder"/> or <c>AddAccessTokens</c>.
 /// </summary>
 /// <remarks>
 /// Security: <c>alg</c> and <c>kid</c> come from the key; <c>jti</c> is 128 random bits from the
-/// operating system CSPRNG; the lifetime is bounded to 5–60 minutes.
+/// operating system CSPRNG; the lifetime is bounded to 5–60 minutes. Claim names that suggest secrets are
+/// refused: a payload is readable by anyone holding the token.
 /// </remarks>
 /// <threadsafety>Safe to share between threads; register it as a singleton.</threadsafety>
 public sealed class AccessTokenIssuer
@@ -52,7 +54,7 @@ public sealed class AccessTokenIssuer
     /// <param name="request">The subject, session and claims.</param>
     /// <returns>The compact JWS <c>header.payload.signature</c>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The subject is empty or too long, a custom claim is reserved, looks secret or has an unsupported value, or the token would exceed <see cref="AccessTokenOptions.MaxTokenLength"/>.</exception>
+    /// <exception cref="ArgumentException">The subject is empty or too long, the client id, scope or authentication methods are malformed, a custom claim is reserved, looks secret or has an unsupported value, or the token would exceed <see cref="AccessTokenOptions.MaxTokenLength"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The requested lifetime is outside 5–60 minutes.</exception>
     /// <exception cref="InvalidOperationException">The ring has no active key.</exception>
     public string Issue(AccessTokenRequest request)
@@ -142,6 +144,21 @@ public sealed class AccessTokenIssuer
             throw new ArgumentException(Error.SubjectTooLong, nameof(request));
         }
 
+        if (request.ClientId is not null && !OAuthSyntax.IsClientId(request.ClientId))
+        {
+            throw new ArgumentException(Error.ClientIdInvalid, nameof(request));
+        }
+
+        if (request.Scope is not null && !OAuthSyntax.IsScope(request.Scope))
+        {
+            throw new ArgumentException(Error.ScopeInvalid, nameof(request));
+        }
+
+        if (request.AuthenticationMethods is not null && !AccessTokenSettings.IsValidAuthenticationMethods(request.AuthenticationMethods))
+        {
+            throw new ArgumentException(Error.AuthenticationMethodsInvalid, nameof(request));
+        }
+
         string audience = request.Audience is null ? _settings.Audience : Throw.IfNullOrWhiteSpace(request.Audience, "request.Audience");
         TimeSpan lifetime = request.Lifetime is TimeSpan requested
             ? Throw.IfOutOfRange(requested, AccessTokenOptions.MinLifetime, AccessTokenOptions.MaxLifetime, "request.Lifetime")
@@ -152,7 +169,7 @@ public sealed class AccessTokenIssuer
         ReadOnlySpan<byte> payload = WritePayload(buffer, request, audience, lifetime);
 
         ReadOnlySpan<byte> header = key.EncodedAccessTokenHeader;
-        int signatureSize = key.Algorithm.SignatureSize;
+        int signatureSize = key.SignatureSize;
         int signingInputLength = checked(header.Length + 1 + Base64UrlStrict.GetEncodedLength(payload.Length));
         int total = checked(signingInputLength + 1 + Base64UrlStrict.GetEncodedLength(signatureSize));
         if (total > _settings.MaxTokenLength)
@@ -201,12 +218,37 @@ public sealed class AccessTokenIssuer
         writer.WriteNumber("iat"u8, now);
         writer.WriteNumber("nbf"u8, now);
         writer.WriteString("jti"u8, jtiText);
+
+        // RFC 9068 §2.2: client_id always; scope, auth_time, acr and amr when known.
+        if (request.ClientId is null)
+        {
+            writer.WriteString("client_id"u8, _settings.DefaultClientIdUtf8);
+        }
+        else
+        {
+            writer.WriteString("client_id"u8, request.ClientId);
+        }
+
+        if (request.Scope is not null)
+        {
+            writer.WriteString("scope"u8, request.Scope);
+        }
+
+        if (request.AuthenticationTime is DateTimeOffset authenticatedAt)
+        {
+            writer.WriteNumber("auth_time"u8, authenticatedAt.ToUnixTimeSeconds());
+        }
+
+        WriteAuthenticationContext(writer, request);
+
+        // SessionCore: the session and the user's security epoch, for online validation.
         if (!request.SessionId.IsEmpty)
         {
             writer.WriteString("sid"u8, request.SessionId.ToString());
             writer.WriteNumber(AccessTokenClaims.SecurityEpochClaimName, request.SecurityEpoch);
         }
 
+        // A confirmation ("cnf", RFC 7800) for sender-constrained tokens belongs here, before the custom claims.
         if (request.Claims is { Count: > 0 } claims)
         {
             foreach (KeyValuePair<string, object> claim in claims)
@@ -219,6 +261,34 @@ public sealed class AccessTokenIssuer
         writer.WriteEndObject();
         writer.Flush();
         return buffer.Written;
+    }
+
+    private void WriteAuthenticationContext(Utf8JsonWriter writer, AccessTokenRequest request)
+    {
+        string? acr = null;
+        string[]? mappedMethods = null;
+        if (request.AuthenticationLevel is int level)
+        {
+            _settings.AcrByLevel.TryGetValue(level, out acr);
+            _settings.AmrByLevel.TryGetValue(level, out mappedMethods);
+        }
+
+        if (acr is not null)
+        {
+            writer.WriteString("acr"u8, acr);
+        }
+
+        IReadOnlyList<string>? methods = request.AuthenticationMethods ?? mappedMethods;
+        if (methods is not null)
+        {
+            writer.WriteStartArray("amr"u8);
+            foreach (string method in methods)
+            {
+                writer.WriteStringValue(method);
+            }
+
+            writer.WriteEndArray();
+        }
     }
 
     /// <summary>A per-thread payload buffer and JSON writer, reset for every token so issuing allocates only the result.</summary>

@@ -34,6 +34,41 @@ public sealed class AccessTokenOptions
     /// <value><see langword="null"/>; required.</value>
     public string? Audience { get; set; }
 
+    /// <summary>
+    /// Gets or sets the <c>client_id</c> written when a request names none (<see cref="AccessTokenRequest.ClientId"/>):
+    /// for a first-party host, its own client identifier. Required to issue tokens.
+    /// </summary>
+    /// <value><see langword="null"/>; required by <see cref="AccessTokenBuilder.BuildIssuer"/> and <c>AddAccessTokens</c>. 1 to 256 printable ASCII characters (RFC 6749 A.1).</value>
+    /// <remarks>RFC 9068 §2.2 makes <c>client_id</c> required on every access token, and standard resource-server libraries refuse tokens without it.</remarks>
+    public string? DefaultClientId { get; set; }
+
+    /// <summary>
+    /// Gets the <c>acr</c> (authentication context class reference, RFC 9068 §2.2.1) written for each
+    /// authentication level (<see cref="AccessTokenRequest.AuthenticationLevel"/>, the session's
+    /// <c>AuthenticationLevel</c>). A level without an entry writes no <c>acr</c>.
+    /// </summary>
+    /// <value>Empty. Values: 1 to 256 printable ASCII characters, for example <c>urn:example:loa:2</c> or <c>phr</c>.</value>
+    public IDictionary<int, string> AuthenticationContextClassByLevel { get; } = new Dictionary<int, string>();
+
+    /// <summary>
+    /// Gets the <c>amr</c> values (authentication methods, RFC 8176) written for each authentication level when
+    /// a request carries no <see cref="AccessTokenRequest.AuthenticationMethods"/> of its own.
+    /// </summary>
+    /// <value>Empty. Each list: 1 to 16 values of 1 to 256 printable ASCII characters, for example <c>["pwd", "otp"]</c>.</value>
+    public IDictionary<int, IReadOnlyList<string>> AuthenticationMethodsByLevel { get; } = new Dictionary<int, IReadOnlyList<string>>();
+
+    /// <summary>Gets or sets a value indicating whether validation requires a <c>client_id</c> claim (<see cref="AccessTokenValidationStatus.MissingClaim"/> without one).</summary>
+    /// <value><see langword="false"/>: a token without <c>client_id</c> (one issued before RFC 9068 claims were written) still validates. Implied by a non-empty <see cref="AllowedClientIds"/>.</value>
+    public bool RequireClientId { get; set; }
+
+    /// <summary>Gets the clients whose tokens validation accepts, or an empty list for any client.</summary>
+    /// <value>Empty. A token whose <c>client_id</c> is absent is <see cref="AccessTokenValidationStatus.MissingClaim"/>; one not listed is <see cref="AccessTokenValidationStatus.ClientNotAllowed"/>.</value>
+    public IList<string> AllowedClientIds { get; } = [];
+
+    /// <summary>Gets the scope values every accepted token must carry in its <c>scope</c> claim, or an empty list for none.</summary>
+    /// <value>Empty. A token that lacks one is <see cref="AccessTokenValidationStatus.InsufficientScope"/>. For a scope one endpoint needs, check <see cref="AccessTokenClaims.HasScope"/> there instead.</value>
+    public IList<string> RequiredScopes { get; } = [];
+
     /// <summary>Gets or sets the default token lifetime.</summary>
     /// <value>15 minutes; between <see cref="MinLifetime"/> and <see cref="MaxLifetime"/>.</value>
     /// <remarks>Security: access tokens are bearer credentials; offline validation cannot revoke them before they expire.</remarks>
@@ -51,8 +86,9 @@ public sealed class AccessTokenOptions
     /// <value><see cref="AccessTokenValidationMode.Online"/>, which needs a session store.</value>
     public AccessTokenValidationMode ValidationMode { get; set; } = AccessTokenValidationMode.Online;
 
-    /// <summary>Gets or sets a value indicating whether online validation also requires the token's epoch to equal the user's current security epoch (one more store read).</summary>
+    /// <summary>Gets or sets a value that is no longer read: online validation always compares the token's epoch with the user's current security epoch, in the same store step that reads the session.</summary>
     /// <value><see langword="true"/>.</value>
+    [Obsolete("Online validation always checks the user's current security epoch, in the same store step that reads the session; this value is ignored.")]
     public bool CheckUserSecurityEpoch { get; set; } = true;
 
     /// <summary>Gets or sets how many verified signatures to remember (keyed by the SHA-256 of the token), or 0 to verify every time.</summary>

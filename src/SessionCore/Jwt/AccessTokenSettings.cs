@@ -7,10 +7,28 @@ namespace SessionCore.Jwt;
 /// <summary>The validated, immutable snapshot of <see cref="AccessTokenOptions"/>.</summary>
 internal sealed class AccessTokenSettings
 {
-    private static readonly string[] s_reserved = ["iss", "sub", "aud", "exp", "iat", "nbf", "jti", "sid", AccessTokenClaims.SecurityEpochClaimName, "typ", "cnf", "client_id"];
+    // Written by the issuer (RFC 7519 §4.1, RFC 9068 §2.2, SessionCore's sid and epoch) or kept for it ("cnf",
+    // RFC 7800, for sender-constrained tokens; "typ" so a payload never looks like a header).
+    private static readonly string[] s_reserved =
+    [
+        "iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id", "scope", "auth_time", "acr", "amr",
+        "sid", AccessTokenClaims.SecurityEpochClaimName, "typ", "cnf",
+    ];
 
     private AccessTokenSettings(AccessTokenOptions o, string issuer, string audience, string[] fragments)
     {
+        DefaultClientId = o.DefaultClientId;
+        DefaultClientIdUtf8 = o.DefaultClientId is null ? null : System.Text.Encoding.UTF8.GetBytes(o.DefaultClientId);
+        AcrByLevel = new Dictionary<int, string>(o.AuthenticationContextClassByLevel);
+        AmrByLevel = new Dictionary<int, string[]>();
+        foreach (KeyValuePair<int, IReadOnlyList<string>> entry in o.AuthenticationMethodsByLevel)
+        {
+            AmrByLevel[entry.Key] = [.. entry.Value];
+        }
+
+        RequireClientId = o.RequireClientId || o.AllowedClientIds.Count > 0;
+        AllowedClientIds = [.. o.AllowedClientIds];
+        RequiredScopes = [.. o.RequiredScopes];
         Issuer = issuer;
         IssuerUtf8 = System.Text.Encoding.UTF8.GetBytes(issuer);
         Audience = audience;
@@ -19,7 +37,6 @@ internal sealed class AccessTokenSettings
         ClockSkew = o.ClockSkew;
         MaxTokenLength = o.MaxTokenLength;
         ValidationMode = o.ValidationMode;
-        CheckUserSecurityEpoch = o.CheckUserSecurityEpoch;
         SignatureCacheSize = o.SignatureCacheSize;
         ForbiddenFragments = fragments;
     }
@@ -40,11 +57,24 @@ internal sealed class AccessTokenSettings
 
     public AccessTokenValidationMode ValidationMode { get; }
 
-    public bool CheckUserSecurityEpoch { get; }
-
     public int SignatureCacheSize { get; }
 
     public string[] ForbiddenFragments { get; }
+
+    /// <summary>Gets the <c>client_id</c> for requests that name none; <see langword="null"/> only in a validator-only configuration.</summary>
+    public string? DefaultClientId { get; }
+
+    public byte[]? DefaultClientIdUtf8 { get; }
+
+    public Dictionary<int, string> AcrByLevel { get; }
+
+    public Dictionary<int, string[]> AmrByLevel { get; }
+
+    public bool RequireClientId { get; }
+
+    public string[] AllowedClientIds { get; }
+
+    public string[] RequiredScopes { get; }
 
     public static AccessTokenSettings Create(AccessTokenOptions options)
     {
@@ -80,7 +110,75 @@ internal sealed class AccessTokenSettings
             fragments.Add(normalized);
         }
 
+        if (options.DefaultClientId is not null && !OAuthSyntax.IsClientId(options.DefaultClientId))
+        {
+            throw new ArgumentException(Error.ClientIdInvalid, nameof(options));
+        }
+
+        foreach (string clientId in options.AllowedClientIds)
+        {
+            if (!OAuthSyntax.IsClientId(clientId))
+            {
+                throw new ArgumentException(Error.ClientIdInvalid, nameof(options));
+            }
+        }
+
+        foreach (string scope in options.RequiredScopes)
+        {
+            if (!OAuthSyntax.IsScopeToken(scope))
+            {
+                throw new ArgumentException(Error.ScopeInvalid, nameof(options));
+            }
+        }
+
+        foreach (string acr in options.AuthenticationContextClassByLevel.Values)
+        {
+            if (!OAuthSyntax.IsAuthenticationValue(acr))
+            {
+                throw new ArgumentException(Error.AuthenticationContextClassInvalid, nameof(options));
+            }
+        }
+
+        foreach (IReadOnlyList<string> methods in options.AuthenticationMethodsByLevel.Values)
+        {
+            if (!IsValidAuthenticationMethods(methods))
+            {
+                throw new ArgumentException(Error.AuthenticationMethodsInvalid, nameof(options));
+            }
+        }
+
         return new AccessTokenSettings(options, options.Issuer, options.Audience, [.. fragments]);
+    }
+
+    /// <summary>Validates the options for issuing: everything <see cref="Create"/> checks, and a default <c>client_id</c>.</summary>
+    public static AccessTokenSettings CreateForIssuer(AccessTokenOptions options)
+    {
+        AccessTokenSettings settings = Create(options);
+        if (settings.DefaultClientId is null)
+        {
+            throw new ArgumentException(Error.DefaultClientIdMissing, nameof(options));
+        }
+
+        return settings;
+    }
+
+    /// <summary>1 to 16 <c>amr</c> values, each printable ASCII.</summary>
+    public static bool IsValidAuthenticationMethods(IReadOnlyList<string>? methods)
+    {
+        if (methods is not { Count: > 0 and <= OAuthSyntax.MaxAuthenticationMethods })
+        {
+            return false;
+        }
+
+        foreach (string method in methods)
+        {
+            if (!OAuthSyntax.IsAuthenticationValue(method))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Throws when a custom claim name is empty, reserved or looks like it carries a secret.</summary>

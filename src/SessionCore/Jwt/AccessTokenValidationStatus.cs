@@ -6,13 +6,13 @@ public enum AccessTokenValidationStatus
     /// <summary>The token is valid.</summary>
     Valid = 0,
 
-    /// <summary>Not a compact JWS of valid base64url and JSON: wrong segment count, bad characters, padding, duplicate members, non-object JSON, a claim of the wrong type.</summary>
+    /// <summary>Not a compact JWS of valid base64url and JSON: wrong segment count, bad characters, padding, duplicate members, non-object JSON, a claim of the wrong type (for example a non-string <c>client_id</c> or an <c>amr</c> that is not an array of strings).</summary>
     Malformed = 1,
 
     /// <summary>Longer than <see cref="AccessTokenOptions.MaxTokenLength"/>.</summary>
     TooLarge = 2,
 
-    /// <summary>The <c>alg</c> is missing or not ES256/EdDSA (for example HS256 or none).</summary>
+    /// <summary>The <c>alg</c> is missing or not ES256, EdDSA, RS256 or PS256 (for example HS256 or none).</summary>
     UnsupportedAlgorithm = 3,
 
     /// <summary>The header uses <c>crit</c>, <c>jku</c>, <c>x5u</c>, <c>jwk</c>, <c>x5c</c>, <c>b64</c> or <c>zip</c>, which are never honoured.</summary>
@@ -30,10 +30,10 @@ public enum AccessTokenValidationStatus
     /// <summary>The <c>alg</c> differs from the algorithm of the key named by <c>kid</c>.</summary>
     AlgorithmMismatch = 8,
 
-    /// <summary>The signature is not valid (including a DER-encoded ES256 signature or a wrong length).</summary>
+    /// <summary>The signature is not valid (including a DER-encoded ES256 signature, or any signature not exactly the key's signature size).</summary>
     InvalidSignature = 9,
 
-    /// <summary>A required claim is missing (iss, sub, aud, exp, iat, jti; online also sid and sc_epoch).</summary>
+    /// <summary>A required claim is missing (iss, sub, aud, exp, iat, jti; client_id when required; online also sid and sc_epoch).</summary>
     MissingClaim = 10,
 
     /// <summary>The <c>iss</c> is not the configured issuer.</summary>
@@ -65,4 +65,10 @@ public enum AccessTokenValidationStatus
 
     /// <summary>Online: the store could not answer; refused (fail closed).</summary>
     StoreUnavailable = 20,
+
+    /// <summary>The <c>client_id</c> is not one of <see cref="AccessTokenOptions.AllowedClientIds"/>.</summary>
+    ClientNotAllowed = 21,
+
+    /// <summary>The <c>scope</c> lacks one of <see cref="AccessTokenOptions.RequiredScopes"/> (RFC 6750 <c>insufficient_scope</c>).</summary>
+    InsufficientScope = 22,
 }

@@ -21,28 +21,41 @@ namespace SessionCore.Keys;
 
 internal sealed class EdDsaSigningAlgorithm : SigningAlgorithm
 {
-    public const int KeySize = 32;
+    public const int KeyLength = 32;
 
     public EdDsaSigningAlgorithm()
         : base("EdDSA", 64)
     {
     }
 
+    internal override string KeyType => "OKP";
+
     internal override ReadOnlySpan<byte> NameUtf8 => "EdDSA"u8;
 
-    internal override KeyMaterial Generate(bool exportable) => Ed25519KeyMaterial.Generate(exportable);
+    internal override KeyMaterial Generate(int? keySize, bool exportable) => Ed25519KeyMaterial.Generate(exportable);
 
-    internal override bool TryImport(in JwkMembers members, bool exportable, [NotNullWhen(true)] out KeyMaterial? material)
+    internal override bool IsValidKeySize(int? keySize) => keySize is null or 256;
+
+    internal override bool TryImport(JsonElement jwk, bool exportable, [NotNullWhen(true)] out KeyMaterial? material)
     {
         material = null;
-        if (members.Kty != "OKP" || members.Crv != "Ed25519" || members.Y is not null
-            || !JwkMembers.FixedSize(members.X, KeySize) || (members.D is not null && members.D.Length != KeySize))
+        byte[]? x = null, d = null;
+        try
         {
-            return false;
-        }
+            if (!JwkReader.TryGetString(jwk, "crv", required: true, out string? crv) || crv != "Ed25519" || jwk.TryGetProperty("y", out _)
+                || !JwkReader.TryGetBytes(jwk, "x", required: true, KeyLength, out x) || x!.Length != KeyLength
+                || !JwkReader.TryGetBytes(jwk, "d", required: false, KeyLength, out d) || (d is not null && d.Length != KeyLength))
+            {
+                return false;
+            }
 
-        material = Ed25519KeyMaterial.TryImport(members.X, members.D, exportable);
-        return material is not null;
+            material = Ed25519KeyMaterial.TryImport(x, d, exportable);
+            return material is not null;
+        }
+        finally
+        {
+            JwkReader.Zero(d);
+        }
     }
 }
 
@@ -62,6 +75,10 @@ internal sealed class Ed25519KeyMaterial : KeyMaterial
     }
 
     public override bool HasPrivateKey => _key is not null;
+
+    public override int SignatureSize => 64;
+
+    public override int KeySize => 256;
 
     public static Ed25519KeyMaterial Generate(bool exportable)
     {
@@ -106,9 +123,9 @@ internal sealed class Ed25519KeyMaterial : KeyMaterial
         writer.WriteBase64UrlString("x"u8, _x);
     }
 
-    public override void WritePrivateMember(Utf8JsonWriter writer)
+    public override void WritePrivateMembers(Utf8JsonWriter writer)
     {
-        Span<byte> seed = stackalloc byte[EdDsaSigningAlgorithm.KeySize];
+        Span<byte> seed = stackalloc byte[EdDsaSigningAlgorithm.KeyLength];
         try
         {
             if (!_key!.TryExport(KeyBlobFormat.RawPrivateKey, seed, out int written) || written != seed.Length)

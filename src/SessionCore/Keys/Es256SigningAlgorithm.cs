@@ -28,22 +28,35 @@ internal sealed class Es256SigningAlgorithm : SigningAlgorithm
     {
     }
 
+    internal override string KeyType => "EC";
+
     internal override ReadOnlySpan<byte> NameUtf8 => "ES256"u8;
 
-    internal override KeyMaterial Generate(bool exportable) => EcdsaP256KeyMaterial.Generate();
+    internal override KeyMaterial Generate(int? keySize, bool exportable) => EcdsaP256KeyMaterial.Generate();
 
-    internal override bool TryImport(in JwkMembers members, bool exportable, [NotNullWhen(true)] out KeyMaterial? material)
+    internal override bool IsValidKeySize(int? keySize) => keySize is null or 256;
+
+    internal override bool TryImport(JsonElement jwk, bool exportable, [NotNullWhen(true)] out KeyMaterial? material)
     {
         material = null;
-        if (members.Kty != "EC" || members.Crv != "P-256"
-            || !JwkMembers.FixedSize(members.X, CoordinateSize) || !JwkMembers.FixedSize(members.Y, CoordinateSize)
-            || (members.D is not null && members.D.Length != CoordinateSize))
+        byte[]? x = null, y = null, d = null;
+        try
         {
-            return false;
-        }
+            if (!JwkReader.TryGetString(jwk, "crv", required: true, out string? crv) || crv != "P-256"
+                || !JwkReader.TryGetBytes(jwk, "x", required: true, CoordinateSize, out x) || x!.Length != CoordinateSize
+                || !JwkReader.TryGetBytes(jwk, "y", required: true, CoordinateSize, out y) || y!.Length != CoordinateSize
+                || !JwkReader.TryGetBytes(jwk, "d", required: false, CoordinateSize, out d) || (d is not null && d.Length != CoordinateSize))
+            {
+                return false;
+            }
 
-        material = EcdsaP256KeyMaterial.TryImport(members.X, members.Y!, members.D);
-        return material is not null;
+            material = EcdsaP256KeyMaterial.TryImport(x, y, d);
+            return material is not null;
+        }
+        finally
+        {
+            JwkReader.Zero(d);
+        }
     }
 }
 
@@ -64,6 +77,10 @@ internal sealed class EcdsaP256KeyMaterial : KeyMaterial
     }
 
     public override bool HasPrivateKey => _hasPrivateKey;
+
+    public override int SignatureSize => 64;
+
+    public override int KeySize => 256;
 
     public static EcdsaP256KeyMaterial Generate()
     {
@@ -143,7 +160,7 @@ internal sealed class EcdsaP256KeyMaterial : KeyMaterial
         writer.WriteBase64UrlString("y"u8, _y);
     }
 
-    public override void WritePrivateMember(Utf8JsonWriter writer)
+    public override void WritePrivateMembers(Utf8JsonWriter writer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ECParameters parameters = _ecdsa.ExportParameters(includePrivateParameters: true);

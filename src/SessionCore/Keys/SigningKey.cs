@@ -14,19 +14,32 @@ namespace SessionCore.Keys;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Security: the private part stays inside the platform key object (OpenSSL/CNG for ES256, libsodium
-/// memory for EdDSA), which is released and zeroed by <see cref="Dispose"/>; temporary copies are
-/// zeroed at once. It can be exported only from a key created with
+/// Security: the private part stays inside the platform key object (OpenSSL/CNG for ES256, RS256 and
+/// PS256, libsodium memory for EdDSA), which is released and zeroed by <see cref="Dispose"/>; temporary
+/// byte copies are zeroed at once. It can be exported only from a key created with
 /// <see cref="SigningKeyExportPolicies.AllowPrivateExport"/>. <see cref="ToString"/> never shows key
 /// material and no exception message carries any.
+/// </para>
+/// <para>
+/// Security (RSA): keys of <see cref="MinRsaKeySize"/> to <see cref="MaxRsaKeySize"/> bits only, with an odd
+/// public exponent of at least 3 and at most 32 bits; new keys have <see cref="DefaultRsaKeySize"/> bits.
 /// </para>
 /// </remarks>
 /// <threadsafety>Signing and verification are safe to call from several threads; dispose only when no call is running.</threadsafety>
 [DebuggerDisplay("SigningKey {Algorithm.Name} kid={KeyId}")]
-public sealed class SigningKey : IDisposable
+public sealed partial class SigningKey : IDisposable
 {
     /// <summary>The longest JWK text accepted by import, in characters.</summary>
     public const int MaxJwkLength = 16 * 1024;
+
+    /// <summary>The size of a new RSA key (RS256, PS256) when none is named, in bits.</summary>
+    public const int DefaultRsaKeySize = 3072;
+
+    /// <summary>The smallest RSA modulus generated, imported or used for verification, in bits (RFC 7518 §3.3).</summary>
+    public const int MinRsaKeySize = 2048;
+
+    /// <summary>The largest RSA modulus generated, imported or used for verification, in bits; larger keys only cost time.</summary>
+    public const int MaxRsaKeySize = 4096;
 
     private readonly KeyMaterial _material;
     private readonly byte[] _keyIdUtf8;
@@ -40,6 +53,8 @@ public sealed class SigningKey : IDisposable
         ExportPolicy = exportPolicy;
         KeyId = JwkThumbprint.Compute(material);
         _keyIdUtf8 = Encoding.ASCII.GetBytes(KeyId);
+        SignatureSize = material.SignatureSize;
+        KeySize = material.KeySize;
     }
 
     /// <summary>Gets the algorithm this key is bound to.</summary>
@@ -47,6 +62,12 @@ public sealed class SigningKey : IDisposable
 
     /// <summary>Gets the key id: the RFC 7638 SHA-256 JWK thumbprint, base64url (43 characters).</summary>
     public string KeyId { get; }
+
+    /// <summary>Gets the key size in bits: 256 for ES256 (P-256) and EdDSA (Ed25519), the modulus length for RS256 and PS256.</summary>
+    public int KeySize { get; }
+
+    /// <summary>Gets the exact size of this key's signatures, in bytes: 64 for ES256 and EdDSA, the modulus length for RS256 and PS256.</summary>
+    public int SignatureSize { get; }
 
     /// <summary>Gets a value indicating whether the key holds a private part and can sign.</summary>
     public bool HasPrivateKey => _material.HasPrivateKey;
@@ -73,16 +94,28 @@ public sealed class SigningKey : IDisposable
     /// <summary>Creates a new key from the operating system CSPRNG.</summary>
     /// <param name="algorithm">The algorithm the key is bound to.</param>
     /// <param name="exportPolicy">Whether the private part may be exported later.</param>
+    /// <param name="keySize">
+    /// The key size in bits, or <see langword="null"/> for the algorithm's: 256 for ES256 and EdDSA (the only
+    /// size), <see cref="DefaultRsaKeySize"/> for RS256 and PS256, which take a multiple of 8 from
+    /// <see cref="MinRsaKeySize"/> to <see cref="MaxRsaKeySize"/>.
+    /// </param>
     /// <returns>The key; dispose it when no longer needed.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="algorithm"/> is <see langword="null"/>.</exception>
-    public static SigningKey Generate(SigningAlgorithm algorithm, SigningKeyExportPolicies exportPolicy = SigningKeyExportPolicies.None)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="keySize"/> is not a size the algorithm can generate.</exception>
+    /// <remarks>Generating an RSA key takes from a fraction of a second (2048 bits) to seconds (4096 bits).</remarks>
+    public static SigningKey Generate(SigningAlgorithm algorithm, SigningKeyExportPolicies exportPolicy = SigningKeyExportPolicies.None, int? keySize = null)
     {
         Throw.IfNull(algorithm);
+        if (!algorithm.IsValidKeySize(keySize))
+        {
+            throw new ArgumentOutOfRangeException(nameof(keySize), Error.KeySizeNotSupported);
+        }
+
         bool exportable = (exportPolicy & SigningKeyExportPolicies.AllowPrivateExport) != 0;
-        return new SigningKey(algorithm, algorithm.Generate(exportable), exportPolicy);
+        return new SigningKey(algorithm, algorithm.Generate(keySize, exportable), exportPolicy);
     }
 
-    /// <summary>Imports a public or private JWK (EC P-256 for ES256, OKP Ed25519 for EdDSA).</summary>
+    /// <summary>Imports a public or private JWK: EC P-256 for ES256, OKP Ed25519 for EdDSA, RSA with <c>alg</c> RS256 or PS256.</summary>
     /// <param name="jwk">The JWK JSON.</param>
     /// <param name="exportPolicy">Whether the private part may be exported again.</param>
     /// <returns>The key.</returns>
@@ -91,7 +124,11 @@ public sealed class SigningKey : IDisposable
     /// <remarks>
     /// Security: the JSON must have unique members; coordinates must be strict base64url of the exact
     /// size and on the curve; <c>d</c> must match the public part; optional <c>alg</c> must name the key's
-    /// algorithm, <c>use</c> must be <c>sig</c> and <c>kid</c> must equal the thumbprint.
+    /// algorithm, <c>use</c> must be <c>sig</c> and <c>kid</c> must equal the thumbprint. An RSA JWK must
+    /// name its algorithm in <c>alg</c>; its <c>n</c> and <c>e</c> must be canonical (no leading zero byte),
+    /// the modulus odd and of 2048 to 4096 bits, the exponent odd, at least 3 and at most 32 bits; a private
+    /// RSA JWK must carry all of <c>d</c>, <c>p</c>, <c>q</c>, <c>dp</c>, <c>dq</c> and <c>qi</c>, no
+    /// <c>oth</c>, and must sign what its public part verifies.
     /// </remarks>
     public static SigningKey ImportJwk(string jwk, SigningKeyExportPolicies exportPolicy = SigningKeyExportPolicies.None)
     {
@@ -135,7 +172,7 @@ public sealed class SigningKey : IDisposable
         }
     }
 
-    /// <summary>Exports the public part as a JWK with <c>kid</c>, <c>alg</c> and <c>use: sig</c>.</summary>
+    /// <summary>Exports the public part as a JWK (<c>crv</c>, <c>x</c>, <c>y</c> for EC; <c>crv</c>, <c>x</c> for OKP; <c>e</c>, <c>n</c> for RSA) with <c>kty</c>, <c>kid</c>, <c>alg</c> and <c>use: sig</c>.</summary>
     /// <returns>The JWK JSON.</returns>
     /// <exception cref="ObjectDisposedException">The key has been disposed.</exception>
     public string ExportPublicJwk() => Export(includePrivate: false);
@@ -150,7 +187,7 @@ public sealed class SigningKey : IDisposable
         WriteJwk(writer, includePrivate: false);
     }
 
-    /// <summary>Exports the private key as a JWK (with <c>d</c>, <c>kid</c>, <c>alg</c>, <c>use: sig</c>).</summary>
+    /// <summary>Exports the private key as a JWK (with <c>d</c>, for RSA also <c>p</c>, <c>q</c>, <c>dp</c>, <c>dq</c>, <c>qi</c>; and <c>kid</c>, <c>alg</c>, <c>use: sig</c>).</summary>
     /// <returns>The JWK JSON. It is a secret: store it like a password.</returns>
     /// <exception cref="InvalidOperationException">The key holds no private part, or was not created with <see cref="SigningKeyExportPolicies.AllowPrivateExport"/>.</exception>
     /// <exception cref="ObjectDisposedException">The key has been disposed.</exception>
@@ -187,54 +224,49 @@ public sealed class SigningKey : IDisposable
     internal static bool TryImport(JsonElement jwk, SigningKeyExportPolicies exportPolicy, [NotNullWhen(true)] out SigningKey? key)
     {
         key = null;
-        byte[]? x = null, y = null, d = null;
-        try
+        if (jwk.ValueKind != JsonValueKind.Object
+            || !JwkReader.TryGetString(jwk, "kty", required: true, out string? kty)
+            || !JwkReader.TryGetString(jwk, "alg", required: false, out string? alg)
+            || !JwkReader.TryGetString(jwk, "use", required: false, out string? use)
+            || !JwkReader.TryGetString(jwk, "kid", required: false, out string? kid))
         {
-            if (jwk.ValueKind != JsonValueKind.Object
-                || !TryGetString(jwk, "kty", required: true, out string? kty)
-                || !TryGetString(jwk, "crv", required: true, out string? crv)
-                || !TryGetString(jwk, "alg", required: false, out string? alg)
-                || !TryGetString(jwk, "use", required: false, out string? use)
-                || !TryGetString(jwk, "kid", required: false, out string? kid)
-                || !TryGetBytes(jwk, "x", required: true, out x)
-                || !TryGetBytes(jwk, "y", required: false, out y)
-                || !TryGetBytes(jwk, "d", required: false, out d))
-            {
-                return false;
-            }
-
-            if ((use is not null && use != "sig") || (jwk.TryGetProperty("key_ops", out JsonElement ops) && !HasOnlySignatureOps(ops)))
-            {
-                return false;
-            }
-
-            SigningAlgorithm algorithm = kty == "EC" ? SigningAlgorithm.Es256 : SigningAlgorithm.EdDsa;
-            if (alg is not null && alg != algorithm.Name)
-            {
-                return false;
-            }
-
-            bool exportable = (exportPolicy & SigningKeyExportPolicies.AllowPrivateExport) != 0;
-            JwkMembers members = new() { Kty = kty!, Crv = crv!, X = x!, Y = y, D = d };
-            if (!algorithm.TryImport(members, exportable, out KeyMaterial? material))
-            {
-                return false;
-            }
-
-            SigningKey candidate = new(algorithm, material, exportPolicy);
-            if (kid is not null && kid != candidate.KeyId)
-            {
-                candidate.Dispose();
-                return false;
-            }
-
-            key = candidate;
-            return true;
+            return false;
         }
-        finally
+
+        if ((use is not null && use != "sig") || (jwk.TryGetProperty("key_ops", out JsonElement ops) && !HasOnlySignatureOps(ops)))
         {
-            JwkMembers.Zero(d);
+            return false;
         }
+
+        // The key type decides which algorithms may be named. An RSA key serves one of two algorithms, so its
+        // JWK must say which; an alg that disagrees with the key type (an RSA key "for ES256") is refused.
+        SigningAlgorithm? algorithm = kty switch
+        {
+            "EC" => SigningAlgorithm.Es256,
+            "OKP" => SigningAlgorithm.EdDsa,
+            "RSA" => alg == SigningAlgorithm.Rs256.Name ? SigningAlgorithm.Rs256 : alg == SigningAlgorithm.Ps256.Name ? SigningAlgorithm.Ps256 : null,
+            _ => null,
+        };
+        if (algorithm is null || (alg is not null && alg != algorithm.Name))
+        {
+            return false;
+        }
+
+        bool exportable = (exportPolicy & SigningKeyExportPolicies.AllowPrivateExport) != 0;
+        if (!algorithm.TryImport(jwk, exportable, out KeyMaterial? material))
+        {
+            return false;
+        }
+
+        SigningKey candidate = new(algorithm, material, exportPolicy);
+        if (kid is not null && kid != candidate.KeyId)
+        {
+            candidate.Dispose();
+            return false;
+        }
+
+        key = candidate;
+        return true;
     }
 
     internal void WriteJwk(Utf8JsonWriter writer, bool includePrivate)
@@ -244,7 +276,7 @@ public sealed class SigningKey : IDisposable
         material.WriteRequiredPublicMembers(writer);
         if (includePrivate)
         {
-            material.WritePrivateMember(writer);
+            material.WritePrivateMembers(writer);
         }
 
         writer.WriteString("kid"u8, _keyIdUtf8);
@@ -269,40 +301,6 @@ public sealed class SigningKey : IDisposable
         }
 
         return true;
-    }
-
-    private static bool TryGetString(JsonElement jwk, string name, bool required, out string? value)
-    {
-        value = null;
-        if (!jwk.TryGetProperty(name, out JsonElement element))
-        {
-            return !required;
-        }
-
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            return false;
-        }
-
-        value = element.GetString();
-        return true;
-    }
-
-    private static bool TryGetBytes(JsonElement jwk, string name, bool required, out byte[]? value)
-    {
-        value = null;
-        if (!TryGetString(jwk, name, required, out string? text))
-        {
-            return false;
-        }
-
-        if (text is null)
-        {
-            return true;
-        }
-
-        value = Base64UrlStrict.TryDecode(text);
-        return value is not null;
     }
 
     private static bool TryTranscode(ReadOnlySpan<char> text, byte[] destination, out int length)

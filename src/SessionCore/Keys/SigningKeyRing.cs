@@ -16,6 +16,11 @@ namespace SessionCore.Keys;
 /// </summary>
 /// <remarks>
 /// <para>
+/// The keys may be of different algorithms: a ring can hold an ES256 key and an RS256 key at once, and
+/// rotate from one algorithm to another. Each token is verified only with the key its <c>kid</c> names and
+/// only under that key's algorithm.
+/// </para>
+/// <para>
 /// Rotation without downtime: publish the new key's public part first (<see cref="AddVerificationKey"/>
 /// on the verifiers, or rely on the JWKS), then <see cref="Rotate"/>. The previous active key stays
 /// for verification for <see cref="RetiredKeyRetention"/> (by default the longest token lifetime plus
@@ -29,6 +34,12 @@ namespace SessionCore.Keys;
 /// <threadsafety>Safe to share: readers see an immutable snapshot, writers take a lock.</threadsafety>
 public sealed class SigningKeyRing
 {
+    /// <summary>The longest JWKS text <see cref="ImportJwks"/> reads, in characters (room for about twenty 4096-bit RSA keys with their certificates).</summary>
+    public const int MaxJwksLength = 64 * 1024;
+
+    /// <summary>The most keys <see cref="ImportJwks"/> reads from one JWKS.</summary>
+    public const int MaxJwksKeys = 32;
+
     /// <summary>The default retention of a retired key: the longest access-token lifetime (60 minutes) plus the largest clock skew (5 minutes).</summary>
     public static readonly TimeSpan DefaultRetiredKeyRetention = AccessTokenOptions.MaxLifetime + AccessTokenOptions.MaxClockSkew;
 
@@ -87,33 +98,61 @@ public sealed class SigningKeyRing
 
     /// <summary>Reads a JWKS (<c>{"keys":[…]}</c>) into a verification-only ring.</summary>
     /// <remarks>
+    /// <para>
     /// Security: a JWKS is published; one that carries a private part (<c>d</c>) is a leak waiting to
     /// happen, so it is refused rather than silently turned into a signing-capable ring.
+    /// </para>
+    /// <para>
+    /// Security (hostile JWKS): the text is bounded (<see cref="MaxJwksLength"/>, <see cref="MaxJwksKeys"/>)
+    /// before it is parsed, every key is imported as strictly as <see cref="SigningKey.ImportJwk"/> does (an
+    /// <c>alg</c> that disagrees with the key type, an RSA key outside 2048 to 4096 bits or with a bad exponent,
+    /// non-canonical numbers: all refused), and one key listed under two algorithms (an RSA modulus as RS256 and
+    /// as PS256) is refused, because a key serves one algorithm. A key listed twice with the same algorithm is kept once.
+    /// </para>
     /// </remarks>
     /// <param name="jwks">The JWKS JSON.</param>
     /// <param name="timeProvider">The time source, or <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <returns>The ring.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="jwks"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The JWKS is malformed, has duplicate members, an unsupported or invalid key, or a private key.</exception>
+    /// <exception cref="ArgumentException">The JWKS is too long or has too many keys, is malformed, has duplicate members, an unsupported or invalid key, one key under two algorithms, or a private key.</exception>
     public static SigningKeyRing ImportJwks(string jwks, TimeProvider? timeProvider = null)
     {
         Throw.IfNull(jwks);
+        if (jwks.Length > MaxJwksLength)
+        {
+            throw new ArgumentException(Error.InvalidJwks, nameof(jwks));
+        }
+
         byte[] utf8 = Encoding.UTF8.GetBytes(jwks);
         if (!StrictJson.IsObjectWithUniqueMembers(utf8))
         {
             throw new ArgumentException(Error.InvalidJwks, nameof(jwks));
         }
 
-        SigningKeyRing ring = new(timeProvider);
         using JsonDocument document = JsonDocument.Parse(utf8);
-        if (!document.RootElement.TryGetProperty("keys", out JsonElement keys) || keys.ValueKind != JsonValueKind.Array)
+        if (!document.RootElement.TryGetProperty("keys", out JsonElement keys) || keys.ValueKind != JsonValueKind.Array || keys.GetArrayLength() > MaxJwksKeys)
         {
             throw new ArgumentException(Error.InvalidJwks, nameof(jwks));
         }
 
+        SigningKeyRing ring = new(timeProvider);
         foreach (JsonElement jwk in keys.EnumerateArray())
         {
-            if (!SigningKey.TryImport(jwk, SigningKeyExportPolicies.None, out SigningKey? key) || key.HasPrivateKey)
+            string? refusal = null;
+            if (!SigningKey.TryImport(jwk, SigningKeyExportPolicies.None, out SigningKey? key))
+            {
+                refusal = Error.InvalidJwks;
+            }
+            else if (key.HasPrivateKey)
+            {
+                refusal = Error.JwksHoldsPrivateKey;
+            }
+            else if (ring.TryGetKey(key.KeyIdUtf8, out SigningKey? listed) && !ReferenceEquals(listed.Algorithm, key.Algorithm))
+            {
+                refusal = Error.JwksKeyUnderTwoAlgorithms;
+            }
+
+            if (refusal is not null)
             {
                 key?.Dispose();
                 foreach (Entry entry in ring._state.Entries)
@@ -121,12 +160,12 @@ public sealed class SigningKeyRing
                     entry.Key.Dispose();
                 }
 
-                throw new ArgumentException(key is null ? Error.InvalidJwks : Error.JwksHoldsPrivateKey, nameof(jwks));
+                throw new ArgumentException(refusal, nameof(jwks));
             }
 
-            if (!ring.TryAdd(key, active: false))
+            if (!ring.TryAdd(key!, active: false))
             {
-                key.Dispose();
+                key!.Dispose();
             }
         }
 

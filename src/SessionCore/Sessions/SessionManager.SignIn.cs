@@ -207,7 +207,7 @@ public sealed partial class SessionManager
 
         if (methods.Count > MaxAuthenticationMethods)
         {
-            throw new ArgumentException(Error.AuthenticationMethodsInvalid, nameof(methods));
+            throw new ArgumentException(Error.SessionAuthenticationMethodsInvalid, nameof(methods));
         }
 
         string[] copy = new string[methods.Count];
@@ -216,7 +216,7 @@ public sealed partial class SessionManager
             string? method = methods[i];
             if (method is null || method.Length is 0 or > MaxAuthenticationMethodLength || !HttpGrammar.IsToken(method) || Array.IndexOf(copy, method, 0, i) >= 0)
             {
-                throw new ArgumentException(Error.AuthenticationMethodsInvalid, nameof(methods));
+                throw new ArgumentException(Error.SessionAuthenticationMethodsInvalid, nameof(methods));
             }
 
             copy[i] = method;

@@ -188,4 +188,27 @@ public interface ISessionStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>How many records were deleted.</returns>
     ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Remembers a single-use value until <paramref name="expiresAt"/>, or says it was seen: atomically, when the
+    /// store holds no entry for <paramref name="key"/> that expires after <paramref name="now"/>, records one that
+    /// expires at <paramref name="expiresAt"/> and returns <see langword="true"/>; otherwise writes nothing (the
+    /// live entry keeps its expiry) and returns <see langword="false"/>. Of any number of concurrent calls with one
+    /// key, from any number of processes sharing the backing database, at most one returns <see langword="true"/>
+    /// while its entry lives.
+    /// </summary>
+    /// <param name="key">The hashed name of the value (see <see cref="SingleUseKey.Create(string, string, string)"/>).</param>
+    /// <param name="expiresAt">Until when the value must be refused again; after <paramref name="now"/>.</param>
+    /// <param name="now">The current time; an entry is live while it expires after this instant.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when this call used the value; <see langword="false"/> when it was used already.</returns>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is the default value.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expiresAt"/> is not after <paramref name="now"/>.</exception>
+    /// <remarks>
+    /// Security: this is the replay cache of DPoP proofs and browser-binding challenges. Entries must be bounded:
+    /// expired entries are deleted by the store (native expiry, a TTL index, <see cref="PurgeExpiredAsync"/>, or
+    /// opportunistically), and a store that cannot record an entry throws rather than answer
+    /// <see langword="true"/> (fail closed).
+    /// </remarks>
+    ValueTask<bool> TryUseOnceAsync(SingleUseKey key, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default);
 }

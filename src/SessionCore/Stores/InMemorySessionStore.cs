@@ -14,7 +14,7 @@ namespace SessionCore.Stores;
 /// restart, and adapter authors who want to see the intended behaviour of each operation.
 /// </summary>
 /// <threadsafety>Safe to share between threads.</threadsafety>
-public sealed class InMemorySessionStore : ISessionStore
+public sealed partial class InMemorySessionStore : ISessionStore
 {
     private readonly Lock _gate = new();
     private readonly Records _records = new();

@@ -14,3 +14,10 @@ internal static partial class Error
     public const string UserKeyShared = "The user's record key is shared with another user id (ids that differ only in an unpaired surrogate); the store refuses to write it.";
     public const string CorruptRecord = "A record in the LiteDB session store has an unexpected shape.";
 }
+
+/// <summary>Messages of the single-use primitive.</summary>
+internal static partial class Error
+{
+    public const string SingleUseKeyEmpty = "The single-use key must not be the default value.";
+    public const string SingleUseExpiryNotAfterNow = "The single-use expiry must lie after the current time.";
+}

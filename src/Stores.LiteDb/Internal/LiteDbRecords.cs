@@ -16,17 +16,25 @@ namespace SessionCore.Stores.LiteDb.Internal;
 internal sealed class LiteDbRecords : IStoreRecords
 {
     private const string RevokedBeforeKey = "revoked_before";
+    private const string SingleUseExpiresAt = "exp";
+
+    // Every this many recorded single uses, expired entries are deleted in the same transaction, so the collection
+    // stays bounded even when no purge timer runs.
+    private const int SingleUsePurgeEvery = 1024;
 
     private readonly ILiteCollection<BsonDocument> _sessions;
     private readonly ILiteCollection<BsonDocument> _families;
     private readonly ILiteCollection<BsonDocument> _tokens;
     private readonly ILiteCollection<BsonDocument> _users;
     private readonly ILiteCollection<BsonDocument> _global;
+    private readonly ILiteCollection<BsonDocument> _singleUse;
     private readonly BsonExpression _byId = Parameterised("_id = @0");
     private readonly BsonExpression _byUserKey = Parameterised("$." + M.UserKey + " = @0");
     private readonly BsonExpression _bySession = Parameterised("$." + M.SessionId + " = @0");
     private readonly BsonExpression _absoluteDue = Parameterised("$." + M.AbsoluteExpiresAt + " <= @0");
     private readonly BsonExpression _idleDue = Parameterised("$." + M.IdleExpiresAt + " <= @0");
+    private readonly BsonExpression _singleUseDue = Parameterised("$." + SingleUseExpiresAt + " <= @0");
+    private int _singleUseWrites;
     private DateTimeOffset? _revokedBefore;
     private DateTimeOffset? _pendingRevokedBefore;
     private (string Key, BsonDocument? Doc)? _userRead;
@@ -38,11 +46,13 @@ internal sealed class LiteDbRecords : IStoreRecords
         _tokens = db.GetCollection("refresh_tokens", BsonAutoId.ObjectId);
         _users = db.GetCollection("users", BsonAutoId.ObjectId);
         _global = db.GetCollection("global", BsonAutoId.ObjectId);
+        _singleUse = db.GetCollection("single_use", BsonAutoId.ObjectId);
         _sessions.EnsureIndex(M.UserKey, "$." + M.UserKey, false);
         _sessions.EnsureIndex(M.IdleExpiresAt, "$." + M.IdleExpiresAt, false);
         _sessions.EnsureIndex(M.AbsoluteExpiresAt, "$." + M.AbsoluteExpiresAt, false);
         _families.EnsureIndex(M.SessionId, "$." + M.SessionId, false);
         _families.EnsureIndex(M.AbsoluteExpiresAt, "$." + M.AbsoluteExpiresAt, false);
+        _singleUse.EnsureIndex(SingleUseExpiresAt, "$." + SingleUseExpiresAt, false);
         _revokedBefore = FindById(_global, RevokedBeforeKey) is { } doc ? M.FromTicks(doc[M.Instant]) : null;
     }
 
@@ -148,7 +158,49 @@ internal sealed class LiteDbRecords : IStoreRecords
             removed += _families.Delete(family.FamilyId.ToString()) ? 1 : 0;
         }
 
+        PurgeSingleUse(now);
         return removed;
+    }
+
+    public bool TryUseOnce(SingleUseKey key, DateTimeOffset expiresAt, DateTimeOffset now)
+    {
+        string id = SingleUseId(key);
+        if (FindById(_singleUse, id) is { } existing)
+        {
+            BsonValue liveUntil = existing[SingleUseExpiresAt];
+            if (!liveUntil.IsInt64)
+            {
+                throw new SessionStoreException(Error.CorruptRecord);
+            }
+
+            if (liveUntil.AsInt64 > now.UtcTicks)
+            {
+                return false;
+            }
+        }
+
+        if (++_singleUseWrites % SingleUsePurgeEvery == 0)
+        {
+            PurgeSingleUse(now);
+        }
+
+        _singleUse.Upsert(new BsonDocument { [M.Id] = id, [SingleUseExpiresAt] = expiresAt.UtcTicks });
+        return true;
+    }
+
+    // Upper-case hex: one spelling per key under any collation the file was created with.
+    private static string SingleUseId(SingleUseKey key)
+    {
+        Span<byte> bytes = stackalloc byte[SingleUseKey.Size];
+        key.CopyTo(bytes);
+        return Convert.ToHexString(bytes);
+    }
+
+    // Expired entries only; not counted in the purge's result, which counts sessions and families.
+    private void PurgeSingleUse(DateTimeOffset now)
+    {
+        _singleUseDue.Parameters["0"] = new BsonValue(now.UtcTicks);
+        _singleUse.DeleteMany(_singleUseDue);
     }
 
     private static BsonExpression Parameterised(string predicate) => BsonExpression.Create(predicate, BsonValue.Null);

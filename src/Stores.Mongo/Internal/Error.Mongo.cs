@@ -11,3 +11,10 @@ internal static partial class Error
     public const string BadName = "DatabaseName and SessionsCollectionName must not be empty.";
     public const string CorruptRecord = "A record in the MongoDB session store has an unexpected shape.";
 }
+
+/// <summary>Messages of the single-use primitive.</summary>
+internal static partial class Error
+{
+    public const string SingleUseKeyEmpty = "The single-use key must not be the default value.";
+    public const string SingleUseExpiryNotAfterNow = "The single-use expiry must lie after the current time.";
+}

@@ -1,7 +1,7 @@
 namespace SessionCore.Stores.Redis.Internal;
 
 /// <summary>Message texts of the Redis store. None carries a key, token hash, user id or other data.</summary>
-internal static class Error
+internal static partial class Error
 {
     public const string Unavailable = "The Redis session store could not complete the operation.";
     public const string Unreadable = "The Redis session store holds a record it cannot read.";

@@ -46,7 +46,7 @@ public sealed class SessionCoreTelemetryTests : IDisposable
         {
             KeyRing = new SigningKeyRing(key),
             Store = store,
-            Options = new AccessTokenOptions { Issuer = "https://issuer.test", Audience = "api" },
+            Options = new AccessTokenOptions { Issuer = "https://issuer.test", Audience = "api", DefaultClientId = "app" },
         };
 
         SessionToken token = (await manager.SignInAsync(new SignInRequest("user-7f3a"), TestContext.Current.CancellationToken)).Value;
@@ -90,6 +90,29 @@ public sealed class SessionCoreTelemetryTests : IDisposable
         Assert.Contains(_measurements, m => m.Instrument == "sessioncore.store.failures");
         store.Fail = false;
         Assert.True((await manager.ValidateAsync(token, TestContext.Current.CancellationToken)).IsValid, "nothing was revoked, and the caller was told so");
+    }
+
+    [Fact]
+    public async Task StoreFailure_DuringOnlineAccessTokenValidation_IsCountedAndAnsweredStoreUnavailable()
+    {
+        DelegatingStore store = new(new InMemorySessionStore());
+        SessionManager manager = new SessionManagerBuilder { Store = store }.Build();
+        using SigningKey key = SigningKey.Generate(SigningAlgorithm.Es256);
+        AccessTokenBuilder tokens = new()
+        {
+            KeyRing = new SigningKeyRing(key),
+            Store = store,
+            Options = new AccessTokenOptions { Issuer = "https://issuer.test", Audience = "api", DefaultClientId = "app" },
+        };
+        Session session = (await manager.SignInAsync(new SignInRequest("alice"), TestContext.Current.CancellationToken)).Session!;
+        string access = tokens.BuildIssuer().Issue(AccessTokenRequest.ForSession(session));
+        _measurements.Clear();
+        store.Fail = true;
+
+        AccessTokenValidationResult result = await tokens.BuildValidator().ValidateAsync(access, TestContext.Current.CancellationToken);
+
+        Assert.Equal(AccessTokenValidationStatus.StoreUnavailable, result.Status);
+        Assert.Contains(_measurements, m => m.Instrument == "sessioncore.store.failures");
     }
 
     [Fact]

@@ -12,8 +12,17 @@ internal static class NodeScript
 {
     private static readonly Lazy<(string? Node, string? Folder, string? Missing)> s_setup = new(Locate);
 
-    /// <summary>Gets why the scripts cannot run here (no node on PATH, or tests/js without npm ci), or <see langword="null"/>.</summary>
+    /// <summary>Gets why the jose scripts cannot run here (no node on PATH, or tests/js without npm ci), or <see langword="null"/>.</summary>
     public static string? Missing => s_setup.Value.Missing;
+
+    /// <summary>Why scripts that import <paramref name="package"/> cannot run here, or <see langword="null"/>.</summary>
+    public static string? MissingFor(string package)
+    {
+        (string? node, string? folder, _) = s_setup.Value;
+        return node is null || folder is null ? s_setup.Value.Missing
+            : !File.Exists(Path.Combine(folder, "node_modules", package, "package.json")) ? $"tests/js/node_modules/{package} is missing; run `npm ci` in tests/js (.ci/setup.sh does)"
+            : null;
+    }
 
     public static async Task<JsonNode> RunAsync(string script, JsonNode input, CancellationToken cancellationToken)
     {

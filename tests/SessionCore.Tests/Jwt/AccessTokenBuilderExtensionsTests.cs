@@ -21,6 +21,7 @@ public sealed class AccessTokenBuilderExtensionsTests
         {
             o.Issuer = "https://login.example";
             o.Audience = "api";
+            o.DefaultClientId = "web";
         });
         await using ServiceProvider provider = services.BuildServiceProvider();
         SessionManager manager = provider.GetRequiredService<SessionManager>();

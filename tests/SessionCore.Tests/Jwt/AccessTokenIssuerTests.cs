@@ -38,9 +38,14 @@ public sealed class AccessTokenIssuerTests
         Assert.Equal(now, claims.GetProperty("nbf").GetInt64());
         Assert.Equal(now + (15 * 60), claims.GetProperty("exp").GetInt64());
         Assert.Equal(22, claims.GetProperty("jti").GetString()!.Length);
+        Assert.Equal(JwtFixture.ClientId, claims.GetProperty("client_id").GetString());
         Assert.Equal(sid.ToString(), claims.GetProperty("sid").GetString());
         Assert.Equal(7, claims.GetProperty("sc_epoch").GetInt64());
-        Assert.Equal(64, Base64UrlStrict.TryDecode(parts[2])!.Length);
+        foreach (string absent in (string[])["scope", "auth_time", "acr", "amr", "cnf"])
+        {
+            Assert.False(claims.TryGetProperty(absent, out _), absent);
+        }
+        Assert.Equal(fixture.Key.SignatureSize, Base64UrlStrict.TryDecode(parts[2])!.Length);
     }
 
     [Fact]
@@ -84,6 +89,13 @@ public sealed class AccessTokenIssuerTests
     [InlineData("jti")]
     [InlineData("sid")]
     [InlineData("sc_epoch")]
+    [InlineData("client_id")]
+    [InlineData("scope")]
+    [InlineData("auth_time")]
+    [InlineData("acr")]
+    [InlineData("amr")]
+    [InlineData("cnf")]
+    [InlineData("typ")]
     public void Issue_ReservedClaimName_ThrowsArgument(string name)
     {
         using JwtFixture fixture = new(SigningAlgorithm.Es256);
@@ -104,7 +116,7 @@ public sealed class AccessTokenIssuerTests
                 ["className"] = "gold",
                 ["shipping"] = true,
                 ["tier"] = 3,
-                ["scope"] = new List<string> { "orders:read", "orders:write" },
+                ["groups"] = new List<string> { "buyers", "auditors" },
             },
         });
 
@@ -112,8 +124,8 @@ public sealed class AccessTokenIssuerTests
 
         Assert.True(claims.TryGetClaim("role", out JsonElement role));
         Assert.Equal("admin", role.GetString());
-        Assert.True(claims.TryGetClaim("scope", out JsonElement scope));
-        Assert.Equal(2, scope.GetArrayLength());
+        Assert.True(claims.TryGetClaim("groups", out JsonElement groups));
+        Assert.Equal(2, groups.GetArrayLength());
         Assert.True(claims.TryGetClaim("tier", out JsonElement tier));
         Assert.Equal(3, tier.GetInt32());
     }
@@ -174,7 +186,7 @@ public sealed class AccessTokenIssuerTests
     public void Build_MissingIssuerOrAudience_ThrowsArgument(string? issuer, string? audience)
     {
         using SigningKey key = SigningKey.Generate(SigningAlgorithm.EdDsa);
-        AccessTokenBuilder builder = new() { KeyRing = new SigningKeyRing(key), Options = { Issuer = issuer, Audience = audience } };
+        AccessTokenBuilder builder = new() { KeyRing = new SigningKeyRing(key), Options = { Issuer = issuer, Audience = audience, DefaultClientId = "c" } };
 
         Assert.Throws<ArgumentException>(builder.BuildIssuer);
     }
@@ -194,7 +206,7 @@ public sealed class AccessTokenIssuerTests
     public void Build_ClockSkewOutOfBounds_ThrowsArgumentOutOfRange(int minutes)
     {
         using SigningKey key = SigningKey.Generate(SigningAlgorithm.EdDsa);
-        AccessTokenBuilder builder = new() { KeyRing = new SigningKeyRing(key), Options = { Issuer = "i", Audience = "a", ClockSkew = TimeSpan.FromMinutes(minutes) + TimeSpan.FromMinutes(minutes == 0 ? -1 : 0) } };
+        AccessTokenBuilder builder = new() { KeyRing = new SigningKeyRing(key), Options = { Issuer = "i", Audience = "a", DefaultClientId = "c", ClockSkew = TimeSpan.FromMinutes(minutes) + TimeSpan.FromMinutes(minutes == 0 ? -1 : 0) } };
 
         Assert.Throws<ArgumentOutOfRangeException>(builder.BuildIssuer);
     }

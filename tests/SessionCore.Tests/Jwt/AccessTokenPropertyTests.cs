@@ -17,17 +17,21 @@ public sealed class AccessTokenPropertyTests : IDisposable
 {
     private readonly JwtFixture _es256 = new(SigningAlgorithm.Es256);
     private readonly JwtFixture _edDsa = new(SigningAlgorithm.EdDsa);
+    private readonly JwtFixture _rs256 = new(SigningAlgorithm.Rs256);
+    private readonly JwtFixture _ps256 = new(SigningAlgorithm.Ps256);
 
     public void Dispose()
     {
         _es256.Dispose();
         _edDsa.Dispose();
+        _rs256.Dispose();
+        _ps256.Dispose();
     }
 
     [Property(MaxTest = 200)]
-    public bool SignVerifyRoundTrip_Holds(bool useEdDsa, NonEmptyString subject, Dictionary<NonEmptyString, string> strings, long number)
+    public bool SignVerifyRoundTrip_Holds(byte algorithm, NonEmptyString subject, Dictionary<NonEmptyString, string> strings, long number)
     {
-        JwtFixture fixture = useEdDsa ? _edDsa : _es256;
+        JwtFixture fixture = Fixture(algorithm);
         Dictionary<string, object> claims = [];
         int i = 0;
         foreach (KeyValuePair<NonEmptyString, string> entry in strings.Where(e => e.Value is not null).Take(8))
@@ -69,9 +73,9 @@ public sealed class AccessTokenPropertyTests : IDisposable
     }
 
     [Property(MaxTest = 300)]
-    public bool AnySingleBitFlip_FailsValidation_Holds(bool useEdDsa, PositiveInt position, byte bit)
+    public bool AnySingleBitFlip_FailsValidation_Holds(byte algorithm, PositiveInt position, byte bit)
     {
-        JwtFixture fixture = useEdDsa ? _edDsa : _es256;
+        JwtFixture fixture = Fixture(algorithm);
         string token = fixture.Issue();
         string[] parts = token.Split('.');
         byte[][] segments = [.. parts.Select(p => Base64UrlStrict.TryDecode(p)!)];
@@ -111,9 +115,9 @@ public sealed class AccessTokenPropertyTests : IDisposable
 
     [Property(MaxTest = 500)]
     public Property NearTokens_PayloadOrSignatureAltered_InvalidSignatureOrMalformed() =>
-        Prop.ForAll(ArbMap.Default.ArbFor<bool>(), Gen.Choose(0, 5).ToArbitrary(), NearFormat.Edits.ToArbitrary(), (useEdDsa, variant, edit) =>
+        Prop.ForAll(ArbMap.Default.ArbFor<byte>(), Gen.Choose(0, 5).ToArbitrary(), NearFormat.Edits.ToArbitrary(), (algorithm, variant, edit) =>
         {
-            JwtFixture fixture = useEdDsa ? _edDsa : _es256;
+            JwtFixture fixture = Fixture(algorithm);
             string token = fixture.Issue();
             string[] parts = token.Split('.');
             string[] other = fixture.Issue("user-2").Split('.');
@@ -154,5 +158,49 @@ public sealed class AccessTokenPropertyTests : IDisposable
         return !imported;
     }
 
+    [Property(MaxTest = 200)]
+    public Property Rfc9068ClaimsRoundTrip_Holds()
+    {
+        Gen<char> visible = Gen.Choose(0x21, 0x7E).Select(c => (char)c);
+        Gen<char> scopeChar = visible.Where(c => c is not ('"' or '\\'));
+        Gen<string> clientIds = Gen.Choose(1, 40).SelectMany(n => Gen.ArrayOf(visible, n)).Select(c => new string(c));
+        Gen<string> scopeTokens = Gen.Choose(1, 12).SelectMany(n => Gen.ArrayOf(scopeChar, n)).Select(c => new string(c));
+        Gen<string[]> scopes = Gen.Choose(1, 5).SelectMany(n => Gen.ArrayOf(scopeTokens, n));
+        return Prop.ForAll(ArbMap.Default.ArbFor<byte>(), clientIds.ToArbitrary(), scopes.ToArbitrary(), (algorithm, clientId, tokens) =>
+        {
+            JwtFixture fixture = Fixture(algorithm);
+            string scope = string.Join(' ', tokens);
+            AccessTokenValidationResult result = fixture.Validator.ValidateOffline(fixture.Issuer_.Issue(new AccessTokenRequest { Subject = "u", ClientId = clientId, Scope = scope }));
+            return result.TryGetValue(out AccessTokenClaims? claims)
+                && claims.ClientId == clientId && claims.Scope == scope
+                && tokens.All(claims.HasScope) && !claims.HasScope(scope + "x");
+        });
+    }
+
+    [Property(MaxTest = 300)]
+    public Property RsaJwkOfArbitraryNumbers_ImportsOnlyWhenWellFormed_Holds()
+    {
+        Gen<byte[]> numbers = Gen.Elements(0, 1, 3, 4, 5, 128, 255, 256, 257, 384, 512, 513).SelectMany(n => Gen.ArrayOf(ArbMap.Default.GeneratorFor<byte>(), n));
+        return Prop.ForAll(numbers.ToArbitrary(), numbers.ToArbitrary(), (n, e) =>
+        {
+            string jwk = $$"""{"kty":"RSA","alg":"PS256","n":"{{Base64UrlStrict.Encode(n)}}","e":"{{Base64UrlStrict.Encode(e)}}"}""";
+            bool imported = SigningKey.TryImportJwk(jwk, SigningKeyExportPolicies.None, out SigningKey? key);
+            int bits = n.Length == 0 ? 0 : ((n.Length - 1) * 8) + 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)n[0]);
+            bool wellFormed = n.Length > 0 && n[0] != 0 && bits is >= 2048 and <= 4096 && (n[^1] & 1) == 1
+                && e.Length is > 0 and <= 4 && e[0] != 0 && (e[^1] & 1) == 1 && (e.Length > 1 || e[0] > 1);
+            key?.Dispose();
+            return imported == wellFormed;
+        });
+    }
+
     private static System.Threading.CancellationToken TestContextCt => Xunit.TestContext.Current.CancellationToken;
+
+    /// <summary>One of the four algorithms' fixtures (the RSA ones with 2048-bit keys).</summary>
+    private JwtFixture Fixture(byte algorithm) => (algorithm % 4) switch
+    {
+        0 => _es256,
+        1 => _edDsa,
+        2 => _rs256,
+        _ => _ps256,
+    };
 }

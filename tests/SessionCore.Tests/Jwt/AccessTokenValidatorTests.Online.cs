@@ -136,6 +136,50 @@ public sealed class AccessTokenValidatorOnlineTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await fixture.Validator.ValidateAsync(token, cts.Token));
     }
 
+    [Fact]
+    public async Task ValidateAsync_Online_IsOneStoreCall()
+    {
+        FakeTimeProvider time = new(Start);
+        DelegatingStore store = new(new InMemorySessionStore());
+        SessionManager manager = new SessionManagerBuilder { Store = store, TimeProvider = time }.Build();
+        using JwtFixture fixture = new(SigningAlgorithm.Es256, store: store, time: time);
+        SignInResult signIn = await manager.SignInAsync(new SignInRequest("alice"), Ct);
+        string token = fixture.Issuer_.Issue(AccessTokenRequest.ForSession(signIn.Session!));
+        store.ResetCalls();
+
+        Assert.True((await fixture.Validator.ValidateAsync(token, Ct)).IsSuccess);
+        Assert.Equal(1, store.Calls(nameof(ISessionStore.ValidateAsync)));
+        Assert.Equal(1, store.TotalCalls);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_AfterEverySessionWasRevoked_IsSessionRevoked()
+    {
+        (FakeTimeProvider time, InMemorySessionStore store, SessionManager manager) = Create();
+        using JwtFixture fixture = new(SigningAlgorithm.Es256, store: store, time: time);
+        SignInResult signIn = await manager.SignInAsync(new SignInRequest("alice"), Ct);
+        string token = fixture.Issuer_.Issue(AccessTokenRequest.ForSession(signIn.Session!));
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(SessionOperationStatus.Done, await manager.RevokeEverySessionAsync(Ct));
+
+        Assert.Equal(AccessTokenValidationStatus.SessionRevoked, (await fixture.Validator.ValidateAsync(token, Ct)).Status);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_StoreThrows_IsStoreUnavailable()
+    {
+        FakeTimeProvider time = new(Start);
+        DelegatingStore store = new(new InMemorySessionStore());
+        SessionManager manager = new SessionManagerBuilder { Store = store, TimeProvider = time }.Build();
+        using JwtFixture fixture = new(SigningAlgorithm.Es256, store: store, time: time);
+        SignInResult signIn = await manager.SignInAsync(new SignInRequest("alice"), Ct);
+        string token = fixture.Issuer_.Issue(AccessTokenRequest.ForSession(signIn.Session!));
+        store.Fail = true;
+
+        Assert.Equal(AccessTokenValidationStatus.StoreUnavailable, (await fixture.Validator.ValidateAsync(token, Ct)).Status);
+    }
+
     private static (FakeTimeProvider Time, InMemorySessionStore Store, SessionManager Manager) Create(TimeSpan? idle = null)
     {
         FakeTimeProvider time = new(Start);

@@ -154,10 +154,14 @@ public sealed class AccessTokenValidatorTests
         int dot = token.LastIndexOf('.');
         byte[] signature = Base64UrlStrict.TryDecode(token.AsSpan(dot + 1))!;
 
-        Assert.Equal(AccessTokenValidationStatus.InvalidSignature, fixture.Validator.ValidateOffline(token[..(dot + 1)] + Base64UrlStrict.Encode(signature.AsSpan(0, 63))).Status);
+        // One byte short or long (for RSA also with a leading zero added or dropped), DER-wrapped, or all zeros.
+        Assert.Equal(AccessTokenValidationStatus.InvalidSignature, fixture.Validator.ValidateOffline(token[..(dot + 1)] + Base64UrlStrict.Encode(signature.AsSpan(0, signature.Length - 1))).Status);
+        Assert.Equal(AccessTokenValidationStatus.InvalidSignature, fixture.Validator.ValidateOffline(token[..(dot + 1)] + Base64UrlStrict.Encode(signature.AsSpan(1))).Status);
         Assert.Equal(AccessTokenValidationStatus.InvalidSignature, fixture.Validator.ValidateOffline(token[..(dot + 1)] + Base64UrlStrict.Encode([.. signature, 0])).Status);
+        Assert.Equal(AccessTokenValidationStatus.InvalidSignature, fixture.Validator.ValidateOffline(token[..(dot + 1)] + Base64UrlStrict.Encode([0, .. signature])).Status);
         Assert.Equal(AccessTokenValidationStatus.InvalidSignature, fixture.Validator.ValidateOffline(token[..(dot + 1)] + Base64UrlStrict.Encode(DerHelper.ToDer(signature))).Status);
-        Assert.Equal(AccessTokenValidationStatus.InvalidSignature, fixture.Validator.ValidateOffline(token[..(dot + 1)] + Base64UrlStrict.Encode(new byte[64])).Status);
+        Assert.Equal(AccessTokenValidationStatus.InvalidSignature, fixture.Validator.ValidateOffline(token[..(dot + 1)] + Base64UrlStrict.Encode(new byte[fixture.Key.SignatureSize])).Status);
+        Assert.True(fixture.Validator.ValidateOffline(token).IsSuccess);
     }
 
     [Theory]

@@ -13,13 +13,14 @@ internal sealed class JwtFixture : IDisposable
 {
     public const string Issuer = "https://login.example";
     public const string Audience = "api://orders";
+    public const string ClientId = "orders-web";
 
     public JwtFixture(SigningAlgorithm algorithm, Action<AccessTokenOptions>? configure = null, ISessionStore? store = null, FakeTimeProvider? time = null)
     {
         Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
-        Key = SigningKey.Generate(algorithm);
+        Key = Tests.Keys.Registry.NewKey(algorithm);
         Ring = new SigningKeyRing(Key, Time);
-        AccessTokenOptions options = new() { Issuer = Issuer, Audience = Audience, ValidationMode = store is null ? AccessTokenValidationMode.Offline : AccessTokenValidationMode.Online };
+        AccessTokenOptions options = new() { Issuer = Issuer, Audience = Audience, DefaultClientId = ClientId, ValidationMode = store is null ? AccessTokenValidationMode.Offline : AccessTokenValidationMode.Online };
         configure?.Invoke(options);
         Builder = new AccessTokenBuilder { KeyRing = Ring, Options = options, TimeProvider = Time, Store = store };
         Issuer_ = Builder.BuildIssuer();

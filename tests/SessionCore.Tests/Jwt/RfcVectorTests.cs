@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text;
 using System;
 using SessionCore.Internal;
@@ -55,6 +56,53 @@ public sealed class RfcVectorTests
         using SigningKey key = SigningKey.ImportJwk(PublicJwk(a3.GetProperty("jwk")));
 
         Assert.Equal(a3.GetProperty("derived").Str("rfc7638_thumbprint_b64u"), key.KeyId);
+    }
+
+    [Fact]
+    public void Verify_Rfc7515A2_AcceptsAsRs256AndRefusesAsPs256()
+    {
+        JsonElement a2 = RsaExample();
+        string publicJwk = PublicJwk(a2.GetProperty("jwk"), "RS256");
+        using SigningKey rs256 = SigningKey.ImportJwk(publicJwk);
+        using SigningKey ps256 = SigningKey.ImportJwk(publicJwk.Replace("RS256", "PS256", StringComparison.Ordinal));
+        string[] parts = a2.Str("compact_jws").Split('.');
+        byte[] input = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
+        byte[] signature = Base64UrlStrict.TryDecode(parts[2])!;
+
+        Assert.Equal(a2.Str("signing_input"), parts[0] + "." + parts[1]);
+        Assert.Equal(256, signature.Length);
+        Assert.True(SigningAlgorithm.Rs256.Verify(rs256, input, signature));
+        Assert.False(SigningAlgorithm.Ps256.Verify(ps256, input, signature));
+        Assert.Equal("{\"alg\":\"RS256\"}", Encoding.UTF8.GetString(Base64UrlStrict.TryDecode(parts[0])!));
+    }
+
+    [Fact]
+    public void Sign_Rfc7515A2PrivateKey_ReproducesTheSignatureExactly()
+    {
+        JsonElement a2 = RsaExample();
+        JsonObject jwk = JsonNode.Parse(a2.GetProperty("jwk").GetRawText())!.AsObject();
+        jwk["alg"] = "RS256";
+        using SigningKey key = SigningKey.ImportJwk(jwk.ToJsonString());
+
+        byte[] signature = SigningAlgorithm.Rs256.Sign(key, Encoding.ASCII.GetBytes(a2.Str("signing_input")));
+
+        // RSASSA-PKCS1-v1_5 is deterministic.
+        Assert.Equal(a2.Str("signature_b64u"), Base64UrlStrict.Encode(signature));
+    }
+
+    [Fact]
+    public void KeyId_Rfc7638RsaExampleImportedAsRs256_IsItsThumbprint()
+    {
+        JsonElement example = Vectors.Rfc("rfc7638_s3_1_thumbprint");
+        JsonObject jwk = JsonNode.Parse(example.GetProperty("jwk").GetRawText())!.AsObject();
+
+        // The example's kid ("2011-04-29") is not its thumbprint, so an import with it is refused.
+        Assert.False(SigningKey.TryImportJwk(jwk.ToJsonString(), SigningKeyExportPolicies.None, out _));
+        jwk.Remove("kid");
+        using SigningKey key = SigningKey.ImportJwk(jwk.ToJsonString());
+
+        Assert.Same(SigningAlgorithm.Rs256, key.Algorithm);
+        Assert.Equal(example.Str("thumbprint_b64u"), key.KeyId);
     }
 
     [Fact]
@@ -168,6 +216,15 @@ public sealed class RfcVectorTests
 
     private static string PublicJwk(JsonElement jwk) =>
         $$"""{"kty":"{{jwk.Str("kty")}}","crv":"{{jwk.Str("crv")}}","x":"{{jwk.Str("x")}}","y":"{{jwk.Str("y")}}"}""";
+
+    private static string PublicJwk(JsonElement rsaJwk, string algorithm) =>
+        $$"""{"kty":"RSA","alg":"{{algorithm}}","n":"{{rsaJwk.Str("n")}}","e":"{{rsaJwk.Str("e")}}"}""";
+
+    private static JsonElement RsaExample()
+    {
+        using JsonDocument document = Vectors.Load(System.IO.Path.Combine("rfc", "rfc7515_a2_rs256.json"));
+        return document.RootElement.Clone();
+    }
 }
 
 internal static class DerHelper

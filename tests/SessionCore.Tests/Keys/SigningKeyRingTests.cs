@@ -8,7 +8,7 @@ using Xunit;
 
 namespace SessionCore.Tests.Keys;
 
-public sealed class SigningKeyRingTests
+public sealed partial class SigningKeyRingTests
 {
     [Fact]
     public void Rotate_OldKey_VerifiesUntilRetentionThenStops()
@@ -108,18 +108,15 @@ public sealed class SigningKeyRingTests
     }
 
     [Theory]
-    [MemberData(nameof(Algorithms))]
+    [MemberData(nameof(Registry.Algorithms), MemberType = typeof(Registry))]
     public void ImportJwks_PrivateMember_Refused(string algorithm)
     {
-        SigningAlgorithm alg = algorithm == "ES256" ? SigningAlgorithm.Es256 : SigningAlgorithm.EdDsa;
-        using SigningKey key = SigningKey.Generate(alg, SigningKeyExportPolicies.AllowPrivateExport);
-        using SigningKey other = SigningKey.Generate(alg);
+        using SigningKey key = Registry.NewKey(algorithm, SigningKeyExportPolicies.AllowPrivateExport, index: 0);
+        using SigningKey other = Registry.NewKey(algorithm, index: 1);
         string jwks = "{\"keys\":[" + other.ExportPublicJwk() + "," + key.ExportPrivateJwk() + "]}";
 
         ArgumentException error = Assert.Throws<ArgumentException>(() => SigningKeyRing.ImportJwks(jwks));
         Assert.Contains("private", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(key.ExportPrivateJwk(), error.Message, StringComparison.Ordinal);
     }
-
-    public static TheoryData<string> Algorithms() => ["ES256", "EdDSA"];
 }

@@ -37,7 +37,7 @@ public sealed class RefreshTokenServiceSessionTests : IDisposable
             KeyRing = _ring,
             TimeProvider = _time,
             Store = _store,
-            Options = new AccessTokenOptions { Issuer = "https://issuer.test", Audience = "api" },
+            Options = new AccessTokenOptions { Issuer = "https://issuer.test", Audience = "api", DefaultClientId = "app" },
         };
         _validator = tokens.BuildValidator();
         _service = new RefreshTokenService(_manager, new RefreshTokenOptions(), tokens.BuildIssuer());

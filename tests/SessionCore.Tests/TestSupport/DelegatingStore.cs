@@ -129,6 +129,9 @@ internal class DelegatingStore(ISessionStore inner) : ISessionStore
     public virtual ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
         CallAsync(nameof(PurgeExpiredAsync), static (s, ct) => s.Inner.PurgeExpiredAsync(s.now, ct), (Inner, now), cancellationToken);
 
+    public virtual ValueTask<bool> TryUseOnceAsync(SingleUseKey key, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        CallAsync(nameof(TryUseOnceAsync), static (s, ct) => s.Inner.TryUseOnceAsync(s.key, s.expiresAt, s.now, ct), (Inner, key, expiresAt, now), cancellationToken);
+
     private async ValueTask<TResult> CallAsync<TState, TResult>(string operation, Func<TState, CancellationToken, ValueTask<TResult>> call, TState state, CancellationToken cancellationToken)
     {
         _calls.AddOrUpdate(operation, 1, static (_, count) => count + 1);
