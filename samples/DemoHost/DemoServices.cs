@@ -1,11 +1,14 @@
 using System;
 using System.IO;
+using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using SessionCore.Diagnostics;
 using SessionCore.Http;
 using SessionCore.Jwt;
 using SessionCore.Keys;
+using SessionCore.Location.MaxMind;
+using SessionCore.Risk;
 using SessionCore.Rotation;
 using SessionCore.Samples.DemoHost.Hosting;
 using SessionCore.Samples.DemoHost.Users;
@@ -26,10 +29,27 @@ internal sealed class DemoServices : IDisposable
         Users = new UserDirectory(settings.DataDirectory, TimeProvider.System);
         Store = new LiteDbSessionStore(new LiteDbSessionStoreOptions { FilePath = Path.Combine(settings.DataDirectory, "sessions.db") });
 
+        // The client address: the connection's peer, or behind a trusted proxy the hop it forwarded. Without
+        // --trusted-proxy no forwarding header is believed.
+        ClientAddressOptions addressOptions = new();
+        foreach (string proxy in settings.TrustedProxies)
+        {
+            addressOptions.TrustedProxies.Add(proxy);
+        }
+
+        ClientAddresses = new ClientAddressResolver(addressOptions);
+
+        // The sign-in risk check runs at every browser sign-in; with the MaxMind files it also knows places (country,
+        // city, network operator), otherwise every place is unknown and only new devices are found.
+        Location = settings.GeoIpCityFile is null && settings.GeoIpAsnFile is null
+            ? null
+            : new MaxMindLocationProvider(new MaxMindLocationOptions { CityDatabasePath = settings.GeoIpCityFile, AsnDatabasePath = settings.GeoIpAsnFile });
+
         SessionManagerBuilder sessions = new()
         {
             Store = Store,
             Options = new SessionOptions { MaxSessionsPerUser = settings.MaxSessionsPerUser },
+            SignInRisk = new SignInRiskEvaluator(null, Location),
         };
         sessions.EventSinks.Add(new LogSink());
         Sessions = sessions.Build();
@@ -87,6 +107,11 @@ internal sealed class DemoServices : IDisposable
 
     public LiteDbSessionStore Store { get; }
 
+    /// <summary>Where client addresses are placed, or <see langword="null"/> without <c>--geoip-city</c>/<c>--geoip-asn</c>.</summary>
+    public MaxMindLocationProvider? Location { get; }
+
+    public ClientAddressResolver ClientAddresses { get; }
+
     /// <summary>Browser sessions and the sessions behind OAuth grants: 30-minute idle and 12-hour absolute limits (the library's defaults).</summary>
     public SessionManager Sessions { get; }
 
@@ -114,6 +139,12 @@ internal sealed class DemoServices : IDisposable
 
     public TimeProvider Time => Sessions.TimeProvider;
 
+    /// <summary>The client address of a request, through <see cref="ClientAddresses"/>; <see langword="null"/> when unknown.</summary>
+    public IPAddress? ClientAddressOf(RequestContext context) =>
+        ClientAddresses.Resolve(context.RemoteAddress, context.Header("Forwarded"), context.Header("X-Forwarded-For")).TryGetValue(out IPAddress? address)
+            ? address
+            : null;
+
     /// <summary>The audience of the host's access tokens (RFC 9068 <c>aud</c>), which its API requires.</summary>
     public static string ApiAudience(HostSettings settings) => settings.Origin + "/api";
 
@@ -123,6 +154,7 @@ internal sealed class DemoServices : IDisposable
         Csrf.Dispose();
         _signingKey.Dispose();
         Store.Dispose();
+        Location?.Dispose();
     }
 
     /// <summary>Writes security events to the log: user, session id (a hash) and kind; never a token.</summary>
@@ -133,6 +165,10 @@ internal sealed class DemoServices : IDisposable
             string detail = sessionEvent switch
             {
                 NewDeviceSignIn d => $"new device ({d.Changes}, {d.UserAgentFamily})",
+
+                // Coarse places only (city, country): the event never carries the address.
+                UnusualSignIn u => $"unusual sign-in ({u.Reasons}; {u.Action}) from {u.Location?.ToString() ?? "an unknown place"}"
+                    + (u.ImpossibleTravel is { } travel ? $", last seen at {travel.From} {travel.Elapsed.TotalMinutes:F0} minutes before" : string.Empty),
                 // A token of a family already revoked (by sign-out or revocation) is most often a client that
                 // missed the news, not a replayed token; only a spent token of a live family is reuse.
                 RefreshTokenReuseDetected { FamilyWasRevoked: true } => "refresh token of a revoked grant presented: family and session stay revoked",

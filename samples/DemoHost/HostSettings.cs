@@ -1,13 +1,19 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using SessionCore.Keys;
 
 namespace SessionCore.Samples.DemoHost;
 
-/// <summary>The command line: <c>--urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS] [--signing-alg ES256|EdDSA|RS256|PS256]</c>.</summary>
+/// <summary>
+/// The command line: <c>--urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS]
+/// [--signing-alg ES256|EdDSA|RS256|PS256] [--geoip-city FILE] [--geoip-asn FILE] [--trusted-proxy ADDRESS]...</c>.
+/// </summary>
 internal sealed class HostSettings
 {
+    private readonly List<string> _trustedProxies = [];
+
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1:5080/");
 
     public string DataDirectory { get; private set; } = Path.Combine(".data", "demohost");
@@ -18,6 +24,15 @@ internal sealed class HostSettings
 
     /// <summary>The algorithm of the access-token signing key: ES256 by default; RS256 or PS256 for verifiers that accept RSA only.</summary>
     public SigningAlgorithm SigningAlgorithm { get; private set; } = SigningAlgorithm.Es256;
+
+    /// <summary>The MaxMind city database (GeoLite2/GeoIP2 City .mmdb), or <see langword="null"/>.</summary>
+    public string? GeoIpCityFile { get; private set; }
+
+    /// <summary>The MaxMind ASN database (GeoLite2 ASN .mmdb), or <see langword="null"/>.</summary>
+    public string? GeoIpAsnFile { get; private set; }
+
+    /// <summary>Proxies (addresses or CIDR ranges) whose <c>X-Forwarded-For</c> is believed.</summary>
+    public IReadOnlyList<string> TrustedProxies => _trustedProxies;
 
     /// <summary>The origin browsers send in <c>Origin</c> for this host (<c>scheme://host:port</c>).</summary>
     public string Origin => BaseUri.GetLeftPart(UriPartial.Authority);
@@ -87,6 +102,16 @@ internal sealed class HostSettings
                     }
 
                     settings.SigningAlgorithm = algorithm;
+                    break;
+                case "--geoip-city":
+                    settings.GeoIpCityFile = value;
+                    break;
+                case "--geoip-asn":
+                    settings.GeoIpAsnFile = value;
+                    break;
+                case "--trusted-proxy":
+                    // Checked when the resolver is built (an address or a CIDR range), so a typo fails at start-up.
+                    settings._trustedProxies.Add(value);
                     break;
                 default:
                     error = $"unknown option {name}";

@@ -1,19 +1,36 @@
 using System;
 using System.Runtime.InteropServices;
 using System.Threading;
+using SessionCore.Location.MaxMind;
 using SessionCore.Samples.DemoHost;
 using SessionCore.Samples.DemoHost.Browser;
 using SessionCore.Samples.DemoHost.Hosting;
 using SessionCore.Samples.DemoHost.OAuth;
 
+const string Usage = "usage: DemoHost --urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS]"
+    + " [--signing-alg ES256|EdDSA|RS256|PS256] [--geoip-city FILE] [--geoip-asn FILE] [--trusted-proxy ADDRESS]...";
+
 if (!HostSettings.TryParse(args, out HostSettings settings, out string? error))
 {
     Console.Error.WriteLine(error);
-    Console.Error.WriteLine("usage: DemoHost --urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS] [--signing-alg ES256|EdDSA|RS256|PS256]");
+    Console.Error.WriteLine(Usage);
     return 2;
 }
 
-using DemoServices services = new(settings);
+DemoServices services;
+try
+{
+    services = new(settings);
+}
+catch (Exception ex) when (ex is MaxMindDatabaseException or ArgumentException)
+{
+    // A GeoIP file that cannot be opened, or a --trusted-proxy that is not an address or range: fail before listening.
+    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+using DemoServices disposeServices = services;
 Router router = new();
 new BrowserEndpoints(services).Map(router);
 new OAuthEndpoints(services).Map(router);

@@ -2,9 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
+using SessionCore.Location.MaxMind;
+using SessionCore.Risk;
 using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Stores.LiteDb;
@@ -13,7 +16,8 @@ using SessionCore.Tokens;
 namespace SessionCore.Tool;
 
 /// <summary>
-/// <c>sessioncore sessions list --litedb FILE --user USER [--json]</c> prints a user's live sessions;
+/// <c>sessioncore sessions list --litedb FILE --user USER [--json] [--geoip-city FILE] [--geoip-asn FILE]</c> prints a
+/// user's live sessions with their places;
 /// <c>sessioncore sessions revoke --litedb FILE --user USER [--session ID]</c> revokes all of them, or one
 /// that belongs to the user; <c>sessioncore sessions break-glass --litedb FILE --confirm revoke-every-session</c>
 /// revokes every session of every user. Exit 1 when the store cannot be opened or fails (for example while the
@@ -22,9 +26,12 @@ namespace SessionCore.Tool;
 internal static class SessionsCommand
 {
     public const string Usage = """
-          sessions list --litedb FILE --user USER [--json]
+          sessions list --litedb FILE --user USER [--json] [--geoip-city FILE] [--geoip-asn FILE]
                                                     print the user's live sessions: id, created, last seen,
-                                                    device and authentication level, one per line or as JSON
+                                                    device, authentication level and place (city, country as
+                                                    kept at sign-in; with the MaxMind files, sessions without
+                                                    one are placed by their coarse network), one per line or
+                                                    as JSON
           sessions revoke --litedb FILE --user USER [--session ID]
                                                     revoke all of the user's sessions, or the one with this id
                                                     if it is the user's; prints how many were revoked
@@ -37,7 +44,7 @@ internal static class SessionsCommand
 
     private const string JsonFlag = "--json";
 
-    private static readonly HashSet<string> s_listOptions = new(StringComparer.Ordinal) { "litedb", "user" };
+    private static readonly HashSet<string> s_listOptions = new(StringComparer.Ordinal) { "litedb", "user", "geoip-city", "geoip-asn" };
     private static readonly HashSet<string> s_revokeOptions = new(StringComparer.Ordinal) { "litedb", "user", "session" };
     private static readonly HashSet<string> s_breakGlassOptions = new(StringComparer.Ordinal) { "litedb", "confirm" };
     private static readonly HashSet<string> s_none = new(StringComparer.Ordinal);
@@ -78,18 +85,64 @@ internal static class SessionsCommand
             return await Program.UsageErrorAsync(context, "--user must be a non-empty user id").ConfigureAwait(false);
         }
 
-        return await WithManagerAsync(context, file, async manager =>
+        string? city = line.Get("geoip-city");
+        string? asn = line.Get("geoip-asn");
+        MaxMindLocationProvider? places = null;
+        if (city is not null || asn is not null)
         {
-            SessionListResult listed = await manager.ListSessionsAsync(user).ConfigureAwait(false);
-            if (!listed.TryGetValue(out IReadOnlyList<Session>? sessions))
+            try
             {
-                await context.Error.WriteLineAsync($"the store at '{file}' could not list the sessions").ConfigureAwait(false);
+                places = new MaxMindLocationProvider(new MaxMindLocationOptions { CityDatabasePath = city, AsnDatabasePath = asn, ReloadCheckInterval = TimeSpan.Zero });
+            }
+            catch (Exception ex) when (ex is MaxMindDatabaseException or ArgumentException)
+            {
+                await context.Error.WriteLineAsync($"cannot open the GeoIP database: {ex.Message}").ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
+        }
 
-            await context.Out.WriteAsync(json ? ToJson(sessions) : ToText(sessions)).ConfigureAwait(false);
-            return ExitCodes.Success;
-        }).ConfigureAwait(false);
+        using (places)
+        {
+            return await WithManagerAsync(context, file, async manager =>
+            {
+                SessionListResult listed = await manager.ListSessionsAsync(user).ConfigureAwait(false);
+                if (!listed.TryGetValue(out IReadOnlyList<Session>? sessions))
+                {
+                    await context.Error.WriteLineAsync($"the store at '{file}' could not list the sessions").ConfigureAwait(false);
+                    return ExitCodes.Failure;
+                }
+
+                await context.Out.WriteAsync(json ? ToJson(sessions, places) : ToText(sessions, places)).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The place of a session: the one kept at sign-in, else (with a database) the place of its coarse network's first
+    /// address, which says where that network is today, not where the session was.
+    /// </summary>
+    private static (CoarseLocation? Place, string? From) PlaceOf(Session session, MaxMindLocationProvider? places)
+    {
+        if (session.Location is { } kept)
+        {
+            return (kept, "sign-in");
+        }
+
+        if (places is null || NetworkAddress(session.Device?.Network) is not IPAddress address)
+        {
+            return (null, null);
+        }
+
+        CoarseLocation? found = places.Lookup(address).TryGetValue(out GeoLocation? location) ? CoarseLocation.FromLocation(location) : null;
+        return found is null || (found.City is null && found.CountryCode is null) ? (null, null) : (found, "network");
+    }
+
+    // The stored network is "a.b.c.0/24" or "x:y:z::/48": its first address.
+    private static IPAddress? NetworkAddress(string? network)
+    {
+        int slash = network?.IndexOf('/', StringComparison.Ordinal) ?? -1;
+        return slash > 0 && IPAddress.TryParse(network.AsSpan(0, slash), out IPAddress? address) ? address : null;
     }
 
     private static async Task<int> RevokeAsync(ToolContext context, string[] args)
@@ -245,19 +298,21 @@ internal static class SessionsCommand
         }
     }
 
-    private static string ToText(IReadOnlyList<Session> sessions)
+    private static string ToText(IReadOnlyList<Session> sessions, MaxMindLocationProvider? places)
     {
         StringBuilder text = new();
         foreach (Session s in sessions)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{s.Id}  created {Time(s.CreatedAt)}  last seen {Time(s.LastSeenAt)}  level {s.AuthenticationLevel}  {Device(s)}")
+            (CoarseLocation? place, string? from) = PlaceOf(s, places);
+            string where = place is null ? "place unknown" : from == "network" ? $"place {Place(place)} (by network)" : $"place {Place(place)}";
+            text.Append(CultureInfo.InvariantCulture, $"{s.Id}  created {Time(s.CreatedAt)}  last seen {Time(s.LastSeenAt)}  level {s.AuthenticationLevel}  {Device(s)}  {where}")
                 .Append('\n');
         }
 
         return text.ToString();
     }
 
-    private static string ToJson(IReadOnlyList<Session> sessions)
+    private static string ToJson(IReadOnlyList<Session> sessions, MaxMindLocationProvider? places)
     {
         using MemoryStream buffer = new();
         using (Utf8JsonWriter writer = new(buffer))
@@ -276,6 +331,31 @@ internal static class SessionsCommand
                 writer.WriteNumber("authenticationLevel", s.AuthenticationLevel);
                 writer.WriteString("device", s.Device?.UserAgent);
                 writer.WriteString("network", s.Device?.Network);
+                (CoarseLocation? place, string? from) = PlaceOf(s, places);
+                if (place is null)
+                {
+                    writer.WriteNull("location");
+                }
+                else
+                {
+                    // City and country only; "from" says whether it was kept at sign-in or looked up by network now.
+                    writer.WriteStartObject("location");
+                    writer.WriteString("city", place.City);
+                    writer.WriteString("country", place.CountryCode);
+                    writer.WriteString("from", from);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteStartArray("signInRisk");
+                foreach (SignInRiskReason reason in Enum.GetValues<SignInRiskReason>())
+                {
+                    if (reason != SignInRiskReason.None && (s.SignInRisk & reason) == reason)
+                    {
+                        writer.WriteStringValue(reason.ToString());
+                    }
+                }
+
+                writer.WriteEndArray();
                 writer.WriteEndObject();
             }
 
@@ -286,6 +366,10 @@ internal static class SessionsCommand
     }
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    // City and country only (a control character in a city name was refused when the place was made).
+    private static string Place(CoarseLocation place) =>
+        place.City is not null && place.CountryCode is not null ? $"{place.City}, {place.CountryCode}" : place.City ?? place.CountryCode ?? "unknown";
 
     private static string Device(Session s) =>
         s.Device is null ? "device unknown" : $"{(string.IsNullOrEmpty(s.Device.UserAgent) ? "unknown agent" : s.Device.UserAgent)}, {s.Device.Network ?? "unknown network"}";

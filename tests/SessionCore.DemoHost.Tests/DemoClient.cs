@@ -72,9 +72,10 @@ public sealed class DemoClient : IDisposable
     }
 
     /// <summary>Signs in through the form as a same-origin browser would and returns the session cookie's value.</summary>
-    public async Task<string> SignInAsync(string user, string password, string? presentedSession = null)
+    public async Task<string> SignInAsync(string user, string password, string? presentedSession = null, params (string Name, string Value)[] headers)
     {
-        using HttpResponseMessage response = await PostFormAsync("/login", Form(("username", user), ("password", password)), presentedSession, ("Origin", Origin), ("Sec-Fetch-Site", "same-origin"));
+        using HttpResponseMessage response = await PostFormAsync(
+            "/login", Form(("username", user), ("password", password)), presentedSession, [("Origin", Origin), ("Sec-Fetch-Site", "same-origin"), .. headers]);
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         string? value = SetCookieValue(response, SessionCookie);
         Assert.False(string.IsNullOrEmpty(value));

@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
+using System.Threading.Tasks;
 using SessionCore.Devices;
 using SessionCore.Http;
 using SessionCore.Location.MaxMind;
 using SessionCore.Risk;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 
 namespace SessionCore.DocSnippets;
@@ -27,23 +29,21 @@ public static class RiskSnippets
         return client;
     }
 
-    public static SignInRiskAssessment SignInRisk(
-        string cityFile, string asnFile, ClientInfo client, DateTimeOffset now, IReadOnlyList<KnownDevice> knownDevices, Func<KnownDevice, CoarseLocation?> lastPlace)
+    public static async Task<SignInResult> SignInRiskAsync(ISessionStore store, string cityFile, string asnFile, string userId, ClientInfo client)
     {
         #region snippet_SignInRisk
         // Once, at start-up: a missing or broken file throws MaxMindDatabaseException here.
-        MaxMindLocationProvider places = new(new MaxMindLocationOptions { CityDatabasePath = cityFile, AsnDatabasePath = asnFile });
+        using MaxMindLocationProvider places = new(new MaxMindLocationOptions { CityDatabasePath = cityFile, AsnDatabasePath = asnFile });
         SignInRiskOptions options = new();
         options.Actions[SignInRiskReason.NewCountry] = SignInRiskAction.RequireStepUp;
-        SignInRiskEvaluator risk = new(options, places);
+        SessionManager sessions = new SessionManagerBuilder { Store = store, SignInRisk = new SignInRiskEvaluator(options, places) }.Build();
 
-        // At sign-in: compare with the user's remembered devices and the place each was last seen at.
-        DeviceFingerprint device = DeviceFingerprint.FromClient(client);
-        SignInRiskAssessment verdict = risk.Assess(device, client.Address, now, knownDevices, lastPlace);
-        // verdict.Reasons, for example NewCountry | ImpossibleTravel; verdict.Action, the strictest mapped action;
-        // verdict.Location, the coarse place to remember for this device ("Linköping, SE").
+        // At sign-in: the manager compares the client with the user's known devices and the place each was last seen at.
+        SignInResult result = await sessions.SignInAsync(new SignInRequest(userId) { Client = client });
+        // result.Risk.Reasons, for example NewCountry | ImpossibleTravel, also kept as result.Session.SignInRisk;
+        // result.Session.Location, the coarse place ("Linköping, SE"), also remembered for the device.
+        // Refuse: result.Status is RefusedByRisk. RequireStepUp: the session starts without fresh authentication.
         #endregion
-        places.Dispose();
-        return verdict;
+        return result;
     }
 }

@@ -1,8 +1,10 @@
 using System;
 using System.Net;
+using System.Threading.Tasks;
 using SessionCore.Devices;
 using SessionCore.DocSnippets;
 using SessionCore.Risk;
+using SessionCore.Sessions;
 using SessionCore.Stores;
 using Xunit;
 
@@ -12,18 +14,27 @@ namespace SessionCore.Location.MaxMind.Tests;
 public sealed class RiskSnippetsTests
 {
     [Fact]
-    public void SignInRisk_LinkopingAfterLondon_StepsUpForTheNewCountry()
+    public async Task SignInRisk_LinkopingAfterLondon_StepsUpForTheNewCountry()
     {
-        DateTimeOffset now = new(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
-        ClientInfo client = new("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", IPAddress.Parse("89.160.20.112"), null);
-        DeviceFingerprint before = DeviceFingerprint.FromClient(new ClientInfo(client.UserAgent, IPAddress.Parse("81.2.69.142"), null));
-        KnownDevice known = new(before.Key, before.DeviceIdHash, before.UserAgentFamily, before.Network, now.AddDays(-3), now.AddHours(-2));
+        // The snippet's manager runs on the system clock: London was two hours ago.
+        DateTimeOffset now = TimeProvider.System.GetUtcNow();
+        const string firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        InMemorySessionStore store = new();
+        DeviceFingerprint before = DeviceFingerprint.FromClient(new ClientInfo(firefox, IPAddress.Parse("81.2.69.142"), null));
         CoarseLocation london = CoarseLocation.FromLocation(new GeoLocation { CountryCode = "GB", City = "London", Latitude = 51.5142, Longitude = -0.0931, AccuracyRadiusKm = 10 })!;
+        KnownDevice known = new KnownDevice(before.Key, before.DeviceIdHash, before.UserAgentFamily, before.Network, now.AddDays(-3), now.AddHours(-2))
+        {
+            LastLocation = london,
+            LastLocatedAt = now.AddHours(-2),
+        };
+        await store.RememberDeviceAsync("alice", known, 20, TestContext.Current.CancellationToken);
 
-        SignInRiskAssessment verdict = RiskSnippets.SignInRisk(TestFiles.City, TestFiles.Asn, client, now, [known], _ => london);
+        SignInResult result = await RiskSnippets.SignInRiskAsync(store, TestFiles.City, TestFiles.Asn, "alice", new ClientInfo(firefox, IPAddress.Parse("89.160.20.112"), null));
 
-        Assert.Equal(SignInRiskReason.NewDevice | SignInRiskReason.NewCountry, verdict.Reasons);
-        Assert.Equal(SignInRiskAction.RequireStepUp, verdict.Action);
-        Assert.Equal("Linköping, SE", verdict.Location!.ToString());
+        Assert.True(result.IsSuccess);
+        Assert.Equal(SignInRiskReason.NewDevice | SignInRiskReason.NewCountry, result.Risk!.Reasons);
+        Assert.Equal(SignInRiskAction.RequireStepUp, result.Risk.Action);
+        Assert.Equal("Linköping, SE", result.Session.Location!.ToString());
+        Assert.True(result.Session.AuthenticatedAt < now.AddDays(-29));
     }
 }

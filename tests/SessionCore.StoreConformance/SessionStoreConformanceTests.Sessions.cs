@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
+using SessionCore.Risk;
 using SessionCore.Sessions;
 using SessionCore.Stores;
 using Xunit;
@@ -29,6 +30,8 @@ public abstract partial class SessionStoreConformanceTests
             AuthenticationMethods = ["pwd", "otp", "hwk"],
             Device = new SessionDevice("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", "192.0.2.0/24", NewTokenHash().ToString()),
             KeyBinding = NewKeyBinding(created),
+            Location = London,
+            SignInRisk = SignInRiskReason.NewDevice | SignInRiskReason.NewAutonomousSystem,
             SecurityEpoch = 41,
             Version = 3,
             Data = new Dictionary<string, string>(StringComparer.Ordinal) { ["tenant"] = "acme", ["$odd.key"] = "ünïcødé 🔑", ["empty"] = string.Empty },

@@ -333,6 +333,8 @@ public abstract partial class SessionStoreConformanceTests : IAsyncDisposable
         Assert.Equal(expected.KeyBinding?.Thumbprint, actual.KeyBinding?.Thumbprint);
         Assert.Equal(expected.KeyBinding?.PublicKeyJwk, actual.KeyBinding?.PublicKeyJwk);
         Assert.Equal(expected.KeyBinding?.BoundAt.UtcTicks, actual.KeyBinding?.BoundAt.UtcTicks);
+        Assert.Equal(expected.Location, actual.Location);
+        Assert.Equal(expected.SignInRisk, actual.SignInRisk);
         Assert.Equal(
             expected.Data.OrderBy(p => p.Key, StringComparer.Ordinal).ToArray(),
             actual.Data.OrderBy(p => p.Key, StringComparer.Ordinal).ToArray());

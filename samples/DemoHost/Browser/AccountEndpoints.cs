@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json;
 using System.Threading.Tasks;
+using SessionCore.Risk;
 using SessionCore.Samples.DemoHost.Hosting;
 using SessionCore.Samples.DemoHost.Users;
 using SessionCore.Sessions;
@@ -32,6 +33,45 @@ internal sealed class AccountEndpoints
 
     private static string Time(System.DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>The reasons one by one, in declaration order.</summary>
+    internal static IEnumerable<SignInRiskReason> Reasons(SignInRiskReason reasons)
+    {
+        foreach (SignInRiskReason reason in System.Enum.GetValues<SignInRiskReason>())
+        {
+            if (reason != SignInRiskReason.None && (reasons & reason) == reason)
+            {
+                yield return reason;
+            }
+        }
+    }
+
+    // City and country only (never coordinates or the network operator): null when nothing is known.
+    private static void WritePlace(Utf8JsonWriter w, CoarseLocation? place)
+    {
+        if (place is null || (place.City is null && place.CountryCode is null))
+        {
+            w.WriteNull("location");
+            return;
+        }
+
+        w.WriteStartObject("location");
+        WriteNullable(w, "city", place.City);
+        WriteNullable(w, "country", place.CountryCode);
+        w.WriteEndObject();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
+    }
+
     private async Task SessionAsync(RequestContext context)
     {
         BrowserSession? current = await _guard.CurrentAsync(context);
@@ -53,6 +93,15 @@ internal sealed class AccountEndpoints
             w.WriteNumber("authenticationLevel", s.AuthenticationLevel);
             w.WriteString("expiresAt", Time(s.AbsoluteExpiresAt));
             w.WriteString("csrf", csrf);
+
+            // The reasons the risk check found when this session signed in; empty when nothing was unusual.
+            w.WriteStartArray("signInRisk");
+            foreach (SignInRiskReason reason in Reasons(s.SignInRisk))
+            {
+                w.WriteStringValue(reason.ToString());
+            }
+
+            w.WriteEndArray();
             w.WriteEndObject();
         });
     }
@@ -90,6 +139,7 @@ internal sealed class AccountEndpoints
                     w.WriteString("network", s.Network);
                 }
 
+                WritePlace(w, s.Location);
                 w.WriteString("createdAt", Time(s.CreatedAt));
                 w.WriteString("lastSeenAt", Time(s.LastSeenAt));
                 w.WriteNumber("authenticationLevel", s.AuthenticationLevel);

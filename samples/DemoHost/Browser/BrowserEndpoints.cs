@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Threading.Tasks;
 using SessionCore.Devices;
 using SessionCore.Http;
+using SessionCore.Risk;
 using SessionCore.Samples.DemoHost.Hosting;
 using SessionCore.Samples.DemoHost.Users;
 using SessionCore.Sessions;
@@ -54,7 +55,8 @@ internal sealed class BrowserEndpoints
             return;
         }
 
-        await context.WriteHtmlAsync(200, Pages.Home(session, sessions, () => _guard.NewCsrfToken(session.Id)));
+        SignInRiskAction risk = _services.Sessions.SignInRisk?.ActionFor(session.SignInRisk) ?? SignInRiskAction.Allow;
+        await context.WriteHtmlAsync(200, Pages.Home(session, sessions, () => _guard.NewCsrfToken(session.Id), risk));
     }
 
     private async Task LoginAsync(RequestContext context)
@@ -119,12 +121,18 @@ internal sealed class BrowserEndpoints
             {
                 // Fixation defence: whatever session cookie the browser holds is revoked, never adopted.
                 PresentedToken = _guard.PresentedToken(context),
-                Client = new ClientInfo(context.Header("User-Agent"), context.RemoteAddress, deviceId),
+                Client = new ClientInfo(context.Header("User-Agent"), _services.ClientAddressOf(context), deviceId),
             },
             context.CancellationToken);
         if (!result.IsSuccess)
         {
-            await context.WriteErrorAsync(result.Status == SignInStatus.LimitReached ? 429 : 503, result.Status == SignInStatus.LimitReached ? "too_many_sessions" : "temporarily_unavailable");
+            (int status, string code) = result.Status switch
+            {
+                SignInStatus.LimitReached => (429, "too_many_sessions"),
+                SignInStatus.RefusedByRisk => (403, "sign_in_refused"),
+                _ => (503, "temporarily_unavailable"),
+            };
+            await context.WriteErrorAsync(status, code);
             return;
         }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
+using SessionCore.Risk;
 using SessionCore.Samples.DemoHost.Hosting;
 using SessionCore.Sessions;
 
@@ -26,10 +27,18 @@ internal static class Pages
         return HtmlPage.Layout("Sign in", body.ToString());
     }
 
-    public static string Home(Session session, IReadOnlyList<SessionSummary> sessions, Func<string> csrf)
+    public static string Home(Session session, IReadOnlyList<SessionSummary> sessions, Func<string> csrf, SignInRiskAction riskAction)
     {
         StringBuilder body = new();
         body.Append("<h1 id=\"greeting\">Signed in as ").Append(HtmlPage.Encode(session.UserId)).Append("</h1>");
+        if (riskAction >= SignInRiskAction.Notify)
+        {
+            // The reasons the host maps to "tell the user": said in words, with the place as far as known.
+            body.Append("<section class=\"notice\" id=\"unusual-sign-in\"><h2>Unusual sign-in</h2><p>This sign-in ")
+                .Append(HtmlPage.Encode(Describe(session.SignInRisk)))
+                .Append(session.Location is { } place ? " It came from " + HtmlPage.Encode(place.ToString()) + "." : string.Empty)
+                .Append(" If it was not you, change your password: that signs out every other session.</p></section>");
+        }
 
         body.Append("<section><h2>This session</h2><dl>")
             .Append("<dt>Session id</dt><dd><code>").Append(HtmlPage.Encode(Abbreviate(session.Id.ToString()))).Append("</code></dd>")
@@ -40,11 +49,12 @@ internal static class Pages
             .Append("<dt>Expires</dt><dd>").Append(Time(session.AbsoluteExpiresAt)).Append(" at the latest</dd>")
             .Append("</dl></section>");
 
-        body.Append("<section><h2>Your sessions</h2><table id=\"sessions\"><thead><tr><th>Device</th><th>Network</th><th>Signed in</th><th>Last seen</th><th></th></tr></thead><tbody>");
+        body.Append("<section><h2>Your sessions</h2><table id=\"sessions\"><thead><tr><th>Device</th><th>Network</th><th>Place</th><th>Signed in</th><th>Last seen</th><th></th></tr></thead><tbody>");
         foreach (SessionSummary s in sessions)
         {
             body.Append("<tr><td>").Append(HtmlPage.Encode(s.Device)).Append(s.IsCurrent ? " <span class=\"pill\">this browser</span>" : string.Empty)
                 .Append("</td><td>").Append(HtmlPage.Encode(s.Network ?? "unknown"))
+                .Append("</td><td class=\"place\">").Append(HtmlPage.Encode(Place(s.Location)))
                 .Append("</td><td>").Append(Time(s.CreatedAt))
                 .Append("</td><td>").Append(Time(s.LastSeenAt)).Append("</td><td>");
             if (!s.IsCurrent)
@@ -75,6 +85,40 @@ internal static class Pages
         body.Append("<section><form method=\"post\" action=\"/logout\" id=\"logout\">").Append(Csrf(csrf()))
             .Append("<button class=\"danger\" type=\"submit\">Sign out</button></form></section>");
         return HtmlPage.Layout("Your account", body.ToString());
+    }
+
+    // City and country only, as far as known.
+    private static string Place(CoarseLocation? place) => place is null || (place.City is null && place.CountryCode is null) ? "unknown" : place.ToString();
+
+    private static string Describe(SignInRiskReason reasons)
+    {
+        List<string> parts = [];
+        if ((reasons & SignInRiskReason.NewDevice) != 0)
+        {
+            parts.Add("came from a device not seen before");
+        }
+
+        if ((reasons & SignInRiskReason.NewCountry) != 0)
+        {
+            parts.Add("came from a country not seen before");
+        }
+
+        if ((reasons & SignInRiskReason.NewAutonomousSystem) != 0)
+        {
+            parts.Add("came through a network operator not seen before");
+        }
+
+        if ((reasons & SignInRiskReason.ImpossibleTravel) != 0)
+        {
+            parts.Add("is too far from where you were last seen to have travelled in the time since");
+        }
+
+        if ((reasons & SignInRiskReason.LocationUnknown) != 0)
+        {
+            parts.Add("came from a place we could not locate");
+        }
+
+        return parts.Count == 0 ? "looked unusual." : string.Join("; ", parts) + ".";
     }
 
     private static string Csrf(string token) =>

@@ -53,5 +53,6 @@ internal static class HtmlPage
         dd { margin: 0; }
         .pill { display: inline-block; padding: 0 8px; border-radius: 10px; background: #e3ecff; color: var(--accent); font-size: 12px; }
         .error { color: var(--bad); }
+        .notice { border-left: 4px solid var(--bad); }
         """;
 }

@@ -73,11 +73,12 @@ internal sealed partial class OAuthEndpoints
         // token family is bound to it, and the access tokens name it in "sid".
         OAuthGrant grant = new(clientId, scope);
         SignInResult signIn = await _services.Sessions.SignInAsync(
-            new SignInRequest(userName) { Client = new ClientInfo(context.Header("User-Agent"), context.RemoteAddress, null), Data = grant.ToData("password") },
+            new SignInRequest(userName) { Client = new ClientInfo(context.Header("User-Agent"), _services.ClientAddressOf(context), null), Data = grant.ToData("password") },
             context.CancellationToken);
         if (!signIn.IsSuccess)
         {
-            await OAuthErrorAsync(context, signIn.Status == SignInStatus.LimitReached ? "invalid_grant" : "temporarily_unavailable", signIn.Status == SignInStatus.LimitReached ? 400 : 503);
+            bool refused = signIn.Status is SignInStatus.LimitReached or SignInStatus.RefusedByRisk;
+            await OAuthErrorAsync(context, refused ? "invalid_grant" : "temporarily_unavailable", refused ? 400 : 503);
             return;
         }
 

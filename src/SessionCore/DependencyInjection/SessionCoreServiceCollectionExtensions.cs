@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SessionCore.Diagnostics;
 using SessionCore.Internal;
+using SessionCore.Risk;
 using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tokens;
@@ -17,7 +18,8 @@ public static class SessionCoreServiceCollectionExtensions
     /// Registers a singleton <see cref="SessionManager"/>. The options are validated now, so bad
     /// configuration fails at start-up. Register a store next (for example <c>UseInMemoryStore()</c>,
     /// <c>AddLiteDbStore(...)</c>). A registered <see cref="TimeProvider"/> and every registered
-    /// <see cref="ISessionEventSink"/> are used.
+    /// <see cref="ISessionEventSink"/> are used, and a <see cref="SignInRiskEvaluator"/> when one is registered
+    /// (<see cref="AddSignInRisk"/>).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Changes to the default options, or <see langword="null"/>.</param>
@@ -42,7 +44,8 @@ public static class SessionCoreServiceCollectionExtensions
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             TokenSource.System,
             settings,
-            [.. sp.GetServices<ISessionEventSink>()]));
+            [.. sp.GetServices<ISessionEventSink>()],
+            sp.GetService<SignInRiskEvaluator>()));
         return new SessionCoreBuilder(services);
     }
 
@@ -55,6 +58,30 @@ public static class SessionCoreServiceCollectionExtensions
         Throw.IfNull(builder);
         builder.Services.RemoveAll<ISessionStore>();
         builder.Services.AddSingleton<ISessionStore, InMemorySessionStore>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Runs the sign-in risk check at every sign-in that carries client information. The registered
+    /// <see cref="ILocationProvider"/> is used when there is one (for example <c>AddMaxMindLocation(...)</c>); without
+    /// one every place is unknown and only new devices are found. The options are validated now.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Changes to the default options (travel speed, actions per reason), or <see langword="null"/>.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is out of bounds or an action mapping is invalid.</exception>
+    /// <remarks>Security: see <see cref="SessionManagerBuilder.SignInRisk"/>.</remarks>
+    public static SessionCoreBuilder AddSignInRisk(this SessionCoreBuilder builder, Action<SignInRiskOptions>? configure = null)
+    {
+        Throw.IfNull(builder);
+        SignInRiskOptions options = new();
+        configure?.Invoke(options);
+
+        // Validated and copied now, so a bad mapping fails at start-up and later changes to the options do nothing.
+        SignInRiskEvaluator withoutProvider = new(options);
+        builder.Services.RemoveAll<SignInRiskEvaluator>();
+        builder.Services.AddSingleton(sp => withoutProvider.WithProvider(sp.GetService<ILocationProvider>()));
         return builder;
     }
 

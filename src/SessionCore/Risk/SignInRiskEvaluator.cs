@@ -14,8 +14,8 @@ namespace SessionCore.Risk;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="Evaluate"/> is pure and deterministic: the same inputs give the same assessment, whatever the order of
-/// the remembered devices. <see cref="Locate"/> asks the location provider and never throws; <see cref="Assess"/> does
+/// The evaluation is pure and deterministic: the same inputs give the same assessment, whatever the order of
+/// the remembered devices. <see cref="Locate"/> asks the location provider and never throws; the assessment does
 /// both.
 /// </para>
 /// <para>
@@ -29,6 +29,8 @@ namespace SessionCore.Risk;
 /// <threadsafety>Immutable and safe to share, if the location provider is.</threadsafety>
 public sealed class SignInRiskEvaluator
 {
+    private static readonly Func<KnownDevice, CoarseLocation?> s_lastLocation = static d => d.LastLocation;
+
     private readonly SignInRiskSettings _settings;
     private readonly ILocationProvider? _provider;
 
@@ -43,6 +45,12 @@ public sealed class SignInRiskEvaluator
         _provider = locationProvider;
     }
 
+    private SignInRiskEvaluator(SignInRiskSettings settings, ILocationProvider? locationProvider)
+    {
+        _settings = settings;
+        _provider = locationProvider;
+    }
+
     /// <summary>Gets the fastest plausible journey, in kilometres per hour (see <see cref="SignInRiskOptions.MaxTravelSpeedKmh"/>).</summary>
     public double MaxTravelSpeedKmh => _settings.MaxTravelSpeedKmh;
 
@@ -50,6 +58,9 @@ public sealed class SignInRiskEvaluator
     /// <param name="reasons">One reason or a combination.</param>
     /// <returns>The action; <see cref="SignInRiskAction.Allow"/> for <see cref="SignInRiskReason.None"/>.</returns>
     public SignInRiskAction ActionFor(SignInRiskReason reasons) => _settings.ActionFor(reasons);
+
+    /// <summary>The same settings with another location provider.</summary>
+    internal SignInRiskEvaluator WithProvider(ILocationProvider? locationProvider) => new(_settings, locationProvider);
 
     /// <summary>Looks up a client address with the location provider. Never throws.</summary>
     /// <param name="address">The client address, or <see langword="null"/>.</param>
@@ -82,7 +93,33 @@ public sealed class SignInRiskEvaluator
         }
     }
 
-    /// <summary>Looks up the client address, then evaluates the sign-in (<see cref="Locate"/>, then <see cref="Evaluate"/>).</summary>
+    /// <summary>
+    /// Looks up the client address, then evaluates the sign-in against the remembered devices and the place each was
+    /// last seen at (<see cref="KnownDevice.LastLocation"/>).
+    /// </summary>
+    /// <param name="device">The new sign-in's device fingerprint.</param>
+    /// <param name="address">The client address, or <see langword="null"/>.</param>
+    /// <param name="at">When the sign-in happens.</param>
+    /// <param name="knownDevices">The devices remembered for the user.</param>
+    /// <returns>The assessment.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="device"/> or <paramref name="knownDevices"/> is <see langword="null"/>.</exception>
+    public SignInRiskAssessment Assess(DeviceFingerprint device, IPAddress? address, DateTimeOffset at, IReadOnlyList<KnownDevice> knownDevices) =>
+        Assess(device, address, at, knownDevices, s_lastLocation);
+
+    /// <summary>
+    /// Evaluates a sign-in against the remembered devices and the place each was last seen at
+    /// (<see cref="KnownDevice.LastLocation"/>, at <see cref="KnownDevice.LastLocatedAt"/>). Pure and deterministic.
+    /// </summary>
+    /// <param name="device">The new sign-in's device fingerprint.</param>
+    /// <param name="location">Where the new sign-in comes from, as looked up (<see cref="Locate"/>).</param>
+    /// <param name="at">When the sign-in happens.</param>
+    /// <param name="knownDevices">The devices remembered for the user, in any order.</param>
+    /// <returns>The reasons, the action they map to and the coarse places involved.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public SignInRiskAssessment Evaluate(DeviceFingerprint device, LocationLookupResult location, DateTimeOffset at, IReadOnlyList<KnownDevice> knownDevices) =>
+        Evaluate(device, location, at, knownDevices, s_lastLocation);
+
+    /// <summary>Looks up the client address, then evaluates the sign-in (<see cref="Locate"/>, then the evaluation).</summary>
     /// <param name="device">The new sign-in's device fingerprint.</param>
     /// <param name="address">The client address, or <see langword="null"/>.</param>
     /// <param name="at">When the sign-in happens.</param>
@@ -107,7 +144,9 @@ public sealed class SignInRiskEvaluator
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <remarks>
     /// A remembered device whose last activity is later than <paramref name="at"/> (clocks of several nodes disagree)
-    /// counts as seen just now: any distance beyond both accuracy radii is then impossible travel.
+    /// counts as seen just now: any distance beyond both accuracy radii is then impossible travel. The time since a device
+    /// was at its place is measured from <see cref="KnownDevice.LastLocatedAt"/> when set, else from
+    /// <see cref="KnownDevice.LastSeenAt"/>.
     /// </remarks>
     public SignInRiskAssessment Evaluate(
         DeviceFingerprint device, LocationLookupResult location, DateTimeOffset at, IReadOnlyList<KnownDevice> knownDevices, Func<KnownDevice, CoarseLocation?> lastLocationOf)
@@ -188,11 +227,12 @@ public sealed class SignInRiskEvaluator
 
         double distance = GreatCircle.DistanceKm(lat1, lon1, lat2, lon2);
         double net = Math.Max(0, distance - Radius(here) - Radius(before));
-        TimeSpan elapsed = at > known.LastSeenAt ? at - known.LastSeenAt : TimeSpan.Zero;
+        DateTimeOffset locatedAt = known.LocatedAt;
+        TimeSpan elapsed = at > locatedAt ? at - locatedAt : TimeSpan.Zero;
 
         // Compared as a product, so a zero elapsed time needs no division and no infinity.
         bool impossible = net > _settings.MaxTravelSpeedKmh * elapsed.TotalHours;
-        return new Journey(impossible, before, known.Key, known.LastSeenAt, distance, net, elapsed);
+        return new Journey(impossible, before, known.Key, locatedAt, distance, net, elapsed);
     }
 
     private double Radius(CoarseLocation place) =>

@@ -22,7 +22,7 @@ public sealed record TravelEvidence
     /// <summary>Gets where the remembered device was last seen.</summary>
     public CoarseLocation From { get; }
 
-    /// <summary>Gets when that device was last seen.</summary>
+    /// <summary>Gets when that device was seen at <see cref="From"/>.</summary>
     public DateTimeOffset LastSeenAt { get; }
 
     /// <summary>Gets the great-circle distance between the two places' coordinates, in kilometres.</summary>

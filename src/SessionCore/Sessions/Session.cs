@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using SessionCore.Risk;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 
@@ -69,6 +70,19 @@ public sealed record Session
     /// operation removes it or replaces it with another key.
     /// </remarks>
     public SessionKeyBinding? KeyBinding { get; init; }
+
+    /// <summary>
+    /// Gets the coarse place the session signed in from (see <see cref="CoarseLocation"/>), or <see langword="null"/> when
+    /// it is unknown or no sign-in risk check ran.
+    /// </summary>
+    /// <remarks>Security (privacy): the coarse form only (country, city, rounded coordinates with their radius, AS number), never an address.</remarks>
+    public CoarseLocation? Location { get; init; }
+
+    /// <summary>
+    /// Gets the reasons the sign-in risk check found when the session signed in (<see cref="SignInRiskReason.None"/> when
+    /// none, or when no check ran). Kept across regeneration, so a host can tell the user about an unusual sign-in.
+    /// </summary>
+    public SignInRiskReason SignInRisk { get; init; }
 
     /// <summary>Gets a value indicating whether the session has been revoked.</summary>
     public bool IsRevoked => RevokedAt is not null;

@@ -34,7 +34,11 @@ public sealed partial class SessionManager
                 s.CreatedAt,
                 s.LastSeenAt,
                 s.AuthenticationLevel,
-                current is SessionId c && c == s.Id);
+                current is SessionId c && c == s.Id)
+            {
+                Location = s.Location,
+                SignInRisk = s.SignInRisk,
+            };
         }
 
         return new SessionSummaryListResult(summaries);

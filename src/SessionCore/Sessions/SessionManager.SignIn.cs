@@ -7,6 +7,7 @@ using SessionCore.Devices;
 using SessionCore.Diagnostics;
 using SessionCore.Http;
 using SessionCore.Internal;
+using SessionCore.Risk;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 
@@ -31,6 +32,14 @@ public sealed partial class SessionManager
     /// (<see cref="SignInRequest.PresentedToken"/>) is revoked, never adopted. The concurrent-session
     /// limit is enforced by the store in the same atomic step as the insert.
     /// </para>
+    /// <para>
+    /// With a sign-in risk check (<see cref="SessionManagerBuilder.SignInRisk"/>) and <see cref="SignInRequest.Client"/>,
+    /// the client is first compared with the user's known devices and their last places: the session records the coarse
+    /// place and the reasons (<see cref="Session.Location"/>, <see cref="Session.SignInRisk"/>), the device remembers the
+    /// place, and the host's actions apply (<see cref="SignInStatus.RefusedByRisk"/>; a step-up verdict starts the session
+    /// without fresh authentication; notify and stricter raise <see cref="UnusualSignIn"/>). A failed location lookup
+    /// only makes the place unknown; a failed store read fails the sign-in (<see cref="SignInStatus.StoreUnavailable"/>).
+    /// </para>
     /// </remarks>
     public async ValueTask<SignInResult> SignInAsync(SignInRequest request, CancellationToken cancellationToken = default)
     {
@@ -49,6 +58,32 @@ public sealed partial class SessionManager
         DateTimeOffset now = _time.GetUtcNow();
         SessionToken token = SessionToken.Mint(_tokens);
         SessionToken? presented = SessionToken.TryParse(request.PresentedToken, out SessionToken? parsed) ? parsed : null;
+        SignInRiskAssessment? risk = null;
+        if (_risk is not null && fingerprint is not null)
+        {
+            // The check must precede the write: a refused sign-in creates nothing and remembers no device, and a step-up
+            // changes the session to be written. That costs one read of the user's known devices.
+            StoreOutcome<UserSecurityState> state = await CallStoreAsync(
+                request.UserId, static (store, userId, ct) => store.GetUserSecurityStateAsync(userId, ct), cancellationToken).ConfigureAwait(false);
+            if (!state.Succeeded || state.Value is null)
+            {
+                activity?.SetTag("sessioncore.outcome", nameof(SignInStatus.StoreUnavailable));
+                return SignInResult.Failure(SignInStatus.StoreUnavailable);
+            }
+
+            risk = _risk.Assess(fingerprint, request.Client!.Address, now, state.Value.KnownDevices);
+            if (risk.Action == SignInRiskAction.Refuse)
+            {
+                activity?.SetTag("sessioncore.outcome", nameof(SignInStatus.RefusedByRisk));
+                await RaiseAsync(new UnusualSignIn(request.UserId, token.Id, now, risk, fingerprint.UserAgentFamily), cancellationToken).ConfigureAwait(false);
+                return SignInResult.Failure(SignInStatus.RefusedByRisk, risk);
+            }
+        }
+
+        // A step-up verdict starts the session without fresh authentication: its authentication time lies as far back as
+        // any freshness requirement can reach, so every freshness check asks the user to prove who they are again.
+        DateTimeOffset authenticatedAt = risk?.Action == SignInRiskAction.RequireStepUp ? now - FreshnessRequirement.MaxAgeLimit : now;
+        CoarseLocation? place = risk?.Location;
         SessionCreation creation = new()
         {
             Session = new Session
@@ -57,19 +92,25 @@ public sealed partial class SessionManager
                 UserId = request.UserId,
                 CreatedAt = now,
                 LastSeenAt = now,
-                AuthenticatedAt = now,
+                AuthenticatedAt = authenticatedAt,
                 IdleExpiresAt = Min(now + _settings.IdleTimeout, now + _settings.AbsoluteLifetime),
                 AbsoluteExpiresAt = now + _settings.AbsoluteLifetime,
                 AuthenticationLevel = request.AuthenticationLevel,
                 AuthenticationMethods = methods,
                 Device = fingerprint?.ToSessionDevice() ?? request.Device,
                 Data = data,
+                Location = place,
+                SignInRisk = risk?.Reasons ?? SignInRiskReason.None,
             },
             Rules = Rules,
             Limit = _settings.Limit,
             ExpectedSecurityEpoch = request.ExpectedSecurityEpoch,
             PresentedId = presented?.Id,
-            Device = fingerprint is null ? null : new KnownDevice(fingerprint.Key, fingerprint.DeviceIdHash, fingerprint.UserAgentFamily, fingerprint.Network, now, now),
+            Device = fingerprint is null ? null : new KnownDevice(fingerprint.Key, fingerprint.DeviceIdHash, fingerprint.UserAgentFamily, fingerprint.Network, now, now)
+            {
+                LastLocation = place,
+                LastLocatedAt = place is null ? null : now,
+            },
             MaxDevices = _settings.MaxKnownDevicesPerUser,
             Now = now,
         };
@@ -124,7 +165,12 @@ public sealed partial class SessionManager
             await RaiseAsync(new NewDeviceSignIn(session.UserId, session.Id, now, changes, fingerprint.UserAgentFamily, fingerprint.Network), cancellationToken).ConfigureAwait(false);
         }
 
-        return SignInResult.Success(token, session, created.Evicted, created.IsNewDevice, changes);
+        if (risk is { Action: >= SignInRiskAction.Notify })
+        {
+            await RaiseAsync(new UnusualSignIn(session.UserId, session.Id, now, risk, fingerprint.UserAgentFamily), cancellationToken).ConfigureAwait(false);
+        }
+
+        return SignInResult.Success(token, session, created.Evicted, created.IsNewDevice, changes, risk);
     }
 
     private IReadOnlyDictionary<string, string> CheckData(IReadOnlyDictionary<string, string>? data)

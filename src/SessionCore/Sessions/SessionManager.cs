@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SessionCore.Diagnostics;
 using SessionCore.Internal;
+using SessionCore.Risk;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 
@@ -30,9 +31,11 @@ public sealed partial class SessionManager
     private readonly TokenSource _tokens;
     private readonly SessionManagerSettings _settings;
     private readonly ISessionEventSink[] _sinks;
+    private readonly SignInRiskEvaluator? _risk;
 
-    internal SessionManager(ISessionStore store, TimeProvider time, TokenSource tokens, SessionManagerSettings settings, ISessionEventSink[] sinks)
+    internal SessionManager(ISessionStore store, TimeProvider time, TokenSource tokens, SessionManagerSettings settings, ISessionEventSink[] sinks, SignInRiskEvaluator? risk = null)
     {
+        _risk = risk;
         _store = store;
         _time = time;
         _tokens = tokens;
@@ -45,6 +48,9 @@ public sealed partial class SessionManager
 
     /// <summary>Gets the time source this manager uses.</summary>
     public TimeProvider TimeProvider => _time;
+
+    /// <summary>Gets the sign-in risk check run at every sign-in with client information, or <see langword="null"/> when none is configured.</summary>
+    public SignInRiskEvaluator? SignInRisk => _risk;
 
     /// <summary>Gets the lifetimes and tolerances this manager passes to its store with every decision.</summary>
     public SessionRules Rules => _settings.Rules;

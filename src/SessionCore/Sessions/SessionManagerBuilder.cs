@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using SessionCore.Diagnostics;
 using SessionCore.Internal;
+using SessionCore.Risk;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 
@@ -35,6 +36,16 @@ public sealed class SessionManagerBuilder
     /// <summary>Gets the handlers that receive session events.</summary>
     public IList<ISessionEventSink> EventSinks { get; } = [];
 
+    /// <summary>Gets or sets the sign-in risk check run at every sign-in that carries <see cref="SignInRequest.Client"/>.</summary>
+    /// <value><see langword="null"/>: no check; sessions record no place and no reasons.</value>
+    /// <remarks>
+    /// Security: with a check, a sign-in reads the user's known devices before it writes (one more store call), and the
+    /// reasons' actions apply: <see cref="SignInRiskAction.Refuse"/> creates no session,
+    /// <see cref="SignInRiskAction.RequireStepUp"/> starts it without fresh authentication. A failing location lookup
+    /// only makes the place unknown; a failing store still fails the sign-in.
+    /// </remarks>
+    public SignInRiskEvaluator? SignInRisk { get; set; }
+
     /// <summary>Gets or sets the randomness seam; reachable by tests only, so production code cannot weaken entropy.</summary>
     internal Action<Span<byte>>? RandomFill { get; set; }
 
@@ -60,6 +71,6 @@ public sealed class SessionManagerBuilder
         }
 
         _built = true;
-        return new SessionManager(store, time, tokens, settings, handlers);
+        return new SessionManager(store, time, tokens, settings, handlers, SignInRisk);
     }
 }

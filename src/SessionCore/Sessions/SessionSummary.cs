@@ -1,4 +1,5 @@
 using System;
+using SessionCore.Risk;
 using SessionCore.Tokens;
 
 namespace SessionCore.Sessions;
@@ -18,4 +19,11 @@ public sealed record SessionSummary(
     DateTimeOffset CreatedAt,
     DateTimeOffset LastSeenAt,
     int AuthenticationLevel,
-    bool IsCurrent);
+    bool IsCurrent)
+{
+    /// <summary>Gets the coarse place the session signed in from (city and country as far as known), or <see langword="null"/>.</summary>
+    public CoarseLocation? Location { get; init; }
+
+    /// <summary>Gets the reasons the sign-in risk check found when the session signed in (see <see cref="Session.SignInRisk"/>).</summary>
+    public SignInRiskReason SignInRisk { get; init; }
+}

@@ -1,8 +1,9 @@
+using System;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
-using System;
 using SessionCore.Devices;
 using SessionCore.Internal;
+using SessionCore.Risk;
 using SessionCore.Tokens;
 
 namespace SessionCore.Sessions;
@@ -11,8 +12,9 @@ namespace SessionCore.Sessions;
 /// <threadsafety>Immutable.</threadsafety>
 public sealed class SignInResult
 {
-    private SignInResult(SignInStatus status, SessionToken? token, Session? session, IReadOnlyList<SessionId> evicted, bool isNewDevice, DeviceChange deviceChange)
+    private SignInResult(SignInStatus status, SessionToken? token, Session? session, IReadOnlyList<SessionId> evicted, bool isNewDevice, DeviceChange deviceChange, SignInRiskAssessment? risk)
     {
+        Risk = risk;
         Status = status;
         Token = token;
         Session = session;
@@ -51,6 +53,17 @@ public sealed class SignInResult
     /// <summary>Gets what was new about the device, compared with every device remembered for the user.</summary>
     public DeviceChange DeviceChange { get; }
 
+    /// <summary>
+    /// Gets the verdict of the sign-in risk check, or <see langword="null"/> when none ran (no evaluator configured, or no
+    /// <see cref="SignInRequest.Client"/>). Set on success and on <see cref="SignInStatus.RefusedByRisk"/>.
+    /// </summary>
+    /// <remarks>
+    /// With <see cref="SignInRiskAction.RequireStepUp"/> the session starts without fresh authentication: every
+    /// freshness check asks the user to authenticate again until the session is regenerated with
+    /// <see cref="SessionChange.Reauthenticated"/>.
+    /// </remarks>
+    public SignInRiskAssessment? Risk { get; }
+
     /// <summary>Gets the new token.</summary>
     /// <exception cref="InvalidOperationException">The sign-in failed.</exception>
     public SessionToken Value => Token ?? Throw.InvalidOperation<SessionToken>(Error.FailedResultHasNoValue);
@@ -67,8 +80,9 @@ public sealed class SignInResult
     /// <inheritdoc/>
     public override string ToString() => Status.ToString();
 
-    internal static SignInResult Success(SessionToken token, Session session, IReadOnlyList<SessionId> evicted, bool isNewDevice = false, DeviceChange deviceChange = DeviceChange.None) =>
-        new(SignInStatus.SignedIn, token, session, evicted, isNewDevice, deviceChange);
+    internal static SignInResult Success(
+        SessionToken token, Session session, IReadOnlyList<SessionId> evicted, bool isNewDevice = false, DeviceChange deviceChange = DeviceChange.None, SignInRiskAssessment? risk = null) =>
+        new(SignInStatus.SignedIn, token, session, evicted, isNewDevice, deviceChange, risk);
 
-    internal static SignInResult Failure(SignInStatus status) => new(status, null, null, [], false, DeviceChange.None);
+    internal static SignInResult Failure(SignInStatus status, SignInRiskAssessment? risk = null) => new(status, null, null, [], false, DeviceChange.None, risk);
 }

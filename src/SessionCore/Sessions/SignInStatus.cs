@@ -17,4 +17,10 @@ public enum SignInStatus
     /// the session it created was revoked at once. Ask the user to sign in again.
     /// </summary>
     Invalidated = 3,
+
+    /// <summary>
+    /// The sign-in risk check found reasons the host maps to <see cref="Risk.SignInRiskAction.Refuse"/>; no session was
+    /// created and no device remembered. <see cref="SignInResult.Risk"/> says why.
+    /// </summary>
+    RefusedByRisk = 4,
 }

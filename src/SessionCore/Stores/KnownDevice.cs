@@ -1,5 +1,6 @@
 using System;
 using SessionCore.Devices;
+using SessionCore.Risk;
 
 namespace SessionCore.Stores;
 
@@ -16,4 +17,26 @@ public sealed record KnownDevice(
     string? UserAgentFamily,
     string? Network,
     DateTimeOffset FirstSeenAt,
-    DateTimeOffset LastSeenAt);
+    DateTimeOffset LastSeenAt)
+{
+    /// <summary>
+    /// Gets the coarse place the device was last seen at (country, city, coordinates rounded to a tenth of a degree with
+    /// their accuracy radius, autonomous system), or <see langword="null"/> when no sighting had a known place.
+    /// </summary>
+    /// <remarks>
+    /// Security (privacy): only the coarse form is stored, never the address it was looked up for; it is kept as long as
+    /// the device is (until <see cref="Sessions.SessionOptions.MaxKnownDevicesPerUser"/> more recently seen devices push it
+    /// out). A sighting with an unknown place leaves the last known one in place, with its own time
+    /// (<see cref="LastLocatedAt"/>).
+    /// </remarks>
+    public CoarseLocation? LastLocation { get; init; }
+
+    /// <summary>
+    /// Gets when the device was seen at <see cref="LastLocation"/>, or <see langword="null"/> when there is no place.
+    /// A store that has a place but no time reads it as <see cref="LastSeenAt"/>.
+    /// </summary>
+    public DateTimeOffset? LastLocatedAt { get; init; }
+
+    /// <summary>Gets when the device was at <see cref="LastLocation"/>: <see cref="LastLocatedAt"/>, else <see cref="LastSeenAt"/>.</summary>
+    internal DateTimeOffset LocatedAt => LastLocatedAt ?? LastSeenAt;
+}

@@ -12,8 +12,10 @@ public sealed record UserSecurityState(string UserId, long SecurityEpoch, IReadO
 {
     /// <summary>
     /// The state after <see cref="ISessionStore.RememberDeviceAsync"/>, as every store must write it: a
-    /// device with the same <see cref="KnownDevice.Key"/> gets the new last-seen time, an unknown one is
-    /// added, and only the <paramref name="maxDevices"/> most recently seen are kept, least recent first.
+    /// device with the same <see cref="KnownDevice.Key"/> gets the new last-seen time (and the new
+    /// <see cref="KnownDevice.LastLocation"/> with its time, when the new sighting has one; otherwise the last known place
+    /// stays), an unknown one is added, and only the <paramref name="maxDevices"/> most recently seen are kept, least
+    /// recent first.
     /// </summary>
     /// <param name="device">The device seen now.</param>
     /// <param name="maxDevices">How many devices to keep (at least 1).</param>
@@ -34,7 +36,10 @@ public sealed record UserSecurityState(string UserId, long SecurityEpoch, IReadO
         }
         else
         {
-            devices[index] = devices[index] with { LastSeenAt = device.LastSeenAt };
+            KnownDevice known = devices[index] with { LastSeenAt = device.LastSeenAt };
+            devices[index] = device.LastLocation is null
+                ? known
+                : known with { LastLocation = device.LastLocation, LastLocatedAt = device.LastLocatedAt ?? device.LastSeenAt };
         }
 
         // A stable sort: devices seen at the same instant keep their order.

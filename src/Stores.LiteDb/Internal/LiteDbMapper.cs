@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Text;
 using LiteDB;
+using SessionCore.Risk;
 using SessionCore.Sessions;
 using SessionCore.Tokens;
 
@@ -64,6 +65,17 @@ internal static class LiteDbMapper
 
     public const string Instant = "t";
 
+    // The coarse place of a session or a known device (never an address), and the sign-in risk reasons of a session.
+    public const string Location = "lo";
+    public const string LocatedAt = "la";
+    public const string SignInRisk = "sk";
+    public const string PlaceCountry = "cc";
+    public const string PlaceCity = "cy";
+    public const string PlaceLatitude = "lat";
+    public const string PlaceLongitude = "lon";
+    public const string PlaceRadius = "r";
+    public const string PlaceAsn = "as";
+
     private const long MaxTicks = 3155378975999999999; // DateTimeOffset.MaxValue.UtcTicks
 
     /// <summary>
@@ -106,6 +118,8 @@ internal static class LiteDbMapper
             [KeyBinding] = session.KeyBinding is { } binding
                 ? new BsonDocument { [Thumbprint] = binding.Thumbprint, [PublicKeyJwk] = binding.PublicKeyJwk, [BoundAt] = Ticks(binding.BoundAt) }
                 : BsonValue.Null,
+            [Location] = Place(session.Location),
+            [SignInRisk] = (int)session.SignInRisk,
         };
     }
 
@@ -137,6 +151,8 @@ internal static class LiteDbMapper
             RevocationReason = doc[RevocationReason].IsNull ? null : (RevocationReason)ReadInt32(Field(doc, RevocationReason)),
             Data = data,
             KeyBinding = binding.IsNull ? null : new SessionKeyBinding(ReadString(Field(binding, Thumbprint)), ReadString(Field(binding, PublicKeyJwk)), FromTicks(Field(binding, BoundAt))),
+            Location = ReadPlace(doc[Location]),
+            SignInRisk = doc[SignInRisk].IsNull ? SignInRiskReason.None : (SignInRiskReason)ReadInt32(doc[SignInRisk]),
         };
     }
 
@@ -206,6 +222,8 @@ internal static class LiteDbMapper
                 [DeviceNetwork] = Text(device.Network),
                 [FirstSeenAt] = Ticks(device.FirstSeenAt),
                 [LastSeenAt] = Ticks(device.LastSeenAt),
+                [Location] = Place(device.LastLocation),
+                [LocatedAt] = device.LastLocation is null ? BsonValue.Null : Ticks(device.LastLocatedAt),
             });
         }
 
@@ -226,6 +244,11 @@ internal static class LiteDbMapper
                 NullableText(Field(d, DeviceNetwork)),
                 FromTicks(Field(d, FirstSeenAt)),
                 FromTicks(Field(d, LastSeenAt)));
+            if (ReadPlace(d[Location]) is { } place)
+            {
+                // Records written before places were kept have neither field.
+                devices[i] = devices[i] with { LastLocation = place, LastLocatedAt = NullableTicks(d[LocatedAt]) };
+            }
         }
 
         return new UserSecurityState(ReadString(Field(doc, UserId)), ReadEpoch(doc), devices);
@@ -241,6 +264,31 @@ internal static class LiteDbMapper
     // Readers check every value's BSON type, so a record of the wrong shape (another collection's, a
     // missing or mistyped field, an out-of-range instant) is a FormatException the store wraps in
     // SessionStoreException, never a null required value or a driver exception that quotes the raw value.
+    private static BsonValue Place(CoarseLocation? place) => place is null
+        ? BsonValue.Null
+        : new BsonDocument
+        {
+            [PlaceCountry] = Text(place.CountryCode),
+            [PlaceCity] = Text(place.City),
+            [PlaceLatitude] = place.Latitude is double latitude ? new BsonValue(latitude) : BsonValue.Null,
+            [PlaceLongitude] = place.Longitude is double longitude ? new BsonValue(longitude) : BsonValue.Null,
+            [PlaceRadius] = place.AccuracyRadiusKm is int radius ? new BsonValue(radius) : BsonValue.Null,
+            [PlaceAsn] = place.AutonomousSystemNumber is long asn ? new BsonValue(asn) : BsonValue.Null,
+        };
+
+    // CoarseLocation.Restore sanitises again, so a damaged place reads as unknown fields; a wrong type is corruption.
+    private static CoarseLocation? ReadPlace(BsonValue value) => value.IsNull
+        ? null
+        : CoarseLocation.Restore(
+            NullableText(Field(value, PlaceCountry)),
+            NullableText(Field(value, PlaceCity)),
+            NullableDouble(value[PlaceLatitude]),
+            NullableDouble(value[PlaceLongitude]),
+            value[PlaceRadius].IsNull ? null : ReadInt32(value[PlaceRadius]),
+            value[PlaceAsn].IsNull ? null : ReadInt64(value[PlaceAsn]));
+
+    private static double? NullableDouble(BsonValue value) => value.IsNull ? null : value.IsDouble ? value.AsDouble : throw Corrupt();
+
     private static BsonValue Field(BsonValue document, string name) => document.IsDocument ? document[name] : throw Corrupt();
 
     private static BsonValue Ticks(DateTimeOffset? value) => value is { } v ? new BsonValue(v.UtcTicks) : BsonValue.Null;

@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using MongoDB.Bson;
 using SessionCore.Devices;
+using SessionCore.Risk;
 using SessionCore.Sessions;
 using SessionCore.Tokens;
 
@@ -69,6 +70,17 @@ internal static class MongoMapper
     public const string DeviceIdHash = "dh";
     public const string UserAgentFamily = "uf";
     public const string FirstSeenAt = "fs";
+
+    // The coarse place of a session or a known device (never an address), and the sign-in risk reasons of a session.
+    public const string Location = "lo";
+    public const string LocatedAt = "la";
+    public const string SignInRisk = "sk";
+    public const string PlaceCountry = "cc";
+    public const string PlaceCity = "cy";
+    public const string PlaceLatitude = "lat";
+    public const string PlaceLongitude = "lon";
+    public const string PlaceRadius = "r";
+    public const string PlaceAsn = "as";
 
     private const long MaxTicks = 3155378975999999999; // DateTimeOffset.MaxValue.UtcTicks
 
@@ -153,6 +165,11 @@ internal static class MongoMapper
                 NullableText(d[DeviceNetwork]),
                 FromTicks(d[FirstSeenAt]),
                 FromTicks(d[LastSeenAt])));
+            if (ReadPlace(Optional(d, Location)) is { } place)
+            {
+                // Records written before places were kept have neither field.
+                devices[^1] = devices[^1] with { LastLocation = place, LastLocatedAt = NullableTicks(Optional(d, LocatedAt)) };
+            }
         }
 
         return new UserRecords(userId, doc[Version].AsInt64, doc[SecurityEpoch].AsInt64, devices, sessions, families, revokedBefore);
@@ -191,6 +208,8 @@ internal static class MongoMapper
                     ? new BsonDocument { { Thumbprint, binding.Thumbprint }, { PublicKeyJwk, binding.PublicKeyJwk }, { BoundAt, Ticks(binding.BoundAt) } }
                     : BsonNull.Value
             },
+            { Location, Place(session.Location) },
+            { SignInRisk, new BsonInt32((int)session.SignInRisk) },
         };
     }
 
@@ -222,6 +241,8 @@ internal static class MongoMapper
             RevocationReason = doc[RevocationReason].IsBsonNull ? null : (RevocationReason)doc[RevocationReason].AsInt32,
             Data = data,
             KeyBinding = binding.IsBsonNull ? null : new SessionKeyBinding(binding[Thumbprint].AsString, binding[PublicKeyJwk].AsString, FromTicks(binding[BoundAt])),
+            Location = ReadPlace(Optional(doc, Location)),
+            SignInRisk = Optional(doc, SignInRisk) is { IsBsonNull: false } risk ? (SignInRiskReason)risk.AsInt32 : SignInRiskReason.None,
         };
     }
 
@@ -277,6 +298,8 @@ internal static class MongoMapper
         { DeviceNetwork, Text(device.Network) },
         { FirstSeenAt, Ticks(device.FirstSeenAt) },
         { LastSeenAt, Ticks(device.LastSeenAt) },
+        { Location, Place(device.LastLocation) },
+        { LocatedAt, device.LastLocation is null ? BsonNull.Value : Ticks(device.LastLocatedAt) },
     };
 
     public static DateTimeOffset FromTicks(BsonValue value) =>
@@ -285,6 +308,32 @@ internal static class MongoMapper
     private static BsonValue Ticks(DateTimeOffset? value) => value is { } v ? new BsonInt64(v.UtcTicks) : BsonNull.Value;
 
     private static BsonValue Text(string? value) => value is null ? BsonNull.Value : new BsonString(value);
+
+    // Fields added after the first release are absent from older records.
+    private static BsonValue Optional(BsonValue document, string name) => document.AsBsonDocument.GetValue(name, BsonNull.Value);
+
+    private static BsonValue Place(CoarseLocation? place) => place is null
+        ? BsonNull.Value
+        : new BsonDocument
+        {
+            { PlaceCountry, Text(place.CountryCode) },
+            { PlaceCity, Text(place.City) },
+            { PlaceLatitude, place.Latitude is double latitude ? new BsonDouble(latitude) : BsonNull.Value },
+            { PlaceLongitude, place.Longitude is double longitude ? new BsonDouble(longitude) : BsonNull.Value },
+            { PlaceRadius, place.AccuracyRadiusKm is int radius ? new BsonInt32(radius) : BsonNull.Value },
+            { PlaceAsn, place.AutonomousSystemNumber is long asn ? new BsonInt64(asn) : BsonNull.Value },
+        };
+
+    // CoarseLocation.Restore sanitises again, so a damaged place reads as unknown fields; a wrong type is corruption.
+    private static CoarseLocation? ReadPlace(BsonValue value) => value.IsBsonNull
+        ? null
+        : CoarseLocation.Restore(
+            NullableText(Optional(value, PlaceCountry)),
+            NullableText(Optional(value, PlaceCity)),
+            Optional(value, PlaceLatitude) is { IsBsonNull: false } latitude ? latitude.AsDouble : null,
+            Optional(value, PlaceLongitude) is { IsBsonNull: false } longitude ? longitude.AsDouble : null,
+            Optional(value, PlaceRadius) is { IsBsonNull: false } radius ? radius.AsInt32 : null,
+            Optional(value, PlaceAsn) is { IsBsonNull: false } asn ? asn.AsInt64 : null);
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 

@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json;
+using SessionCore.Risk;
 using SessionCore.Sessions;
 using SessionCore.Tokens;
 using StackExchange.Redis;
@@ -74,6 +75,16 @@ internal static class RedisRecordCodec
         if (session.KeyBinding is { } binding)
         {
             f.AddRange(["kt", binding.Thumbprint, "kj", binding.PublicKeyJwk, "kb", Ticks(binding.BoundAt)]);
+        }
+
+        if (session.Location is { } place)
+        {
+            f.AddRange(["lo", EncodePlace(place)]);
+        }
+
+        if (session.SignInRisk != SignInRiskReason.None)
+        {
+            f.AddRange(["sk", Number((int)session.SignInRisk)]);
         }
 
         AddMethods(f, session.AuthenticationMethods);
@@ -182,7 +193,10 @@ internal static class RedisRecordCodec
         };
     }
 
-    /// <summary>A device as the scripts keep it: a JSON array [key, first seen, last seen, device id hash, agent family, network].</summary>
+    /// <summary>
+    /// A device as the scripts keep it: a JSON array [key, first seen, last seen, device id hash, agent family, network],
+    /// followed by [place, located at] when the device has a place (so records without one keep their original form).
+    /// </summary>
     public static string EncodeDevice(KnownDevice device)
     {
         ArrayBufferWriter<byte> buffer = new(256);
@@ -195,10 +209,45 @@ internal static class RedisRecordCodec
             WriteOptional(writer, device.DeviceIdHash);
             WriteOptional(writer, device.UserAgentFamily);
             WriteOptional(writer, device.Network);
+            if (device.LastLocation is { } place)
+            {
+                WritePlace(writer, place);
+                writer.WriteStringValue(Ticks(device.LastLocatedAt ?? device.LastSeenAt));
+            }
+
             writer.WriteEndArray();
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// A coarse place as a JSON array of six strings or nulls [country, city, latitude, longitude, radius, AS number].
+    /// Numbers are written as text, so that Lua's cjson (which keeps 14 significant digits) passes them through untouched.
+    /// </summary>
+    public static string EncodePlace(CoarseLocation place)
+    {
+        ArrayBufferWriter<byte> buffer = new(128);
+        using (Utf8JsonWriter writer = new(buffer))
+        {
+            WritePlace(writer, place);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Reads a place written by <see cref="EncodePlace"/>; fields that fail sanitising read as unknown.</summary>
+    public static CoarseLocation? DecodePlace(string json)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(json);
+            return ReadPlace(document.RootElement);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            throw new FormatException(Error.Unreadable, ex);
+        }
     }
 
     /// <summary>Reads the known-device list the scripts keep (most recent last); empty or missing is none.</summary>
@@ -220,18 +269,27 @@ internal static class RedisRecordCodec
             List<KnownDevice> devices = new(document.RootElement.GetArrayLength());
             foreach (JsonElement item in document.RootElement.EnumerateArray())
             {
-                if (item.GetArrayLength() != 6)
+                int length = item.GetArrayLength();
+                if (length is not (6 or 8))
                 {
                     throw new FormatException();
                 }
 
-                devices.Add(new KnownDevice(
+                KnownDevice device = new(
                     item[0].GetString() ?? throw new FormatException(),
                     item[3].GetString(),
                     item[4].GetString(),
                     item[5].GetString(),
                     Time(item[1].GetString()),
-                    Time(item[2].GetString())));
+                    Time(item[2].GetString()));
+
+                // Six elements: a device without a place (and every record written before places were kept).
+                if (length == 8 && ReadPlace(item[6]) is { } place)
+                {
+                    device = device with { LastLocation = place, LastLocatedAt = Time(item[7].GetString()) };
+                }
+
+                devices.Add(device);
             }
 
             return devices;
@@ -268,6 +326,39 @@ internal static class RedisRecordCodec
         new(long.Parse(text ?? throw new FormatException(), NumberStyles.None, CultureInfo.InvariantCulture), TimeSpan.Zero);
 
     private static DateTimeOffset Time(RedisValue value) => Time((string?)value);
+
+    private static void WritePlace(Utf8JsonWriter writer, CoarseLocation place)
+    {
+        writer.WriteStartArray();
+        WriteOptional(writer, place.CountryCode);
+        WriteOptional(writer, place.City);
+        WriteOptional(writer, place.Latitude?.ToString("R", CultureInfo.InvariantCulture));
+        WriteOptional(writer, place.Longitude?.ToString("R", CultureInfo.InvariantCulture));
+        WriteOptional(writer, place.AccuracyRadiusKm?.ToString(CultureInfo.InvariantCulture));
+        WriteOptional(writer, place.AutonomousSystemNumber?.ToString(CultureInfo.InvariantCulture));
+        writer.WriteEndArray();
+    }
+
+    private static CoarseLocation? ReadPlace(JsonElement place)
+    {
+        if (place.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (place.ValueKind != JsonValueKind.Array || place.GetArrayLength() != 6)
+        {
+            throw new FormatException();
+        }
+
+        return CoarseLocation.Restore(
+            place[0].GetString(),
+            place[1].GetString(),
+            place[2].GetString() is { } latitude ? double.Parse(latitude, NumberStyles.Float, CultureInfo.InvariantCulture) : null,
+            place[3].GetString() is { } longitude ? double.Parse(longitude, NumberStyles.Float, CultureInfo.InvariantCulture) : null,
+            place[4].GetString() is { } radius ? int.Parse(radius, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : null,
+            place[5].GetString() is { } asn ? Long(asn) : null);
+    }
 
     private static void WriteOptional(Utf8JsonWriter writer, string? value)
     {
@@ -332,6 +423,8 @@ internal static class RedisRecordCodec
         private string? _thumbprint;
         private string? _jwk;
         private RedisValue _boundAt;
+        private string? _place;
+        private RedisValue _risk;
         private SortedList<int, string>? _methods;
         private Dictionary<string, string>? _data;
 
@@ -358,6 +451,8 @@ internal static class RedisRecordCodec
                 case "kt": _thumbprint = value; break;
                 case "kj": _jwk = value; break;
                 case "kb": _boundAt = value; break;
+                case "lo": _place = value; break;
+                case "sk": _risk = value; break;
                 default:
                     if (name.StartsWith(DataPrefix, StringComparison.Ordinal))
                     {
@@ -390,6 +485,8 @@ internal static class RedisRecordCodec
                 RevocationReason = _reason.IsNull ? null : (RevocationReason)checked((int)Long(Required(_reason))),
                 Device = _device ? new SessionDevice(_userAgent, _network, _deviceId) : null,
                 KeyBinding = _thumbprint is null ? null : new SessionKeyBinding(_thumbprint, Required(_jwk), Time(_boundAt)),
+                Location = _place is null ? null : DecodePlace(_place),
+                SignInRisk = _risk.IsNull ? SignInRiskReason.None : (SignInRiskReason)checked((int)Long(Required(_risk))),
             };
             if (_methods is not null)
             {

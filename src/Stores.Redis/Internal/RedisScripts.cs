@@ -171,7 +171,10 @@ internal static class RedisScripts
 
         """;
 
-    /// <summary>UserSecurityState.WithDevice over the JSON list [key, first seen, last seen, device id hash, agent, network]; pure.</summary>
+    /// <summary>
+    /// UserSecurityState.WithDevice over the JSON list [key, first seen, last seen, device id hash, agent, network, and when
+    /// the device has a place: place, located at]; a sighting without a place keeps the last one. Pure.
+    /// </summary>
     private const string Devices = """
         local function with_device(current, dev, max)
           local list = {}
@@ -179,7 +182,12 @@ internal static class RedisScripts
           local d = cjson.decode(dev)
           local new = 1
           for _, x in ipairs(list) do
-            if x[1] == d[1] then x[3] = d[3] new = 0 break end
+            if x[1] == d[1] then
+              x[3] = d[3]
+              if d[7] then x[7] = d[7] x[8] = d[8] end
+              new = 0
+              break
+            end
           end
           if new == 1 then list[#list + 1] = d end
           local order = {}

@@ -67,6 +67,22 @@ public sealed class StoreCallCountTests : IDisposable
     }
 
     [Fact]
+    public async Task SignIn_WithSignInRiskCheck_ReadsTheKnownDevicesFirst_TwoCalls()
+    {
+        // The one flow that costs a second call: the risk verdict must precede the write (a refused sign-in writes
+        // nothing, a step-up changes the session written), so the known devices are read first.
+        DelegatingStore store = new(new InMemorySessionStore());
+        SessionManager manager = new SessionManagerBuilder { Store = store, TimeProvider = _time, SignInRisk = new SessionCore.Risk.SignInRiskEvaluator() }.Build();
+
+        SignInResult result = await manager.SignInAsync(new SignInRequest(User) { Client = Laptop() }, Ct);
+
+        Assert.True(result.IsSuccess);
+        Assert.Equal(1, store.Calls(nameof(ISessionStore.GetUserSecurityStateAsync)));
+        Assert.Equal(1, store.Calls(nameof(ISessionStore.CreateAsync)));
+        Assert.Equal(2, store.TotalCalls);
+    }
+
+    [Fact]
     public async Task SignIn_StaleCookieOfTheSameUser_OneCallRevokesIt()
     {
         string stale = await SignInAsync();
