@@ -30,9 +30,14 @@ public static class CsrfSessionCoreBuilderExtensions
         {
             ExpectedOrigin = options.ExpectedOrigin,
             HeaderName = options.HeaderName,
-            Key = options.Key is { } key ? key.ToArray() : null,
             SessionScheme = options.SessionScheme,
         };
+        if (options.Key is { } key)
+        {
+            // A copy: the caller may clear its array after registration.
+            snapshot.Key = key.ToArray();
+        }
+
         Validate(snapshot);
         builder.Services.AddSingleton(_ => new CsrfProtection(snapshot));
         builder.Services.AddSingleton(sp => sp.GetRequiredService<CsrfProtection>().Tokens);
