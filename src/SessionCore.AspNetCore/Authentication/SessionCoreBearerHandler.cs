@@ -64,8 +64,10 @@ public sealed partial class SessionCoreBearerHandler : AuthenticationHandler<Ses
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         _refusal = Refusal.None;
-        string target = Context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (Request.Path + Request.QueryString).ToString();
-        if (UrlTokenDetector.Inspect(target) != UrlTokenFinding.None)
+        // The raw target is what the client sent (a server may leave it empty); the decoded path and query are checked too.
+        string? raw = Context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if ((!string.IsNullOrEmpty(raw) && UrlTokenDetector.Inspect(raw) != UrlTokenFinding.None)
+            || UrlTokenDetector.Inspect(Request.Path.Value + Request.QueryString.Value) != UrlTokenFinding.None)
         {
             _refusal = Refusal.InvalidRequest;
             return AuthenticateResult.Fail("A token in the URL is not accepted.");
