@@ -60,7 +60,7 @@ internal sealed class TestApp : IAsyncDisposable
 
     public SessionManager Sessions => _app.Services.GetRequiredService<SessionManager>();
 
-    public static async Task<TestApp> StartAsync(bool csrfMiddleware = true, SigningKey? key = null, Action<IServiceCollection>? services = null)
+    public static async Task<TestApp> StartAsync(bool csrfMiddleware = true, SigningKey? key = null, Action<IServiceCollection>? services = null, bool oauth = true)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
@@ -97,7 +97,7 @@ internal sealed class TestApp : IAsyncDisposable
             app.UseSessionCoreCsrf();
         }
 
-        MapEndpoints(app);
+        MapEndpoints(app, oauth);
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new TestApp(app, store, time, keys);
     }
@@ -108,7 +108,7 @@ internal sealed class TestApp : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static void MapEndpoints(WebApplication app)
+    private static void MapEndpoints(WebApplication app, bool oauth)
     {
         app.MapPost("/login", async (HttpContext context) =>
         {
@@ -151,11 +151,14 @@ internal sealed class TestApp : IAsyncDisposable
             clientId = context.User.FindFirst(SessionCoreClaimTypes.ClientId)?.Value,
         })).RequireAuthorization(p => p.AddAuthenticationSchemes(SessionCoreBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser());
 
-        app.MapSessionCoreOAuth(o =>
+        if (oauth)
         {
-            o.Issuer = Issuer;
-            o.Grants.Add(new TestGrant());
-        });
+            app.MapSessionCoreOAuth(o =>
+            {
+                o.Issuer = Issuer;
+                o.Grants.Add(new TestGrant());
+            });
+        }
         app.MapSessionCoreSessions();
     }
 
