@@ -60,7 +60,7 @@ internal sealed class TestApp : IAsyncDisposable
 
     public SessionManager Sessions => _app.Services.GetRequiredService<SessionManager>();
 
-    public static async Task<TestApp> StartAsync(bool csrfMiddleware = true, SigningKey? key = null, Action<IServiceCollection>? services = null, bool oauth = true)
+    public static async Task<TestApp> StartAsync(bool csrfMiddleware = true, SigningKey? key = null, Action<IServiceCollection>? services = null, bool oauth = true, bool urlGuard = false)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
@@ -90,6 +90,11 @@ internal sealed class TestApp : IAsyncDisposable
         services?.Invoke(builder.Services);
 
         WebApplication app = builder.Build();
+        if (urlGuard)
+        {
+            app.UseSessionCoreUrlTokenGuard();
+        }
+
         app.UseAuthentication();
         app.UseAuthorization();
         if (csrfMiddleware)

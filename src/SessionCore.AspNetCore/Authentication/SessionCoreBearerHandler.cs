@@ -7,7 +7,6 @@ using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -64,10 +63,7 @@ public sealed partial class SessionCoreBearerHandler : AuthenticationHandler<Ses
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         _refusal = Refusal.None;
-        // The raw target is what the client sent (a server may leave it empty); the decoded path and query are checked too.
-        string? raw = Context.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        if ((!string.IsNullOrEmpty(raw) && UrlTokenDetector.Inspect(raw) != UrlTokenFinding.None)
-            || UrlTokenDetector.Inspect(Request.Path.Value + Request.QueryString.Value) != UrlTokenFinding.None)
+        if (Http.UrlTokenGuardMiddleware.CarriesToken(Context))
         {
             _refusal = Refusal.InvalidRequest;
             return AuthenticateResult.Fail("A token in the URL is not accepted.");
