@@ -6,11 +6,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SessionCore.AspNetCore.Authentication;
-using SessionCore.DependencyInjection;
 using SessionCore.Keys;
-using SessionCore.Rotation;
 using SessionCore.Samples.AspNetCore;
-using SessionCore.Stores.LiteDb;
 
 // A minimal API on SessionCore.AspNetCore: dotnet run --project samples/AspNetCore -- --urls http://127.0.0.1:5080
 // Options: --urls, --data DIR (the LiteDB folder, default ./.data/aspnetcore), --origin URL (default the first URL).

@@ -2,7 +2,6 @@ using System;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using SessionCore.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SessionCore.AspNetCore.Authentication;
 using SessionCore.Http;
