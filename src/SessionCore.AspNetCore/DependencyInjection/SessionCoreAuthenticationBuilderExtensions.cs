@@ -70,6 +70,10 @@ public static class SessionCoreAuthenticationBuilderExtensions
         return builder.AddScheme<SessionCoreBearerOptions, SessionCoreBearerHandler>(authenticationScheme, configure);
     }
 
-    private static void AddAuthorizationHandler(IServiceCollection services) =>
+    private static void AddAuthorizationHandler(IServiceCollection services)
+    {
+        // Authorization services too, so RequireAuthorization works (and a WebApplication adds its middleware) without another call.
+        services.AddAuthorization();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, SessionFreshnessAuthorizationHandler>());
+    }
 }
