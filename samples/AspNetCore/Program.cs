@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using SessionCore.AspNetCore.Authentication;
+using SessionCore.Diagnostics;
 using SessionCore.Keys;
 using SessionCore.Samples.AspNetCore;
 
@@ -32,6 +35,10 @@ builder.Services.AddSessionCore(o => o.MaxSessionsPerUser = 10)
 builder.Services.AddAuthentication(SessionCookieDefaults.AuthenticationScheme)
     .AddSessionCookie()
     .AddSessionCoreBearer();
+// Metrics and traces of the "SessionCore" meter and activity source (docs/diagnostics.md); add an exporter (OTLP, say).
+builder.Services.AddOpenTelemetry()
+    .WithMetrics(m => m.AddMeter(SessionCoreTelemetry.Name))
+    .WithTracing(t => t.AddSource(SessionCoreTelemetry.Name));
 builder.Services.AddAuthorization(o => o.AddPolicy(Endpoints.ApiPolicy, p => p.AddAuthenticationSchemes(SessionCoreBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser()));
 
 WebApplication app = builder.Build();
