@@ -5,60 +5,49 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using SessionCore.DependencyInjection;
-using SessionCore.Http;
-using SessionCore.Jwt;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using SessionCore.AspNetCore.Authentication;
+using SessionCore.Diagnostics;
 using SessionCore.Keys;
-using SessionCore.Rotation;
-using SessionCore.Stores.LiteDb;
+using SessionCore.Samples.AspNetCore;
 
-namespace SessionCore.Samples.AspNetCore;
+// A minimal API on SessionCore.AspNetCore: dotnet run --project samples/AspNetCore -- --urls http://127.0.0.1:5080
+// Options: --urls, --data DIR (the LiteDB folder, default ./.data/aspnetcore), --origin URL (default the first URL).
+WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+string urls = builder.Configuration["urls"] ?? "http://127.0.0.1:5080";
+builder.WebHost.UseUrls(urls);
+string origin = builder.Configuration["origin"] ?? urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
+string data = builder.Configuration["data"] ?? Path.Combine(".data", "aspnetcore");
+Directory.CreateDirectory(data);
 
-/// <summary>
-/// A minimal API on SessionCore: <c>dotnet run --project samples/AspNetCore -- --urls http://127.0.0.1:5080</c>.
-/// Options: <c>--urls</c> (default http://127.0.0.1:5080), <c>--data DIR</c> (the LiteDB folder, default
-/// ./.data/aspnetcore) and <c>--origin URL</c> (the origin the pages are served from; default the first URL).
-/// </summary>
-internal static class Program
-{
-    public const string DefaultUrl = "http://127.0.0.1:5080";
+// ASP.NET Core's request logging writes every URL in full at Information: keep it at Warning, so a token a client
+// put in a URL never reaches the log before the guard refuses the request.
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
-    public static void Main(string[] args)
-    {
-        WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
-        string urls = builder.Configuration["urls"] ?? DefaultUrl;
-        builder.WebHost.UseUrls(urls);
-        string origin = builder.Configuration["origin"] ?? urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
-        string data = builder.Configuration["data"] ?? Path.Combine(".data", "aspnetcore");
-        Directory.CreateDirectory(data);
+// One ES256 key per process run, for the demo; a real deployment loads its keys ('sessioncore keys new') and rotates them.
+using SigningKey key = SigningKey.Generate(SigningAlgorithm.Es256);
+builder.Services.AddSessionCore(o => o.MaxSessionsPerUser = 10)
+    .AddLiteDbStore(o => o.FilePath = Path.Combine(data, "sessions.db"))
+    .AddAccessTokens(new SigningKeyRing(key), o => (o.Issuer, o.Audience, o.DefaultClientId) = (origin, origin + "/api", "aspnetcore-sample"))
+    .AddRefreshTokens()
+    .AddCsrfProtection(o => o.ExpectedOrigin = origin);
+builder.Services.AddAuthentication(SessionCookieDefaults.AuthenticationScheme)
+    .AddSessionCookie()
+    .AddSessionCoreBearer();
+// Metrics and traces of the "SessionCore" meter and activity source (docs/diagnostics.md); add an exporter (OTLP, say).
+builder.Services.AddOpenTelemetry()
+    .WithMetrics(m => m.AddMeter(SessionCoreTelemetry.Name))
+    .WithTracing(t => t.AddSource(SessionCoreTelemetry.Name));
+builder.Services.AddAuthorization(o => o.AddPolicy(Endpoints.ApiPolicy, p => p.AddAuthenticationSchemes(SessionCoreBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser()));
 
-        // ASP.NET Core's request logging writes every URL in full at Information, so a token a client put in a
-        // query string would land in the log before SessionMiddleware refuses the request. Its framework
-        // categories log from Warning up; "Microsoft.Hosting.Lifetime" (the listening address) is not among them.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+WebApplication app = builder.Build();
+app.UseSessionCoreUrlTokenGuard();   // 400 for any token in a URL
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseSessionCoreCsrf();            // unsafe requests riding on the session cookie need X-CSRF-Token and a same-origin request
 
-        // One ES256 key per process run, for the demo; a real deployment loads its keys (see 'sessioncore keys new')
-        // and rotates them with SigningKeyRing.Rotate while publishing the JWKS.
-        using SigningKey key = SigningKey.Generate(SigningAlgorithm.Es256);
-        builder.Services.AddSessionCore(o => o.MaxSessionsPerUser = 10)
-            .AddLiteDbStore(o => o.FilePath = Path.Combine(data, "sessions.db"))
-            .AddAccessTokens(new SigningKeyRing(key), o =>
-            {
-                o.Issuer = origin;
-                o.Audience = origin + "/api";
-                o.DefaultClientId = "aspnetcore-sample";
-            })
-            .AddRefreshTokens();
-
-        // The CSRF key lives as long as the process: a restart only asks pages to fetch a new token (GET /me).
-        builder.Services.AddSingleton(_ => CsrfTokenService.CreateWithRandomKey());
-        builder.Services.AddSingleton(new RequestOriginPolicy(origin));
-        builder.Services.AddSingleton<CookieSettings>();
-
-        WebApplication app = builder.Build();
-        app.UseMiddleware<SessionMiddleware>();
-        Endpoints.Map(app);
-        TokenEndpoints.Map(app);
-        app.Run();
-    }
-}
+Endpoints.Map(app);                          // /login, /me, /elevate, /logout, /token, /api/profile
+app.MapSessionCoreOAuth(o => o.Issuer = origin);   // /oauth/token (refresh grant), /oauth/revoke, JWKS, RFC 8414 metadata
+app.MapSessionCoreSessions();                // /sessions: list, revoke one, revoke the others
+app.Run();

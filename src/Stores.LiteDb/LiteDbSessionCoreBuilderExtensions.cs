@@ -1,9 +1,10 @@
 using System;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SessionCore.DependencyInjection;
+using SessionCore.Stores;
+using SessionCore.Stores.LiteDb;
 
-namespace SessionCore.Stores.LiteDb;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the LiteDB session store with SessionCore.</summary>
 public static class LiteDbSessionCoreBuilderExtensions

@@ -1,12 +1,13 @@
 using System;
 using System.Linq;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MongoDB.Driver;
 using SessionCore.DependencyInjection;
+using SessionCore.Stores;
+using SessionCore.Stores.Mongo;
 using SessionCore.Stores.Mongo.Internal;
 
-namespace SessionCore.Stores.Mongo;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the MongoDB session store with SessionCore.</summary>
 public static class MongoSessionCoreBuilderExtensions

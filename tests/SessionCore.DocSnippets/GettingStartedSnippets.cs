@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
-using SessionCore.DependencyInjection;
 using SessionCore.Devices;
 using SessionCore.Diagnostics;
 using SessionCore.Sessions;
@@ -42,7 +41,7 @@ public static class GettingStartedSnippets
                 options.IdleTimeout = TimeSpan.FromMinutes(20);
                 options.MaxSessionsPerUser = 5;
             })
-            .UseInMemoryStore();
+            .AddInMemoryStore();
         services.AddSingleton<ISessionEventSink, AuditSink>();
 
         await using ServiceProvider provider = services.BuildServiceProvider();

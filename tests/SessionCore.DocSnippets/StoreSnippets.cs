@@ -1,7 +1,6 @@
 using System;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
-using SessionCore.DependencyInjection;
 using SessionCore.Sessions;
 using SessionCore.Stores.LiteDb;
 

@@ -13,7 +13,7 @@ public sealed class MaxMindLocationBuilderExtensionsTests
     public void AddMaxMindLocation_GoodFiles_RegistersTheProvider()
     {
         ServiceCollection services = new();
-        services.AddSessionCore().UseInMemoryStore().AddMaxMindLocation(o =>
+        services.AddSessionCore().AddInMemoryStore().AddMaxMindLocation(o =>
         {
             o.CityDatabasePath = TestFiles.City;
             o.AsnDatabasePath = TestFiles.Asn;
@@ -42,7 +42,7 @@ public sealed class MaxMindLocationBuilderExtensionsTests
     public void AddMaxMindLocation_BadArguments_Throw()
     {
         SessionCoreBuilder builder = new ServiceCollection().AddSessionCore();
-        Assert.Throws<ArgumentNullException>(() => MaxMindLocationBuilderExtensions.AddMaxMindLocation(null!, _ => { }));
+        Assert.Throws<ArgumentNullException>(() => MaxMindSessionCoreBuilderExtensions.AddMaxMindLocation(null!, _ => { }));
         Assert.Throws<ArgumentNullException>(() => builder.AddMaxMindLocation(null!));
         Assert.Throws<ArgumentException>(() => builder.AddMaxMindLocation(_ => { }));
     }
@@ -52,7 +52,7 @@ public sealed class MaxMindLocationBuilderExtensionsTests
     {
         ServiceCollection services = new();
         MaxMindLocationOptions? captured = null;
-        services.AddSessionCore().UseInMemoryStore().AddMaxMindLocation(o =>
+        services.AddSessionCore().AddInMemoryStore().AddMaxMindLocation(o =>
         {
             o.CityDatabasePath = TestFiles.City;
             captured = o;

@@ -109,7 +109,7 @@ public sealed class AspNetCoreSampleTests : IClassFixture<AspNetCoreSampleHost>
     [InlineData("GET", "/me?access_token=abc")]
     [InlineData("GET", "/me;jsessionid=abc")]
     [InlineData("POST", "/login?token=abc")]
-    [InlineData("POST", "/token/refresh?refresh_token=abc")]
+    [InlineData("POST", "/oauth/token?refresh_token=abc")]
     public async Task Request_TokenInUrl_Returns400(string method, string url)
     {
         using HttpResponseMessage response = await SendAsync(new HttpMethod(method), url, body: Alice, origin: _host.Origin);
@@ -219,14 +219,14 @@ public sealed class AspNetCoreSampleTests : IClassFixture<AspNetCoreSampleHost>
         (string access, string refresh) = await ReadTokensAsync(issued);
         using HttpResponseMessage profile = await SendAsync(HttpMethod.Get, "/api/profile", bearer: access);
         Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
-        using HttpResponseMessage refreshed = await SendAsync(HttpMethod.Post, "/token/refresh", body: new { refreshToken = refresh });
+        using HttpResponseMessage refreshed = await RefreshAsync(refresh);
         Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
         (string access2, string refresh2) = await ReadTokensAsync(refreshed);
         Assert.NotEqual(refresh, refresh2);
 
         using HttpResponseMessage logout = await SendAsync(HttpMethod.Post, "/logout", login.Cookie, login.Csrf);
         using HttpResponseMessage afterAccess = await SendAsync(HttpMethod.Get, "/api/profile", bearer: access2);
-        using HttpResponseMessage afterRefresh = await SendAsync(HttpMethod.Post, "/token/refresh", body: new { refreshToken = refresh2 });
+        using HttpResponseMessage afterRefresh = await RefreshAsync(refresh2);
         using HttpResponseMessage noBearer = await SendAsync(HttpMethod.Get, "/api/profile");
 
         Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
@@ -244,7 +244,7 @@ public sealed class AspNetCoreSampleTests : IClassFixture<AspNetCoreSampleHost>
 
         using HttpResponseMessage issued = await SendAsync(HttpMethod.Post, "/token", login.Cookie, login.Csrf);
         (_, string refresh) = await ReadTokensAsync(issued);
-        using HttpResponseMessage refreshed = await SendAsync(HttpMethod.Post, "/token/refresh", body: new { refreshToken = refresh });
+        using HttpResponseMessage refreshed = await RefreshAsync(refresh);
 
         foreach (HttpResponseMessage response in new[] { issued, refreshed })
         {
@@ -261,7 +261,7 @@ public sealed class AspNetCoreSampleTests : IClassFixture<AspNetCoreSampleHost>
     [InlineData(null, "invalid_request")]
     public async Task TokenRefresh_BadOrMissingToken_Returns400(string? token, string error)
     {
-        using HttpResponseMessage response = await SendAsync(HttpMethod.Post, "/token/refresh", body: new { refreshToken = token });
+        using HttpResponseMessage response = await RefreshAsync(token);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(error, await ErrorAsync(response));
@@ -300,7 +300,7 @@ public sealed class AspNetCoreSampleTests : IClassFixture<AspNetCoreSampleHost>
             Assert.Equal("Bearer error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
             using JsonDocument json = await ReadJsonAsync(response);
             Assert.Equal("invalid_token", json.RootElement.GetProperty("error").GetString());
-            Assert.Equal("the access token is not accepted", json.RootElement.GetProperty("message").GetString());
+            Assert.False(json.RootElement.TryGetProperty("message", out _));
         }
     }
 
@@ -351,7 +351,7 @@ public sealed class AspNetCoreSampleTests : IClassFixture<AspNetCoreSampleHost>
     }
 
     private async Task<HttpResponseMessage> SendAsync(
-        HttpMethod method, string path, string? cookie = null, string? csrf = null, object? body = null, string? origin = null, string? fetchSite = null, string? bearer = null)
+        HttpMethod method, string path, string? cookie = null, string? csrf = null, object? body = null, string? origin = null, string? fetchSite = "same-origin", string? bearer = null)
     {
         using HttpRequestMessage request = new(method, path);
         if (cookie is not null)
@@ -369,7 +369,7 @@ public sealed class AspNetCoreSampleTests : IClassFixture<AspNetCoreSampleHost>
             request.Headers.Add("Origin", origin);
         }
 
-        if (fetchSite is not null)
+        if (fetchSite is not null && method != HttpMethod.Get)
         {
             request.Headers.Add("Sec-Fetch-Site", fetchSite);
         }
@@ -385,6 +385,18 @@ public sealed class AspNetCoreSampleTests : IClassFixture<AspNetCoreSampleHost>
         }
 
         return await _host.Client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> RefreshAsync(string? refreshToken)
+    {
+        Dictionary<string, string> form = new(StringComparer.Ordinal) { ["grant_type"] = "refresh_token" };
+        if (refreshToken is not null)
+        {
+            form["refresh_token"] = refreshToken;
+        }
+
+        using FormUrlEncodedContent content = new(form);
+        return await _host.Client.PostAsync("/oauth/token", content, TestContext.Current.CancellationToken);
     }
 
     private sealed record Login(string Cookie, string Csrf);

@@ -8,7 +8,6 @@ using System.Threading.Tasks;
 using LiteDB;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using SessionCore.DependencyInjection;
 using SessionCore.Sessions;
 using SessionCore.Stores.LiteDb.Internal;
 using SessionCore.Tokens;

@@ -11,7 +11,6 @@ using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Serializers;
 using MongoDB.Driver;
-using SessionCore.DependencyInjection;
 using SessionCore.Sessions;
 using SessionCore.Stores.Mongo.Internal;
 using SessionCore.Stores.Mongo.Tests.Fake;

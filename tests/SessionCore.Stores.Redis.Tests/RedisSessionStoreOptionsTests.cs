@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
-using SessionCore.DependencyInjection;
 using SessionCore.Sessions;
 using SessionCore.Stores;
 using Xunit;

@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SessionCore.DependencyInjection;
 using SessionCore.Diagnostics;
 using SessionCore.Internal;
 using SessionCore.Risk;
@@ -9,14 +9,14 @@ using SessionCore.Sessions;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 
-namespace SessionCore.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers SessionCore in a service collection.</summary>
 public static class SessionCoreServiceCollectionExtensions
 {
     /// <summary>
     /// Registers a singleton <see cref="SessionManager"/>. The options are validated now, so bad
-    /// configuration fails at start-up. Register a store next (for example <c>UseInMemoryStore()</c>,
+    /// configuration fails at start-up. Register a store next (for example <c>AddInMemoryStore()</c>,
     /// <c>AddLiteDbStore(...)</c>). A registered <see cref="TimeProvider"/> and every registered
     /// <see cref="ISessionEventSink"/> are used, and a <see cref="SignInRiskEvaluator"/> when one is registered
     /// (<see cref="AddSignInRisk"/>).
@@ -47,18 +47,6 @@ public static class SessionCoreServiceCollectionExtensions
             [.. sp.GetServices<ISessionEventSink>()],
             sp.GetService<SignInRiskEvaluator>()));
         return new SessionCoreBuilder(services);
-    }
-
-    /// <summary>Uses the in-memory reference store (sessions are lost when the process ends).</summary>
-    /// <param name="builder">The builder.</param>
-    /// <returns>The same builder.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
-    public static SessionCoreBuilder UseInMemoryStore(this SessionCoreBuilder builder)
-    {
-        Throw.IfNull(builder);
-        builder.Services.RemoveAll<ISessionStore>();
-        builder.Services.AddSingleton<ISessionStore, InMemorySessionStore>();
-        return builder;
     }
 
     /// <summary>

@@ -3,7 +3,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using SessionCore.DependencyInjection;
 using SessionCore.Diagnostics;
 using SessionCore.Sessions;
 using SessionCore.Stores;
@@ -22,7 +21,7 @@ public sealed class SessionCoreServiceCollectionExtensionsTests
         ServiceCollection services = new();
         services.AddSingleton<TimeProvider>(time);
         services.AddSingleton<ISessionEventSink>(events);
-        services.AddSessionCore(o => o.IdleTimeout = TimeSpan.FromMinutes(10)).UseInMemoryStore();
+        services.AddSessionCore(o => o.IdleTimeout = TimeSpan.FromMinutes(10)).AddInMemoryStore();
         await using ServiceProvider provider = services.BuildServiceProvider();
 
         SessionManager manager = provider.GetRequiredService<SessionManager>();
@@ -54,11 +53,11 @@ public sealed class SessionCoreServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void UseInMemoryStore_ReplacesAnEarlierStore()
+    public void AddInMemoryStore_ReplacesAnEarlierStore()
     {
         ServiceCollection services = new();
         services.AddSingleton<ISessionStore>(new DelegatingStore(new InMemorySessionStore()));
-        services.AddSessionCore().UseInMemoryStore();
+        services.AddSessionCore().AddInMemoryStore();
         using ServiceProvider provider = services.BuildServiceProvider();
 
         Assert.IsType<InMemorySessionStore>(provider.GetRequiredService<ISessionStore>());

@@ -17,7 +17,7 @@ public sealed class AccessTokenBuilderExtensionsTests
     {
         using SigningKey key = SigningKey.Generate(SigningAlgorithm.EdDsa);
         ServiceCollection services = new();
-        services.AddSessionCore().UseInMemoryStore().AddAccessTokens(new SigningKeyRing(key), o =>
+        services.AddSessionCore().AddInMemoryStore().AddAccessTokens(new SigningKeyRing(key), o =>
         {
             o.Issuer = "https://login.example";
             o.Audience = "api";
@@ -42,7 +42,7 @@ public sealed class AccessTokenBuilderExtensionsTests
     {
         using SigningKey key = SigningKey.Generate(SigningAlgorithm.EdDsa);
         ServiceCollection services = new();
-        SessionCoreBuilder builder = services.AddSessionCore().UseInMemoryStore();
+        SessionCoreBuilder builder = services.AddSessionCore().AddInMemoryStore();
 
         Assert.Throws<ArgumentException>(() => builder.AddAccessTokens(new SigningKeyRing(key), o => o.Issuer = "i"));
         Assert.Throws<ArgumentOutOfRangeException>(() => builder.AddAccessTokens(new SigningKeyRing(key), o =>

@@ -130,7 +130,7 @@ public sealed class SessionManagerSignInRiskTests
     {
         ServiceCollection services = new();
         services.AddSingleton<ILocationProvider>(new FixedProvider(London));
-        services.AddSessionCore().UseInMemoryStore().AddSignInRisk(o => o.MaxTravelSpeedKmh = 900);
+        services.AddSessionCore().AddInMemoryStore().AddSignInRisk(o => o.MaxTravelSpeedKmh = 900);
         using ServiceProvider provider = services.BuildServiceProvider();
 
         SignInRiskEvaluator risk = provider.GetRequiredService<SessionManager>().SignInRisk!;
@@ -143,7 +143,7 @@ public sealed class SessionManagerSignInRiskTests
     public void AddSignInRisk_InvalidMapping_ThrowsAtRegistration()
     {
         ServiceCollection services = new();
-        SessionCoreBuilder builder = services.AddSessionCore().UseInMemoryStore();
+        SessionCoreBuilder builder = services.AddSessionCore().AddInMemoryStore();
 
         Assert.Throws<ArgumentException>(() => builder.AddSignInRisk(o => o.Actions[SignInRiskReason.NewDevice | SignInRiskReason.NewCountry] = SignInRiskAction.Refuse));
     }

@@ -432,7 +432,7 @@ public sealed class RefreshTokenServiceTests
     public async Task AddRefreshTokens_Registered_ResolvesWorkingService()
     {
         ServiceCollection services = new();
-        services.AddSessionCore().UseInMemoryStore().AddRefreshTokens(o => o.GraceWindow = TimeSpan.FromSeconds(5));
+        services.AddSessionCore().AddInMemoryStore().AddRefreshTokens(o => o.GraceWindow = TimeSpan.FromSeconds(5));
         await using ServiceProvider provider = services.BuildServiceProvider();
         RefreshTokenService service = provider.GetRequiredService<RefreshTokenService>();
         SessionManager manager = provider.GetRequiredService<SessionManager>();

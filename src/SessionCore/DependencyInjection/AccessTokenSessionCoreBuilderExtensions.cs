@@ -1,16 +1,16 @@
 using System;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SessionCore.DependencyInjection;
 using SessionCore.Internal;
 using SessionCore.Jwt;
 using SessionCore.Keys;
 using SessionCore.Stores;
 using SessionCore.Tokens;
 
-namespace SessionCore.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers access tokens (JWT) on a <see cref="SessionCoreBuilder"/>.</summary>
-public static class AccessTokenBuilderExtensions
+public static class AccessTokenSessionCoreBuilderExtensions
 {
     /// <summary>
     /// Registers the key ring, a singleton <see cref="AccessTokenIssuer"/> and a singleton

@@ -1,14 +1,14 @@
 using System;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SessionCore.DependencyInjection;
 using SessionCore.Dpop;
 using SessionCore.Internal;
 using SessionCore.Stores;
 
-namespace SessionCore.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers DPoP proof validation (RFC 9449) on a <see cref="SessionCoreBuilder"/>.</summary>
-public static class DpopBuilderExtensions
+public static class DpopSessionCoreBuilderExtensions
 {
     /// <summary>
     /// Registers a singleton <see cref="DpopProofValidator"/> whose replay cache is the registered

@@ -1,14 +1,14 @@
 using System;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SessionCore.DependencyInjection;
+using SessionCore.Location.MaxMind;
 using SessionCore.Location.MaxMind.Internal;
 using SessionCore.Risk;
 
-namespace SessionCore.Location.MaxMind;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the MaxMind location provider.</summary>
-public static class MaxMindLocationBuilderExtensions
+public static class MaxMindSessionCoreBuilderExtensions
 {
     /// <summary>
     /// Uses MaxMind DB files as the <see cref="ILocationProvider"/> of the sign-in risk check. The options are validated

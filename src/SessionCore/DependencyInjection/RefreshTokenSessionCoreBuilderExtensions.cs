@@ -1,15 +1,15 @@
 using System;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SessionCore.DependencyInjection;
 using SessionCore.Internal;
 using SessionCore.Jwt;
+using SessionCore.Rotation;
 using SessionCore.Sessions;
 
-namespace SessionCore.Rotation;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers refresh-token rotation on a <see cref="SessionCoreBuilder"/>.</summary>
-public static class RefreshTokenBuilderExtensions
+public static class RefreshTokenSessionCoreBuilderExtensions
 {
     /// <summary>
     /// Registers a singleton <see cref="RefreshTokenService"/> over the registered <see cref="SessionManager"/>.

@@ -1,13 +1,14 @@
 using System;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SessionCore.DependencyInjection;
+using SessionCore.Stores;
+using SessionCore.Stores.Redis;
 using SessionCore.Stores.Redis.Internal;
 
-namespace SessionCore.Stores.Redis;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the Redis session store.</summary>
-public static class RedisSessionStoreBuilderExtensions
+public static class RedisSessionCoreBuilderExtensions
 {
     /// <summary>
     /// Uses Redis as the session store. The options are validated now, so bad configuration fails at start-up;

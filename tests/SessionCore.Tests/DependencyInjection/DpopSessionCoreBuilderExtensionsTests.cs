@@ -10,7 +10,7 @@ using Xunit;
 
 namespace SessionCore.Tests.DependencyInjection;
 
-public sealed class DpopBuilderExtensionsTests
+public sealed class DpopSessionCoreBuilderExtensionsTests
 {
     [Fact]
     public async Task AddDpop_WithStoreAndClock_ResolvesAValidatorThatUsesThem()
@@ -18,7 +18,7 @@ public sealed class DpopBuilderExtensionsTests
         using DpopKit kit = new();
         ServiceCollection services = new();
         services.AddSingleton<TimeProvider>(kit.Time);
-        services.AddSessionCore().UseInMemoryStore().AddDpop(o => o.ReplayScope = DpopKit.Scope);
+        services.AddSessionCore().AddInMemoryStore().AddDpop(o => o.ReplayScope = DpopKit.Scope);
         await using ServiceProvider provider = services.BuildServiceProvider();
 
         DpopProofValidator validator = provider.GetRequiredService<DpopProofValidator>();

@@ -1,0 +1,281 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+using SessionCore.AspNetCore.Internal;
+using SessionCore.Devices;
+using SessionCore.Http;
+using SessionCore.Sessions;
+using SessionCore.Tokens;
+
+namespace SessionCore.AspNetCore.Authentication;
+
+/// <summary>
+/// Authenticates requests by the SessionCore session cookie, and signs in and out through
+/// <c>HttpContext.SignInAsync</c> / <c>SignOutAsync</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Security: the cookie is validated by <see cref="SessionManager.ValidateAsync(string, System.Threading.CancellationToken)"/>
+/// on every request; an unknown, expired, revoked or malformed cookie, and any store failure, answers "not
+/// authenticated" (fail closed), never an error page. Sign-in always mints a fresh session and revokes the one the
+/// request presented, which is never adopted (fixation). Sign-out revokes the session in the store and deletes the cookie.
+/// </para>
+/// <para>
+/// The principal carries <c>sub</c>, <c>sid</c> (the session id: the token's hash, never the token),
+/// <c>sc_level</c>, <c>acr</c> (when mapped), <c>amr</c> and <c>auth_time</c>; see <see cref="SessionCoreClaimTypes"/>.
+/// </para>
+/// </remarks>
+/// <threadsafety>One instance per request.</threadsafety>
+public sealed partial class SessionCookieAuthenticationHandler : SignInAuthenticationHandler<SessionCookieAuthenticationOptions>
+{
+    private static readonly ConditionalWeakTable<SessionCookieAuthenticationOptions, CookieWriters> s_writers = [];
+
+    private readonly SessionManager _sessions;
+
+    /// <summary>Initializes a new instance of the <see cref="SessionCookieAuthenticationHandler"/> class.</summary>
+    /// <param name="options">The options monitor.</param>
+    /// <param name="logger">The logger factory.</param>
+    /// <param name="encoder">The URL encoder.</param>
+    /// <param name="sessions">The session manager.</param>
+    public SessionCookieAuthenticationHandler(
+        IOptionsMonitor<SessionCookieAuthenticationOptions> options,
+        ILoggerFactory logger,
+        UrlEncoder encoder,
+        SessionManager sessions)
+        : base(options, logger, encoder)
+    {
+        _sessions = Throw.IfNull(sessions);
+    }
+
+    private CookieWriters Writers => s_writers.GetValue(Options, static o => new CookieWriters(o));
+
+    /// <inheritdoc />
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        HeaderValueResult cookie = CookieHeaderParser.Find(ReadCookieHeader(Request), Writers.Session.Name);
+        if (cookie.Status == HeaderValueStatus.NotFound)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        SessionCoreFeature feature = Feature(Context);
+        if (!cookie.TryGetValue(out string? value))
+        {
+            feature.Validation = SessionValidationStatus.Malformed;
+            return AuthenticateResult.Fail("The session cookie is not valid.");
+        }
+
+        SessionValidationResult validation;
+        try
+        {
+            validation = await _sessions.ValidateAsync(value, Context.RequestAborted).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Fail closed: whatever the store or a sink throws, the request is not authenticated.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogValidationFailed(Logger, e.GetType().Name);
+            feature.Validation = SessionValidationStatus.StoreUnavailable;
+            return AuthenticateResult.Fail("The session could not be checked.");
+        }
+
+        feature.Validation = validation.Status;
+        if (!validation.TryGetValue(out Session? session) || !SessionToken.TryParse(value, out SessionToken? token))
+        {
+            return AuthenticateResult.Fail("The session cookie is not valid.");
+        }
+
+        feature.Session = session;
+        feature.Token = token;
+        return AuthenticateResult.Success(Ticket(session));
+    }
+
+    /// <inheritdoc />
+    protected override async Task HandleSignInAsync(ClaimsPrincipal user, AuthenticationProperties? properties)
+    {
+        Throw.IfNull(user);
+        string userId = user.FindFirst(SessionCoreClaimTypes.Subject)?.Value
+            ?? user.FindFirst(ClaimTypes.NameIdentifier)?.Value
+            ?? user.Identity?.Name
+            ?? Throw.InvalidOperation<string>(Error.NoUserId);
+        int level = int.TryParse(user.FindFirst(SessionCoreClaimTypes.AuthenticationLevel)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out int l) ? l : 1;
+        string[] methods = [.. user.FindAll(SessionCoreClaimTypes.AuthenticationMethod).Select(c => c.Value)];
+
+        // Whatever session cookie came with the request is handed to the manager to be revoked; it is never adopted.
+        string? presented = CookieHeaderParser.Find(ReadCookieHeader(Request), Writers.Session.Name).TryGetValue(out string? p) ? p : null;
+        SignInResult result = await _sessions.SignInAsync(
+            new SignInRequest(userId)
+            {
+                AuthenticationLevel = level,
+                AuthenticationMethods = methods,
+                Client = new ClientInfo(Request.Headers.UserAgent.ToString(), Context.Connection.RemoteIpAddress, DeviceId()),
+                PresentedToken = presented,
+            },
+            Context.RequestAborted).ConfigureAwait(false);
+
+        SessionCoreFeature feature = Feature(Context);
+        feature.SignIn = result;
+        NoStore();
+        if (!result.IsSuccess)
+        {
+            feature.Session = null;
+            feature.Token = null;
+            if (presented is not null)
+            {
+                Response.Headers.Append(HeaderNames.SetCookie, Writers.Session.BuildDeletion());
+            }
+
+            return;
+        }
+
+        Accept(feature, result.Value, result.Session!);
+    }
+
+    /// <inheritdoc />
+    protected override async Task HandleSignOutAsync(AuthenticationProperties? properties)
+    {
+        SessionCoreFeature feature = Feature(Context);
+        string? token = feature.Token?.Reveal()
+            ?? (CookieHeaderParser.Find(ReadCookieHeader(Request), Writers.Session.Name).TryGetValue(out string? v) ? v : null);
+        SessionOperationStatus status = SessionOperationStatus.NothingToDo;
+        if (token is not null)
+        {
+            try
+            {
+                status = await _sessions.RevokeAsync(token, RevocationReason.Logout, Context.RequestAborted).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // The caller reads the outcome from the feature; a sign-out never turns into an error page.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogValidationFailed(Logger, e.GetType().Name);
+                status = SessionOperationStatus.StoreUnavailable;
+            }
+        }
+
+        feature.SignOut = status;
+        feature.Session = null;
+        feature.Token = null;
+        NoStore();
+        Response.Headers.Append(HeaderNames.SetCookie, Writers.Session.BuildDeletion());
+    }
+
+    /// <summary>Regenerates the request's session (new token, old one revoked at once) and writes the new cookie.</summary>
+    internal async Task<SessionRegenerationResult> RegenerateAsync(SessionChange? change)
+    {
+        _ = await AuthenticateAsync().ConfigureAwait(false);
+        SessionCoreFeature feature = Feature(Context);
+        SessionRegenerationResult result = feature.Token is { } token
+            ? await _sessions.RegenerateAsync(token, change, Context.RequestAborted).ConfigureAwait(false)
+            : await _sessions.RegenerateAsync((string?)null, change, Context.RequestAborted).ConfigureAwait(false);
+        if (result.IsSuccess)
+        {
+            NoStore();
+            Accept(feature, result.Value, result.Session!);
+        }
+
+        return result;
+    }
+
+    /// <summary>Joins the request's <c>Cookie</c> headers: HTTP/2 and HTTP/3 may send one header per cookie.</summary>
+    internal static string ReadCookieHeader(HttpRequest request)
+    {
+        StringValues values = request.Headers.Cookie;
+        return values.Count <= 1 ? values.ToString() : string.Join("; ", values.ToArray());
+    }
+
+    internal static SessionCoreFeature Feature(HttpContext context)
+    {
+        SessionCoreFeature? feature = context.Features.Get<SessionCoreFeature>();
+        if (feature is null)
+        {
+            feature = new SessionCoreFeature();
+            context.Features.Set(feature);
+        }
+
+        return feature;
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "The session store failed ({ExceptionType}); the request is treated as not authenticated.")]
+    private static partial void LogValidationFailed(ILogger logger, string exceptionType);
+
+    private void Accept(SessionCoreFeature feature, SessionToken token, Session session)
+    {
+        Response.Headers.Append(HeaderNames.SetCookie, Writers.Session.Build(token, session, _sessions.TimeProvider.GetUtcNow()));
+        feature.Session = session;
+        feature.Token = token;
+        feature.Validation = SessionValidationStatus.Valid;
+        Context.User = Ticket(session).Principal;
+    }
+
+    private void NoStore()
+    {
+        // A response that sets a session cookie must never be stored by the browser or a shared cache.
+        Response.Headers.CacheControl = "no-store";
+        Response.Headers.Pragma = "no-cache";
+    }
+
+    private string? DeviceId()
+    {
+        if (Writers.Device is not { } device)
+        {
+            return null;
+        }
+
+        if (CookieHeaderParser.Find(ReadCookieHeader(Request), device.Name).TryGetValue(out string? id) && DeviceFingerprint.IsWellFormedDeviceId(id))
+        {
+            return id;
+        }
+
+        string minted = _sessions.MintDeviceId();
+        Response.Headers.Append(HeaderNames.SetCookie, device.Build(minted, device.MaxAge));
+        return minted;
+    }
+
+    private AuthenticationTicket Ticket(Session session)
+    {
+        string level = session.AuthenticationLevel.ToString(CultureInfo.InvariantCulture);
+        List<Claim> claims =
+        [
+            new(SessionCoreClaimTypes.Subject, session.UserId),
+            new(SessionCoreClaimTypes.SessionId, session.Id.ToString()),
+            new(SessionCoreClaimTypes.AuthenticationLevel, level, ClaimValueTypes.Integer32),
+            new(SessionCoreClaimTypes.AuthenticationTime, session.AuthenticatedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64),
+        ];
+        if (Options.AuthenticationContextClasses.TryGetValue(session.AuthenticationLevel, out string? acr))
+        {
+            claims.Add(new Claim(SessionCoreClaimTypes.AuthenticationContextClass, acr));
+        }
+
+        foreach (string method in session.AuthenticationMethods)
+        {
+            claims.Add(new Claim(SessionCoreClaimTypes.AuthenticationMethod, method));
+        }
+
+        ClaimsPrincipal principal = new(new ClaimsIdentity(claims, Scheme.Name, SessionCoreClaimTypes.Subject, ClaimTypes.Role));
+        AuthenticationProperties properties = new()
+        {
+            IssuedUtc = session.AuthenticatedAt,
+            ExpiresUtc = session.IdleExpiresAt < session.AbsoluteExpiresAt ? session.IdleExpiresAt : session.AbsoluteExpiresAt,
+        };
+        return new AuthenticationTicket(principal, properties, Scheme.Name);
+    }
+
+    private sealed class CookieWriters(SessionCookieAuthenticationOptions options)
+    {
+        public SessionCookieBuilder Session { get; } = new(options.Cookie);
+
+        public SessionCookieBuilder? Device { get; } = options.DeviceCookie is null ? null : new SessionCookieBuilder(options.DeviceCookie);
+    }
+}
