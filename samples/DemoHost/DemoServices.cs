@@ -10,7 +10,10 @@ using SessionCore.Rotation;
 using SessionCore.Samples.DemoHost.Hosting;
 using SessionCore.Samples.DemoHost.Users;
 using SessionCore.Sessions;
+using SessionCore.Scale;
+using SessionCore.Stores;
 using SessionCore.Stores.LiteDb;
+using SessionCore.Stores.Redis;
 
 namespace SessionCore.Samples.DemoHost;
 
@@ -18,13 +21,40 @@ namespace SessionCore.Samples.DemoHost;
 internal sealed class DemoServices : IDisposable
 {
     private readonly SigningKey _signingKey;
+    private readonly IDisposable _ownedStore;
+    private readonly RedisInvalidationBus? _bus;
 
     public DemoServices(HostSettings settings)
     {
         Settings = settings;
         Directory.CreateDirectory(settings.DataDirectory);
         Users = new UserDirectory(settings.DataDirectory, TimeProvider.System);
-        Store = new LiteDbSessionStore(new LiteDbSessionStoreOptions { FilePath = Path.Combine(settings.DataDirectory, "sessions.db") });
+        if (settings.Redis is string redis)
+        {
+            // Several nodes share one Redis; the store's scripts announce every revocation to all of them.
+            RedisSessionStore redisStore = new(new RedisSessionStoreOptions { Configuration = redis, KeyPrefix = settings.RedisPrefix });
+            _ownedStore = redisStore;
+            Store = redisStore;
+            if (settings.NodeCache is TimeSpan staleness)
+            {
+                RedisInvalidationBus bus = new(redisStore);
+                _bus = bus;
+                NodeCache = new CachingSessionStore(redisStore, bus, new NodeCacheOptions { Staleness = staleness });
+                Store = NodeCache;
+            }
+        }
+        else
+        {
+            LiteDbSessionStore liteDb = new(new LiteDbSessionStoreOptions { FilePath = Path.Combine(settings.DataDirectory, "sessions.db") });
+            _ownedStore = liteDb;
+            Store = liteDb;
+            if (settings.NodeCache is TimeSpan staleness)
+            {
+                // One node: the cache hears its own changes in process.
+                NodeCache = new CachingSessionStore(liteDb, new InProcessInvalidationBus(), new NodeCacheOptions { Staleness = staleness });
+                Store = NodeCache;
+            }
+        }
 
         SessionManagerBuilder sessions = new()
         {
@@ -64,7 +94,10 @@ internal sealed class DemoServices : IDisposable
 
     public UserDirectory Users { get; }
 
-    public LiteDbSessionStore Store { get; }
+    public ISessionStore Store { get; }
+
+    /// <summary>The node cache in front of the store, when <c>--node-cache</c> is given.</summary>
+    public CachingSessionStore? NodeCache { get; }
 
     /// <summary>Browser sessions and the sessions behind OAuth grants: 30-minute idle and 12-hour absolute limits (the library's defaults).</summary>
     public SessionManager Sessions { get; }
@@ -95,7 +128,9 @@ internal sealed class DemoServices : IDisposable
         RefreshTokens.Dispose();
         Csrf.Dispose();
         _signingKey.Dispose();
-        Store.Dispose();
+        NodeCache?.Dispose();
+        _bus?.Dispose();
+        _ownedStore.Dispose();
     }
 
     /// <summary>Writes security events to the log: user, session id (a hash) and kind; never a token.</summary>

@@ -4,7 +4,10 @@ using System.IO;
 
 namespace SessionCore.Samples.DemoHost;
 
-/// <summary>The command line: <c>--urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS]</c>.</summary>
+/// <summary>
+/// The command line: <c>--urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS]
+/// [--redis CONFIG [--redis-prefix PREFIX]] [--node-cache SECONDS]</c>.
+/// </summary>
 internal sealed class HostSettings
 {
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1:5080/");
@@ -14,6 +17,15 @@ internal sealed class HostSettings
     public int? MaxSessionsPerUser { get; private set; }
 
     public TimeSpan RefreshGrace { get; private set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A StackExchange.Redis configuration string: sessions live in Redis (shared by every node) instead of LiteDB.</summary>
+    public string? Redis { get; private set; }
+
+    /// <summary>The Redis key prefix, so several demo deployments can share a server.</summary>
+    public string RedisPrefix { get; private set; } = "demo:";
+
+    /// <summary>The node cache's staleness bound, or <see langword="null"/> for no node cache.</summary>
+    public TimeSpan? NodeCache { get; private set; }
 
     /// <summary>The origin browsers send in <c>Origin</c> for this host (<c>scheme://host:port</c>).</summary>
     public string Origin => BaseUri.GetLeftPart(UriPartial.Authority);
@@ -66,6 +78,21 @@ internal sealed class HostSettings
                     }
 
                     settings.RefreshGrace = TimeSpan.FromSeconds(seconds);
+                    break;
+                case "--redis":
+                    settings.Redis = value;
+                    break;
+                case "--redis-prefix":
+                    settings.RedisPrefix = value;
+                    break;
+                case "--node-cache":
+                    if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double staleness) || staleness <= 0 || staleness > 30)
+                    {
+                        error = "--node-cache must be more than 0 and at most 30 seconds";
+                        return false;
+                    }
+
+                    settings.NodeCache = TimeSpan.FromSeconds(staleness);
                     break;
                 default:
                     error = $"unknown option {name}";

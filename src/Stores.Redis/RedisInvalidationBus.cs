@@ -18,7 +18,7 @@ namespace SessionCore.Stores.Redis;
 /// <remarks>
 /// <para>
 /// Security: no change goes unannounced — the announcement is part of the atomic step. The subscription is reported lost
-/// (<see cref="ISessionInvalidationHandler.OnConnectionChanged"/>) as soon as the driver reports a subscription connection
+/// (<see cref="ISessionInvalidationHandler.OnConnectionChanged"/>) as soon as the driver reports a connection
 /// failed, and reported back only after every channel was subscribed again; in between the node reads the store.
 /// Messages that are not well-formed invalidations are ignored.
 /// </para>
@@ -34,7 +34,7 @@ public sealed class RedisInvalidationBus : ISessionInvalidationBus, IDisposable
 
     private readonly RedisSessionStore _store;
     private readonly Lock _gate = new();
-    private readonly HashSet<EndPoint> _down = [];
+    private readonly HashSet<(EndPoint, ConnectionType)> _down = [];
     private readonly List<ISessionInvalidationHandler> _handlers = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Action<RedisChannel, RedisValue> _onMessage;
@@ -189,16 +189,15 @@ public sealed class RedisInvalidationBus : ISessionInvalidationBus, IDisposable
         Report(true);
     }
 
+    /// <summary>
+    /// Any failed connection counts, not only the subscription's: a server whose interactive connection failed may have
+    /// taken the subscription with it before the driver noticed, and reading the store meanwhile is the safe side.
+    /// </summary>
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
-        if (e.ConnectionType != ConnectionType.Subscription)
-        {
-            return;
-        }
-
         lock (_gate)
         {
-            _down.Add(e.EndPoint ?? new DnsEndPoint("unknown", 0));
+            _down.Add((e.EndPoint ?? new DnsEndPoint("unknown", 0), e.ConnectionType));
         }
 
         Report(false);
@@ -206,14 +205,9 @@ public sealed class RedisInvalidationBus : ISessionInvalidationBus, IDisposable
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
-        if (e.ConnectionType != ConnectionType.Subscription)
-        {
-            return;
-        }
-
         lock (_gate)
         {
-            _down.Remove(e.EndPoint ?? new DnsEndPoint("unknown", 0));
+            _down.Remove((e.EndPoint ?? new DnsEndPoint("unknown", 0), e.ConnectionType));
         }
 
         _ = ResubscribeAsync();
@@ -221,33 +215,35 @@ public sealed class RedisInvalidationBus : ISessionInvalidationBus, IDisposable
 
     private async Task ResubscribeAsync()
     {
-        if (Interlocked.Exchange(ref _resubscribing, 1) == 1)
+        // Every restore asks for a resubscription; one runs at a time and runs again when asked meanwhile.
+        if (Interlocked.Increment(ref _resubscribing) != 1)
         {
             return;
         }
 
         try
         {
-            while (!_stop.IsCancellationRequested)
+            do
             {
-                try
+                Volatile.Write(ref _resubscribing, 1);
+                while (!_stop.IsCancellationRequested)
                 {
-                    await SubscribeAllAsync(_stop.Token).ConfigureAwait(false);
-                    return;
-                }
-                catch (Exception) when (!_stop.IsCancellationRequested)
-                {
-                    await Task.Delay(s_retry, _stop.Token).ConfigureAwait(false);
+                    try
+                    {
+                        await SubscribeAllAsync(_stop.Token).ConfigureAwait(false);
+                        break;
+                    }
+                    catch (Exception) when (!_stop.IsCancellationRequested)
+                    {
+                        await Task.Delay(s_retry, _stop.Token).ConfigureAwait(false);
+                    }
                 }
             }
+            while (Interlocked.CompareExchange(ref _resubscribing, 0, 1) != 1 && !_stop.IsCancellationRequested);
         }
         catch (OperationCanceledException)
         {
             // Disposed.
-        }
-        finally
-        {
-            Volatile.Write(ref _resubscribing, 0);
         }
     }
 
