@@ -21,8 +21,7 @@ namespace SessionCore.DemoHost.Tests;
 /// it again, kill one node's subscription, restart a node.
 /// </summary>
 /// <remarks>
-/// The number of revocations comes from SESSIONCORE_SCALE_REVOCATIONS (default 100; the figures in benchmarks/README.md
-/// were taken with 1,000). Propagation is measured from the client: from just before the sign-out request is sent to the
+/// The number of revocations comes from SESSIONCORE_SCALE_REVOCATIONS (default 100, after one unmeasured round). Propagation is measured from the client: from just before the sign-out request is sent to the
 /// first refused request on a node, so it includes one HTTP round trip per poll and is an upper bound.
 /// </remarks>
 [Trait("Category", "Integration")]
@@ -47,8 +46,20 @@ public sealed class ScaleOutTests
 
         await using Cluster nodes = await Cluster.StartAsync(redis!, Prefix(), 4);
         List<double> latencies = [];
-        for (int i = 0; i < revocations; i++)
+
+        // One round first, not measured: it compiles the paths a node takes (steady state is what is measured).
+        int[] warm = new int[4];
+        for (int i = -1; i < revocations; i++)
         {
+            if (i == 0)
+            {
+                latencies.Clear();
+                for (int node = 1; node < 4; node++)
+                {
+                    warm[node] = (await NodeAsync(nodes.Clients[node])).GetProperty("propagationMs").GetArrayLength();
+                }
+            }
+
             string session = await nodes.Clients[0].SignInAsync("alice", "alice-password");
             for (int node = 1; node < 4; node++)
             {
@@ -56,7 +67,7 @@ public sealed class ScaleOutTests
                 Assert.Equal(HttpStatusCode.OK, await StatusAsync(nodes.Clients[node], session));
             }
 
-            if (i == 0)
+            if (i == -1)
             {
                 // The second request on each node was answered from its cache.
                 for (int node = 1; node < 4; node++)
@@ -83,7 +94,7 @@ public sealed class ScaleOutTests
         List<double> applied = [];
         for (int node = 1; node < 4; node++)
         {
-            applied.AddRange((await NodeAsync(nodes.Clients[node])).GetProperty("propagationMs").EnumerateArray().Select(v => v.GetDouble()));
+            applied.AddRange((await NodeAsync(nodes.Clients[node])).GetProperty("propagationMs").EnumerateArray().Skip(warm[node]).Select(v => v.GetDouble()));
         }
 
         applied.Sort();

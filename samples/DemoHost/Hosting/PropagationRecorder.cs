@@ -41,24 +41,12 @@ internal sealed class PropagationRecorder : IDisposable
         _listener.Start();
     }
 
-    /// <summary>The recorded values, sorted.</summary>
+    /// <summary>The recorded values, oldest first.</summary>
     public double[] Snapshot()
     {
-        double[] values;
         lock (_gate)
         {
-            values = [.. _values];
-        }
-
-        Array.Sort(values);
-        return values;
-    }
-
-    public void Clear()
-    {
-        lock (_gate)
-        {
-            _values.Clear();
+            return [.. _values];
         }
     }
 
