@@ -440,7 +440,7 @@ public sealed class CachingSessionStore : ISessionStore, IDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                SessionCoreTelemetry.StoreFailures.Add(1, new KeyValuePair<string, object?>("operation", "publish_invalidation"));
+                SessionCoreTelemetry.StoreFailures.Add(1);
             }
         }
     }
