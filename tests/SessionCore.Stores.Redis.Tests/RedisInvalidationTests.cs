@@ -102,16 +102,27 @@ public sealed class RedisInvalidationTests : IAsyncLifetime
         SessionToken token = (await nodes[0].Manager.SignInAsync(new SignInRequest("alice"), Ct)).Value;
         await b.Manager.ValidateAsync(token, Ct);
 
-        // Kill every pub/sub connection on every server: both nodes lose their subscription.
+        // Kill node b's pub/sub connections on every server (only its own: other tests share the server).
         await using (ConnectionMultiplexer admin = await ConnectionMultiplexer.ConnectAsync(b.Configuration + ",allowAdmin=true"))
         {
+            int killed = 0;
             foreach (IServer server in admin.GetServers())
             {
-                await server.ExecuteAsync("CLIENT", "KILL", "TYPE", "pubsub");
+                foreach (ClientInfo client in (await server.ClientListAsync()).Where(c => c.ClientType == ClientType.PubSub))
+                {
+                    if (client.Name == b.Name)
+                    {
+                        await server.ClientKillAsync(client.Id, clientType: null, endpoint: null, skipMe: true);
+                        killed++;
+                    }
+                }
             }
+
+            Assert.True(killed > 0, "no subscription connection of the node was found");
         }
 
-        await WaitAsync(() => !b.Cache.IsServingFromCache, "the cache still answers after its subscription was killed");
+        // The loss is reported (the cache stops answering), however briefly: the driver reconnects within milliseconds.
+        await WaitAsync(() => b.Bus.Losses > 0, "the loss of the subscription was not reported");
         await WaitAsync(() => b.Cache.IsServingFromCache, "the cache did not recover its subscription");
 
         // Back on the bus: a revocation reaches it again.
@@ -179,12 +190,13 @@ public sealed class RedisInvalidationTests : IAsyncLifetime
         Node[] nodes = new Node[count];
         for (int i = 0; i < count; i++)
         {
-            ConnectionMultiplexer connection = await ConnectionMultiplexer.ConnectAsync(configuration!);
+            string name = _prefix.Replace(":", "-", StringComparison.Ordinal) + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ConnectionMultiplexer connection = await ConnectionMultiplexer.ConnectAsync(configuration! + ",name=" + name);
             RedisSessionStore store = new(new RedisSessionStoreOptions { ConnectionMultiplexer = connection, KeyPrefix = _prefix });
-            RedisInvalidationBus bus = new(store);
+            ObservedBus bus = new(new RedisInvalidationBus(store));
             CachingSessionStore cache = new(store, bus, new NodeCacheOptions { Staleness = Staleness });
             SessionManager manager = new SessionManagerBuilder { Store = cache }.Build();
-            nodes[i] = new Node(configuration!, _prefix, connection, store, bus, cache, manager);
+            nodes[i] = new Node(configuration!, name, _prefix, connection, store, bus, cache, manager);
             _nodes.Add(nodes[i]);
         }
 
@@ -196,5 +208,36 @@ public sealed class RedisInvalidationTests : IAsyncLifetime
         return nodes;
     }
 
-    private sealed record Node(string Configuration, string Prefix, ConnectionMultiplexer Connection, RedisSessionStore Store, RedisInvalidationBus Bus, CachingSessionStore Cache, SessionManager Manager);
+    private sealed record Node(string Configuration, string Name, string Prefix, ConnectionMultiplexer Connection, RedisSessionStore Store, ObservedBus Bus, CachingSessionStore Cache, SessionManager Manager);
+
+    /// <summary>The Redis bus, counting the losses it reports to the cache.</summary>
+    private sealed class ObservedBus(RedisInvalidationBus inner) : ISessionInvalidationBus, IDisposable
+    {
+        private int _losses;
+
+        public int Losses => Volatile.Read(ref _losses);
+
+        public bool PublishesStoreChanges => inner.PublishesStoreChanges;
+
+        public ValueTask PublishAsync(SessionInvalidation invalidation, CancellationToken cancellationToken = default) => inner.PublishAsync(invalidation, cancellationToken);
+
+        public IDisposable Subscribe(ISessionInvalidationHandler handler) => inner.Subscribe(new Counting(this, handler));
+
+        public void Dispose() => inner.Dispose();
+
+        private sealed class Counting(ObservedBus bus, ISessionInvalidationHandler handler) : ISessionInvalidationHandler
+        {
+            public void OnInvalidation(SessionInvalidation invalidation) => handler.OnInvalidation(invalidation);
+
+            public void OnConnectionChanged(bool connected)
+            {
+                if (!connected)
+                {
+                    Interlocked.Increment(ref bus._losses);
+                }
+
+                handler.OnConnectionChanged(connected);
+            }
+        }
+    }
 }
