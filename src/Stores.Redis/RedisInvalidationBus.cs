@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using SessionCore.Scale;
@@ -34,7 +33,6 @@ public sealed class RedisInvalidationBus : ISessionInvalidationBus, IDisposable
 
     private readonly RedisSessionStore _store;
     private readonly Lock _gate = new();
-    private readonly HashSet<(EndPoint, ConnectionType)> _down = [];
     private readonly List<ISessionInvalidationHandler> _handlers = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Action<RedisChannel, RedisValue> _onMessage;
@@ -43,6 +41,7 @@ public sealed class RedisInvalidationBus : ISessionInvalidationBus, IDisposable
     private RedisChannel[] _channels = [];
     private bool _connected;
     private int _resubscribing;
+    private int _failures;
 
     /// <summary>Initializes a new instance of the <see cref="RedisInvalidationBus"/> class on the store's connection.</summary>
     /// <param name="store">The store whose scripts publish the invalidations.</param>
@@ -176,6 +175,8 @@ public sealed class RedisInvalidationBus : ISessionInvalidationBus, IDisposable
             channels = _channels;
         }
 
+        // A failure reported while this runs may predate acknowledgements already received: then it runs again.
+        int failures = Volatile.Read(ref _failures);
         ISubscriber subscriber = multiplexer.GetSubscriber();
         Task[] pending = new Task[channels.Length];
         for (int i = 0; i < channels.Length; i++)
@@ -186,32 +187,27 @@ public sealed class RedisInvalidationBus : ISessionInvalidationBus, IDisposable
         }
 
         await Task.WhenAll(pending).WaitAsync(stop).ConfigureAwait(false);
-        Report(true);
+        if (Volatile.Read(ref _failures) == failures)
+        {
+            Report(true);
+        }
     }
 
     /// <summary>
     /// Any failed connection counts, not only the subscription's: a server whose interactive connection failed may have
-    /// taken the subscription with it before the driver noticed, and reading the store meanwhile is the safe side.
+    /// taken the subscription with it before the driver noticed, and reading the store meanwhile is the safe side. The
+    /// driver raises its events on other threads in no guaranteed order, so nothing here pairs a failure with a restore:
+    /// every failure reports the bus lost and asks for a full resubscription, which reports it back only once every
+    /// channel was acknowledged with no failure reported meanwhile.
     /// </summary>
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
-        lock (_gate)
-        {
-            _down.Add((e.EndPoint ?? new DnsEndPoint("unknown", 0), e.ConnectionType));
-        }
-
+        Interlocked.Increment(ref _failures);
         Report(false);
-    }
-
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
-    {
-        lock (_gate)
-        {
-            _down.Remove((e.EndPoint ?? new DnsEndPoint("unknown", 0), e.ConnectionType));
-        }
-
         _ = ResubscribeAsync();
     }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _ = ResubscribeAsync();
 
     private async Task ResubscribeAsync()
     {
@@ -252,7 +248,7 @@ public sealed class RedisInvalidationBus : ISessionInvalidationBus, IDisposable
         ISessionInvalidationHandler[] handlers;
         lock (_gate)
         {
-            connected = connected && _down.Count == 0 && !_stop.IsCancellationRequested;
+            connected = connected && !_stop.IsCancellationRequested;
             if (_connected == connected)
             {
                 return;
