@@ -68,3 +68,55 @@ if [[ -z "${SESSIONCORE_REDIS:-}" ]]; then
   [[ "$(redis-cli -p "$redis_port" ping 2>/dev/null)" == "PONG" ]] || { echo "redis-server did not answer"; cat "$redis_dir/redis.log"; exit 1; }
   export SESSIONCORE_REDIS="127.0.0.1:$redis_port"
 fi
+
+# --- Redis Cluster: three primaries on loopback for the Redis store's tests (SESSIONCORE_REDIS_CLUSTER) ------------
+# The Redis conformance kit and the multi-node invalidation tests run against it as well as against the single server.
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if [[ -z "${SESSIONCORE_REDIS_CLUSTER:-}" ]]; then
+  cluster_base=
+  for candidate in $(seq 7100 3 7190); do
+    if port_free "$candidate" && port_free $((candidate + 1)) && port_free $((candidate + 2)) \
+      && port_free $((candidate + 10000)) && port_free $((candidate + 10001)) && port_free $((candidate + 10002)); then
+      cluster_base=$candidate
+      break
+    fi
+  done
+  [[ -n "$cluster_base" ]] || { echo "no free ports for the Redis Cluster"; exit 1; }
+  cluster_dir=$(mktemp -d)
+  cluster_ports=("$cluster_base" $((cluster_base + 1)) $((cluster_base + 2)))
+  log "redis cluster on 127.0.0.1:${cluster_ports[*]}"
+  for port in "${cluster_ports[@]}"; do
+    mkdir -p "$cluster_dir/$port"
+    redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$cluster_dir/$port/nodes.conf" \
+      --cluster-node-timeout 2000 --save '' --appendonly no --daemonize yes --dir "$cluster_dir/$port" \
+      --pidfile "$cluster_dir/$port/redis.pid" --logfile "$cluster_dir/$port/redis.log"
+  done
+  cluster_stop() {
+    for port in "${cluster_ports[@]}"; do
+      redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 \
+        || { [[ -f "$cluster_dir/$port/redis.pid" ]] && kill "$(cat "$cluster_dir/$port/redis.pid")" 2>/dev/null; } || true
+    done
+    rm -rf "$cluster_dir"
+  }
+  ci_on_exit cluster_stop
+  for port in "${cluster_ports[@]}"; do
+    for _ in $(seq 1 100); do
+      [[ "$(redis-cli -p "$port" ping 2>/dev/null)" == "PONG" ]] && break
+      sleep 0.1
+    done
+  done
+  redis-cli --cluster create "127.0.0.1:${cluster_ports[0]}" "127.0.0.1:${cluster_ports[1]}" "127.0.0.1:${cluster_ports[2]}" \
+    --cluster-replicas 0 --cluster-yes >"$cluster_dir/create.log" 2>&1 \
+    || { echo "redis-cli --cluster create failed"; cat "$cluster_dir/create.log"; exit 1; }
+  cluster_ok=
+  for _ in $(seq 1 300); do
+    cluster_ok=yes
+    for port in "${cluster_ports[@]}"; do
+      redis-cli -p "$port" cluster info 2>/dev/null | grep -q '^cluster_state:ok' || { cluster_ok=; break; }
+    done
+    [[ -n "$cluster_ok" ]] && break
+    sleep 0.1
+  done
+  [[ -n "$cluster_ok" ]] || { echo "the Redis Cluster did not reach cluster_state:ok"; redis-cli -p "${cluster_ports[0]}" cluster info; exit 1; }
+  export SESSIONCORE_REDIS_CLUSTER="127.0.0.1:${cluster_ports[0]},127.0.0.1:${cluster_ports[1]},127.0.0.1:${cluster_ports[2]}"
+fi

@@ -13,7 +13,10 @@ using SessionCore.Rotation;
 using SessionCore.Samples.DemoHost.Hosting;
 using SessionCore.Samples.DemoHost.Users;
 using SessionCore.Sessions;
+using SessionCore.Scale;
+using SessionCore.Stores;
 using SessionCore.Stores.LiteDb;
+using SessionCore.Stores.Redis;
 
 namespace SessionCore.Samples.DemoHost;
 
@@ -21,13 +24,40 @@ namespace SessionCore.Samples.DemoHost;
 internal sealed class DemoServices : IDisposable
 {
     private readonly SigningKey _signingKey;
+    private readonly IDisposable _ownedStore;
+    private readonly RedisInvalidationBus? _bus;
 
     public DemoServices(HostSettings settings)
     {
         Settings = settings;
         Directory.CreateDirectory(settings.DataDirectory);
         Users = new UserDirectory(settings.DataDirectory, TimeProvider.System);
-        Store = new LiteDbSessionStore(new LiteDbSessionStoreOptions { FilePath = Path.Combine(settings.DataDirectory, "sessions.db") });
+        if (settings.Redis is string redis)
+        {
+            // Several nodes share one Redis; the store's scripts announce every revocation to all of them.
+            RedisSessionStore redisStore = new(new RedisSessionStoreOptions { Configuration = redis, KeyPrefix = settings.RedisPrefix });
+            _ownedStore = redisStore;
+            Store = redisStore;
+            if (settings.NodeCache is TimeSpan staleness)
+            {
+                RedisInvalidationBus bus = new(redisStore);
+                _bus = bus;
+                NodeCache = new CachingSessionStore(redisStore, bus, new NodeCacheOptions { Staleness = staleness });
+                Store = NodeCache;
+            }
+        }
+        else
+        {
+            LiteDbSessionStore liteDb = new(new LiteDbSessionStoreOptions { FilePath = Path.Combine(settings.DataDirectory, "sessions.db") });
+            _ownedStore = liteDb;
+            Store = liteDb;
+            if (settings.NodeCache is TimeSpan staleness)
+            {
+                // One node: the cache hears its own changes in process.
+                NodeCache = new CachingSessionStore(liteDb, new InProcessInvalidationBus(), new NodeCacheOptions { Staleness = staleness });
+                Store = NodeCache;
+            }
+        }
 
         // The client address: the connection's peer, or behind a trusted proxy the hop it forwarded. Without
         // --trusted-proxy no forwarding header is believed.
@@ -105,7 +135,10 @@ internal sealed class DemoServices : IDisposable
 
     public UserDirectory Users { get; }
 
-    public LiteDbSessionStore Store { get; }
+    public ISessionStore Store { get; }
+
+    /// <summary>The node cache in front of the store, when <c>--node-cache</c> is given.</summary>
+    public CachingSessionStore? NodeCache { get; }
 
     /// <summary>Where client addresses are placed, or <see langword="null"/> without <c>--geoip-city</c>/<c>--geoip-asn</c>.</summary>
     public MaxMindLocationProvider? Location { get; }
@@ -153,7 +186,9 @@ internal sealed class DemoServices : IDisposable
         RefreshTokens.Dispose();
         Csrf.Dispose();
         _signingKey.Dispose();
-        Store.Dispose();
+        NodeCache?.Dispose();
+        _bus?.Dispose();
+        _ownedStore.Dispose();
         Location?.Dispose();
     }
 

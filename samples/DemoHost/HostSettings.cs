@@ -8,7 +8,8 @@ namespace SessionCore.Samples.DemoHost;
 
 /// <summary>
 /// The command line: <c>--urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS]
-/// [--signing-alg ES256|EdDSA|RS256|PS256] [--geoip-city FILE] [--geoip-asn FILE] [--trusted-proxy ADDRESS]...</c>.
+/// [--signing-alg ES256|EdDSA|RS256|PS256] [--geoip-city FILE] [--geoip-asn FILE] [--trusted-proxy ADDRESS]...
+/// [--redis CONFIG [--redis-prefix PREFIX]] [--node-cache SECONDS]</c>.
 /// </summary>
 internal sealed class HostSettings
 {
@@ -33,6 +34,14 @@ internal sealed class HostSettings
 
     /// <summary>Proxies (addresses or CIDR ranges) whose <c>X-Forwarded-For</c> is believed.</summary>
     public IReadOnlyList<string> TrustedProxies => _trustedProxies;
+    /// <summary>A StackExchange.Redis configuration string: sessions live in Redis (shared by every node) instead of LiteDB.</summary>
+    public string? Redis { get; private set; }
+
+    /// <summary>The Redis key prefix, so several demo deployments can share a server.</summary>
+    public string RedisPrefix { get; private set; } = "demo:";
+
+    /// <summary>The node cache's staleness bound, or <see langword="null"/> for no node cache.</summary>
+    public TimeSpan? NodeCache { get; private set; }
 
     /// <summary>The origin browsers send in <c>Origin</c> for this host (<c>scheme://host:port</c>).</summary>
     public string Origin => BaseUri.GetLeftPart(UriPartial.Authority);
@@ -112,6 +121,21 @@ internal sealed class HostSettings
                 case "--trusted-proxy":
                     // Checked when the resolver is built (an address or a CIDR range), so a typo fails at start-up.
                     settings._trustedProxies.Add(value);
+                    break;
+                case "--redis":
+                    settings.Redis = value;
+                    break;
+                case "--redis-prefix":
+                    settings.RedisPrefix = value;
+                    break;
+                case "--node-cache":
+                    if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double staleness) || staleness <= 0 || staleness > 30)
+                    {
+                        error = "--node-cache must be more than 0 and at most 30 seconds";
+                        return false;
+                    }
+
+                    settings.NodeCache = TimeSpan.FromSeconds(staleness);
                     break;
                 default:
                     error = $"unknown option {name}";

@@ -63,6 +63,20 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
 
     internal string KeyPrefix => _keys.Prefix;
 
+    /// <summary>Connects (once) and reports whether the servers are a cluster; for <see cref="RedisInvalidationBus"/>.</summary>
+    internal async ValueTask<(IConnectionMultiplexer Multiplexer, bool Cluster)> ConnectForInvalidationAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        IDatabase database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        if (Volatile.Read(ref _topology) == 0)
+        {
+            // The topology is known once a server has answered.
+            await database.PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return (database.Multiplexer, IsCluster(database));
+    }
+
     /// <summary>Closes the connection when the store opened it; a shared <see cref="RedisSessionStoreOptions.ConnectionMultiplexer"/> stays open.</summary>
     public void Dispose()
     {
@@ -222,6 +236,12 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     private static async Task<RedisResult> EvaluateAsync(IDatabase database, RedisScripts.RedisScript script, RedisKey[] keys, List<RedisValue> values, CancellationToken cancellationToken)
     {
         RedisValue[] arguments = [.. values];
+        if (script.Announces && values[10] == "0")
+        {
+            // Cluster: the script publishes on the sharded invalidation channel of its own slot.
+            keys = [.. keys, RedisChannels.ForKey((string)values[0]!, keys[0])];
+        }
+
         try
         {
             return await database.ScriptEvaluateAsync(script.Hash, keys, arguments).WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -18,6 +18,11 @@ public sealed class RedisFixture : IAsyncLifetime
     public const string Variable = "SESSIONCORE_REDIS";
     public const string SkipReason = "SESSIONCORE_REDIS is not set; set it to a StackExchange.Redis configuration string (for example 127.0.0.1:6379) to run the Redis store tests.";
 
+    public const string ClusterVariable = "SESSIONCORE_REDIS_CLUSTER";
+    public const string ClusterSkipReason = "SESSIONCORE_REDIS_CLUSTER is not set; set it to the configuration string of a Redis Cluster (for example 127.0.0.1:7100,127.0.0.1:7101,127.0.0.1:7102) to run the Cluster tests.";
+
+    public static string? ClusterConfiguration => Environment.GetEnvironmentVariable(ClusterVariable) is { Length: > 0 } value ? value : null;
+
     public static string? Configuration => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
 
     private int _stores;

@@ -138,7 +138,7 @@ public sealed class RedisRoundTripTests(RedisFixture fixture) : IClassFixture<Re
         "invalidate-keep" => "EVALSHA GET SET SET",
         "list" => "EVALSHA GET",
         "issue" => "EVALSHA GET GET SET SET",
-        "find-family" => "GET HGETALL",
+        "find-family" => "GET HMGET",
         "redeem" or "redeem-grace-retry" or "redeem-reuse" => "EVALSHA GET GET PSETEX SET",
         "security-state" => "HMGET",
         "epoch" => "HGET",

@@ -19,10 +19,31 @@ namespace SessionCore.Stores.Redis.Tests;
 /// one transaction), and every script makes all of its refusals before its first write. The fault cases skip.
 /// </remarks>
 [Trait("Category", "Integration")]
-public sealed class RedisSessionStoreConformanceTests : SessionStoreConformanceTests
+public sealed class RedisSessionStoreConformanceTests : RedisConformanceSuite
+{
+    protected override string? Configuration => RedisFixture.Configuration;
+
+    protected override string SkipReason => RedisFixture.SkipReason;
+}
+
+/// <summary>The same suite against a three-primary Redis Cluster (SESSIONCORE_REDIS_CLUSTER), which <c>.ci/run</c> starts.</summary>
+[Trait("Category", "Integration")]
+public sealed class RedisClusterConformanceTests : RedisConformanceSuite
+{
+    protected override string? Configuration => RedisFixture.ClusterConfiguration;
+
+    protected override string SkipReason => RedisFixture.ClusterSkipReason;
+}
+
+/// <summary>The conformance suite on one Redis deployment.</summary>
+public abstract class RedisConformanceSuite : SessionStoreConformanceTests
 {
     private readonly string _prefix = "sctc:" + System.Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)) + ":";
     private readonly Dictionary<ISessionStore, ConnectionMultiplexer> _connections = [];
+
+    protected abstract string? Configuration { get; }
+
+    protected abstract string SkipReason { get; }
 
     [Fact]
     public void EveryStoreOfTheAdapter_HasAConformanceSuite() =>
@@ -30,8 +51,8 @@ public sealed class RedisSessionStoreConformanceTests : SessionStoreConformanceT
 
     protected override async ValueTask<ISessionStore> CreateStoreAsync()
     {
-        Assert.SkipWhen(RedisFixture.Configuration is null, RedisFixture.SkipReason);
-        ConnectionMultiplexer connection = await ConnectionMultiplexer.ConnectAsync(RedisFixture.Configuration!);
+        Assert.SkipWhen(Configuration is null, SkipReason);
+        ConnectionMultiplexer connection = await ConnectionMultiplexer.ConnectAsync(Configuration!);
         RedisSessionStore store = new(new RedisSessionStoreOptions
         {
             ConnectionMultiplexer = connection,
@@ -74,7 +95,7 @@ public sealed class RedisSessionStoreConformanceTests : SessionStoreConformanceT
             await connection.DisposeAsync();
         }
 
-        if (RedisFixture.Configuration is { } configuration)
+        if (Configuration is { } configuration)
         {
             await using ConnectionMultiplexer cleanup = await ConnectionMultiplexer.ConnectAsync(configuration);
             await RedisFixture.DeleteKeysAsync(cleanup, _prefix);

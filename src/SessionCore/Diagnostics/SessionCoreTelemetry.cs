@@ -30,6 +30,16 @@ public static class SessionCoreTelemetry
     internal static readonly Counter<long> RefreshReuseDetected = Meter.CreateCounter<long>("sessioncore.refresh.reuse_detected", "{family}", "Refresh token reuse detected; the family and its session were revoked.");
     internal static readonly Counter<long> AccessTokensIssued = Meter.CreateCounter<long>("sessioncore.access_tokens.issued", "{token}", "Access tokens issued.");
     internal static readonly Counter<long> AccessTokensValidated = Meter.CreateCounter<long>("sessioncore.access_tokens.validated", "{validation}", "Access token validations, tagged by outcome.");
+    internal static readonly Counter<long> NodeCacheHits = Meter.CreateCounter<long>("sessioncore.node_cache.hits", "{validation}", "Validations and epoch reads a node answered from its cache.");
+    internal static readonly Counter<long> NodeCacheMisses = Meter.CreateCounter<long>("sessioncore.node_cache.misses", "{validation}", "Validations and epoch reads that went to the store, tagged by reason.");
+    internal static readonly Counter<long> InvalidationsPublished = Meter.CreateCounter<long>("sessioncore.invalidations.published", "{invalidation}", "Invalidations this node's changes published.");
+    internal static readonly Counter<long> InvalidationsApplied = Meter.CreateCounter<long>("sessioncore.invalidations.applied", "{invalidation}", "Invalidations this node applied to its cache, tagged by kind.");
+    internal static readonly Counter<long> InvalidationBusLost = Meter.CreateCounter<long>("sessioncore.invalidations.subscription_lost", "{event}", "Times the invalidation subscription was lost and the cache stopped answering.");
+    internal static readonly Histogram<double> InvalidationPropagation = Meter.CreateHistogram<double>(
+        "sessioncore.invalidations.propagation",
+        "ms",
+        "Time from a change in the store to this node applying its invalidation.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 5, 10, 20, 50, 100, 250, 500, 1000, 2000, 5000, 30000] });
     internal static readonly Counter<long> EventSinkFailures = Meter.CreateCounter<long>("sessioncore.events.sink_failures", "{failure}", "Event sinks that threw.");
 
     /// <summary>Counts one event tagged with its outcome; builds the tag only when someone listens (hot paths).</summary>

@@ -55,6 +55,11 @@ internal static class RedisScripts
           return d + GRACE
         end
         local function inc(n) return string.format('%d', tonumber(n) + 1) end
+        -- Invalidations (SessionInvalidation wire form), published in the step that makes the change; in Cluster on the
+        -- slot channel the store passes as the last key.
+        local function announce(m)
+          if HERE then redis.call('PUBLISH', P .. 'inv', '1|' .. m) else redis.call('SPUBLISH', KEYS[#KEYS], '1|' .. m) end
+        end
         local function route()
           if ROUTE ~= '' then return ROUTE end
           return redis.call('GET', KEYS[1])
@@ -119,6 +124,7 @@ internal static class RedisScripts
           redis.call('ZREM', uk(h, 'ss'), sid)
           redis.call('ZADD', uk(h, 'sr'), ms(ae), sid)
           for _, fid in ipairs(redis.call('SMEMBERS', uk(h, 'sf:' .. sid))) do revoke_family(uk(h, 'f:' .. fid), reason) end
+          announce('s|' .. NOW .. '|' .. sid)
         end
 
         """;
@@ -403,6 +409,7 @@ internal static class RedisScripts
             end
           end
         end
+        announce('u|' .. NOW .. '|' .. h .. '|' .. ep)
         return {ep, revoked, kst, kflat}
         """,
         Revocation,
@@ -444,6 +451,7 @@ internal static class RedisScripts
           return {2, 0, flat}
         end
         redis.call('HSET', uk(h, 's:' .. sid), 'kt', ARGV[13], 'kj', ARGV[14], 'kb', ARGV[15], 'v', inc(s.v))
+        announce('s|' .. NOW .. '|' .. sid)
         return {0, 0, flat}
         """);
 
@@ -580,6 +588,7 @@ internal static class RedisScripts
         local f, a = family(fk)
         if not f or f.ra or holds(f, ARGV[12]) == 0 then return {} end
         revoke_family(fk, ARGV[13])
+        announce('s|' .. NOW .. '|' .. f.sid)
         return a
         """,
         Revocation,
@@ -600,6 +609,7 @@ internal static class RedisScripts
         local c = redis.call('GET', KEYS[1])
         if c and c >= NOW then return c end
         redis.call('SET', KEYS[1], NOW)
+        announce('a|' .. NOW)
         return NOW
         """);
 
@@ -654,12 +664,16 @@ internal static class RedisScripts
         public RedisScript(string body, params string[] helpers)
         {
             Text = Base + string.Concat(helpers) + body;
+            Announces = (string.Concat(helpers) + body).Contains("announce(", StringComparison.Ordinal);
 #pragma warning disable CA5350 // SHA-1 is how Redis names cached scripts (EVALSHA); no security rests on it.
             Hash = SHA1.HashData(Encoding.UTF8.GetBytes(Text));
 #pragma warning restore CA5350
         }
 
         public string Text { get; }
+
+        /// <summary>Gets a value indicating whether the script publishes invalidations (in Cluster it takes the slot channel as its last key).</summary>
+        public bool Announces { get; }
 
         public byte[] Hash { get; }
     }

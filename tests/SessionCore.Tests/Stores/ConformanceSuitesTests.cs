@@ -11,6 +11,6 @@ public sealed class ConformanceSuitesTests
         Assert.Empty(ConformanceSuites.StoresWithoutSuite(typeof(InMemorySessionStore).Assembly, typeof(ConformanceSuitesTests).Assembly));
 
     [Fact]
-    public void StoresWithoutSuite_AssemblyWithoutSuites_ListsTheInMemoryStore() =>
-        Assert.Equal([typeof(InMemorySessionStore)], ConformanceSuites.StoresWithoutSuite(typeof(InMemorySessionStore).Assembly, typeof(ConformanceSuites).Assembly));
+    public void StoresWithoutSuite_AssemblyWithoutSuites_ListsTheCoreStores() =>
+        Assert.Equal([typeof(InMemorySessionStore), typeof(SessionCore.Scale.CachingSessionStore)], ConformanceSuites.StoresWithoutSuite(typeof(InMemorySessionStore).Assembly, typeof(ConformanceSuites).Assembly));
 }
