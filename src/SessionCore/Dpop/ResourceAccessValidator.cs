@@ -164,9 +164,13 @@ public sealed class ResourceAccessValidator
         {
             ReadOnlySpan<char> value = HttpGrammar.TrimOws(authorization);
             int space = value.IndexOf(' ');
-            if (space > 0 && value[..space].Equals(DpopHeaderNames.Scheme, StringComparison.OrdinalIgnoreCase))
+            if ((space < 0 ? value : value[..space]).Equals(DpopHeaderNames.Scheme, StringComparison.OrdinalIgnoreCase))
             {
                 dpopScheme = true;
+                if (space < 0)
+                {
+                    return HeaderValueStatus.Malformed;
+                }
 
                 // The same grammar as a bearer credential: read it with the bearer parser under that name.
                 authorization = string.Concat("Bearer", value[space..]);
