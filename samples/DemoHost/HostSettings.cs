@@ -5,7 +5,7 @@ using SessionCore.Keys;
 
 namespace SessionCore.Samples.DemoHost;
 
-/// <summary>The command line: <c>--urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS] [--signing-alg ES256|EdDSA|RS256|PS256]</c>.</summary>
+/// <summary>The command line: <c>--urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS] [--signing-alg ES256|EdDSA|RS256|PS256] [--require-dpop]</c>.</summary>
 internal sealed class HostSettings
 {
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1:5080/");
@@ -19,6 +19,9 @@ internal sealed class HostSettings
     /// <summary>The algorithm of the access-token signing key: ES256 by default; RS256 or PS256 for verifiers that accept RSA only.</summary>
     public SigningAlgorithm SigningAlgorithm { get; private set; } = SigningAlgorithm.Es256;
 
+    /// <summary>Whether every API client must use DPoP (RFC 9449): bound tokens only, a proof at the token endpoint and on every API call.</summary>
+    public bool RequireDpop { get; private set; }
+
     /// <summary>The origin browsers send in <c>Origin</c> for this host (<c>scheme://host:port</c>).</summary>
     public string Origin => BaseUri.GetLeftPart(UriPartial.Authority);
 
@@ -29,6 +32,12 @@ internal sealed class HostSettings
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];
+            if (name == "--require-dpop")
+            {
+                settings.RequireDpop = true;
+                continue;
+            }
+
             string? value = i + 1 < args.Length ? args[i + 1] : null;
             if (value is null)
             {

@@ -86,8 +86,18 @@ public sealed class AccessTokenRequest
     public static AccessTokenRequest ForSession(Session session, string? clientId = null, string? scope = null) =>
         ForSession(session, clientId, scope, confirmationThumbprint: null);
 
-    /// <summary>As the public overload, bound to a key when <paramref name="confirmationThumbprint"/> is set.</summary>
-    internal static AccessTokenRequest ForSession(Session session, string? clientId, string? scope, string? confirmationThumbprint)
+    /// <summary>
+    /// Creates a request for a session, like <see cref="ForSession(Session, string?, string?)"/>, bound to a key when
+    /// <paramref name="confirmationThumbprint"/> is set (<see cref="ConfirmationThumbprint"/>).
+    /// </summary>
+    /// <param name="session">A live session.</param>
+    /// <param name="clientId">The client the token is for, or <see langword="null"/> for <see cref="AccessTokenOptions.DefaultClientId"/>.</param>
+    /// <param name="scope">The token's scope, or <see langword="null"/> for none.</param>
+    /// <param name="confirmationThumbprint">The thumbprint of the key of a DPoP proof the token request carried and that validated, or <see langword="null"/> for a bearer token.</param>
+    /// <returns>The request.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="session"/> is <see langword="null"/>.</exception>
+    /// <remarks>Security: pass only <see cref="Dpop.DpopProof.KeyThumbprint"/> of a proof validated for this token request.</remarks>
+    public static AccessTokenRequest ForSession(Session session, string? clientId, string? scope, string? confirmationThumbprint)
     {
         Throw.IfNull(session);
         return new AccessTokenRequest
