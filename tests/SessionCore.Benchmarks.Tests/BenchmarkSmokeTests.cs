@@ -56,6 +56,7 @@ public sealed class BenchmarkSmokeTests
         Assert.Contains("JwtSignatureCacheBenchmarks", names);
         Assert.Contains("RiskBenchmarks", names);
         Assert.Contains("DpopBenchmarks", names);
+        Assert.Contains("DpopResourceBenchmarks", names);
         Assert.Contains("LiteDbBenchmarks", names);
         Assert.Contains("LiteDbScalingBenchmarks", names);
         Assert.Contains("LiteDbWriteBenchmarks", names);
