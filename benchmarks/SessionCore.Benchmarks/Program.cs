@@ -22,6 +22,18 @@ internal static class Program
             return;
         }
 
+        if (args is ["--paired", "dpop-resource"])
+        {
+            DpopResourceBenchmarks resource = new();
+            resource.Setup();
+            PairedRatio.Run(
+                nameof(DpopResourceBenchmarks),
+                (nameof(DpopResourceBenchmarks.RawEcdsaVerifyData), () => resource.RawEcdsaVerifyData()),
+                [(nameof(DpopResourceBenchmarks.ResourceAccessValidatorValidateAsync), () => resource.ResourceAccessValidatorValidateAsync())]);
+            resource.Cleanup();
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

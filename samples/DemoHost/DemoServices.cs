@@ -4,6 +4,7 @@ using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using SessionCore.Diagnostics;
+using SessionCore.Dpop;
 using SessionCore.Http;
 using SessionCore.Jwt;
 using SessionCore.Keys;
@@ -102,6 +103,16 @@ internal sealed class DemoServices : IDisposable
         // client and scope of its grant, which the demo keeps in the session's data bag.
         RefreshTokens = new RefreshTokenService(Sessions, new RefreshTokenOptions { GraceWindow = settings.RefreshGrace });
 
+        // DPoP (RFC 9449): proofs at the token endpoint bind the grant's refresh family and its access tokens to the
+        // client's key; the API then needs a fresh proof by that key with every call. Server nonces are always
+        // required; proof ids are spent once in the store. --require-dpop refuses bearer tokens altogether.
+        Dpop = new DpopProofValidatorBuilder
+        {
+            Store = Store,
+            Options = { ReplayScope = settings.Origin, RequireNonce = true, RequireBoundTokens = settings.RequireDpop },
+        }.Build();
+        ApiAccess = new ResourceAccessValidator(AccessTokenValidator, Dpop, "DemoHost");
+
         // RFC 8414 metadata, so a standard client needs the issuer alone. Public clients only: no client
         // authentication at the token or revocation endpoint.
         Metadata = new AuthorizationServerMetadataBuilder
@@ -115,6 +126,7 @@ internal sealed class DemoServices : IDisposable
             TokenEndpointAuthMethodsSupported = { "none" },
             RevocationEndpointAuthMethodsSupported = { "none" },
             ScopesSupported = { OAuth.OAuthGrant.ProfileScope },
+            DpopSigningAlgorithms = Dpop.AllowedAlgorithms,
         }.Build();
 
         SessionCookie = new SessionCookieBuilder(new SessionCookieOptions { MaxAge = TimeSpan.FromHours(12) });
@@ -160,6 +172,12 @@ internal sealed class DemoServices : IDisposable
     /// <summary>Refresh-token rotation; the OAuth endpoints mint an access token with every issued or redeemed refresh token.</summary>
     public RefreshTokenService RefreshTokens { get; }
 
+    /// <summary>DPoP proofs at the token endpoint and the API.</summary>
+    public DpopProofValidator Dpop { get; }
+
+    /// <summary>The API's authentication: DPoP-bound tokens with their proofs, and bearer tokens unless <c>--require-dpop</c>.</summary>
+    public ResourceAccessValidator ApiAccess { get; }
+
     public SessionCookieBuilder SessionCookie { get; }
 
     public SessionCookieBuilder DeviceCookie { get; }
@@ -184,6 +202,7 @@ internal sealed class DemoServices : IDisposable
     public void Dispose()
     {
         RefreshTokens.Dispose();
+        Dpop.Dispose();
         Csrf.Dispose();
         _signingKey.Dispose();
         NodeCache?.Dispose();

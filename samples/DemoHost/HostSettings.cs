@@ -9,7 +9,7 @@ namespace SessionCore.Samples.DemoHost;
 /// <summary>
 /// The command line: <c>--urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS]
 /// [--signing-alg ES256|EdDSA|RS256|PS256] [--geoip-city FILE] [--geoip-asn FILE] [--trusted-proxy ADDRESS]...
-/// [--redis CONFIG [--redis-prefix PREFIX]] [--node-cache SECONDS]</c>.
+/// [--redis CONFIG [--redis-prefix PREFIX]] [--node-cache SECONDS] [--require-dpop]</c>.
 /// </summary>
 internal sealed class HostSettings
 {
@@ -34,6 +34,7 @@ internal sealed class HostSettings
 
     /// <summary>Proxies (addresses or CIDR ranges) whose <c>X-Forwarded-For</c> is believed.</summary>
     public IReadOnlyList<string> TrustedProxies => _trustedProxies;
+
     /// <summary>A StackExchange.Redis configuration string: sessions live in Redis (shared by every node) instead of LiteDB.</summary>
     public string? Redis { get; private set; }
 
@@ -42,6 +43,9 @@ internal sealed class HostSettings
 
     /// <summary>The node cache's staleness bound, or <see langword="null"/> for no node cache.</summary>
     public TimeSpan? NodeCache { get; private set; }
+
+    /// <summary>Whether every API client must use DPoP (RFC 9449): bound tokens only, a proof at the token endpoint and on every API call.</summary>
+    public bool RequireDpop { get; private set; }
 
     /// <summary>The origin browsers send in <c>Origin</c> for this host (<c>scheme://host:port</c>).</summary>
     public string Origin => BaseUri.GetLeftPart(UriPartial.Authority);
@@ -53,6 +57,12 @@ internal sealed class HostSettings
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];
+            if (name == "--require-dpop")
+            {
+                settings.RequireDpop = true;
+                continue;
+            }
+
             string? value = i + 1 < args.Length ? args[i + 1] : null;
             if (value is null)
             {

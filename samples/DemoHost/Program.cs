@@ -8,7 +8,7 @@ using SessionCore.Samples.DemoHost.Hosting;
 using SessionCore.Samples.DemoHost.OAuth;
 
 const string Usage = "usage: DemoHost --urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS] [--redis CONFIG [--redis-prefix PREFIX]] [--node-cache SECONDS]"
-    + " [--signing-alg ES256|EdDSA|RS256|PS256] [--geoip-city FILE] [--geoip-asn FILE] [--trusted-proxy ADDRESS]...";
+    + " [--signing-alg ES256|EdDSA|RS256|PS256] [--geoip-city FILE] [--geoip-asn FILE] [--trusted-proxy ADDRESS]... [--require-dpop]";
 
 if (!HostSettings.TryParse(args, out HostSettings settings, out string? error))
 {

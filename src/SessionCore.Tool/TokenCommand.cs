@@ -2,9 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Threading.Tasks;
+using SessionCore.Dpop;
 using SessionCore.Jwt;
 using SessionCore.Keys;
+using SessionCore.Stores;
 using SessionCore.Tokens;
 
 namespace SessionCore.Tool;
@@ -20,17 +23,19 @@ internal static class TokenCommand
 
     public const string Usage = """
           token issue --key FILE --iss ISS --aud AUD --sub SUB [--client-id ID] [--scope SCOPE] [--ttl 15m]
-                      [--sid SID] [--claim NAME=VALUE]...
+                      [--sid SID] [--claim NAME=VALUE]... [--dpop-jkt THUMBPRINT]
                                                     print an access token (ttl: 5m to 60m; units s, m, h;
-                                                    client_id sessioncore-tool unless --client-id names one)
-          token verify --jwks FILE --iss ISS --aud AUD [TOKEN]
+                                                    client_id sessioncore-tool unless --client-id names one;
+                                                    --dpop-jkt binds it to a DPoP key: cnf.jkt, RFC 9449)
+          token verify --jwks FILE --iss ISS --aud AUD [--dpop-proof PROOF --method M --url URL] [TOKEN]
                                                     verify a token (read from stdin when omitted); prints its
-                                                    claims as JSON, or exits 1 with the reason on stderr
+                                                    claims as JSON, or exits 1 with the reason on stderr; a
+                                                    bound token needs the DPoP proof of its request
         """;
 
-    private static readonly HashSet<string> s_issueOptions = new(StringComparer.Ordinal) { "key", "iss", "aud", "sub", "client-id", "scope", "ttl", "sid" };
+    private static readonly HashSet<string> s_issueOptions = new(StringComparer.Ordinal) { "key", "iss", "aud", "sub", "client-id", "scope", "ttl", "sid", "dpop-jkt" };
     private static readonly HashSet<string> s_issueRepeatable = new(StringComparer.Ordinal) { "claim" };
-    private static readonly HashSet<string> s_verifyOptions = new(StringComparer.Ordinal) { "jwks", "iss", "aud" };
+    private static readonly HashSet<string> s_verifyOptions = new(StringComparer.Ordinal) { "jwks", "iss", "aud", "dpop-proof", "method", "url" };
     private static readonly HashSet<string> s_none = new(StringComparer.Ordinal);
 
     public static async Task<int> RunAsync(ToolContext context, string[] args)
@@ -122,7 +127,7 @@ internal static class TokenCommand
                 KeyRing = new SigningKeyRing(key),
                 Options = { Issuer = issuer, Audience = audience, Lifetime = ttl, DefaultClientId = DefaultClientId },
             }.BuildIssuer();
-            string token = tokenIssuer.Issue(new AccessTokenRequest { Subject = subject, SessionId = sid, ClientId = line.Get("client-id"), Scope = line.Get("scope"), Claims = claims });
+            string token = tokenIssuer.Issue(new AccessTokenRequest { Subject = subject, SessionId = sid, ClientId = line.Get("client-id"), Scope = line.Get("scope"), Claims = claims, ConfirmationThumbprint = line.Get("dpop-jkt") });
             await context.Out.WriteLineAsync(token).ConfigureAwait(false);
             return ExitCodes.Success;
         }
@@ -151,6 +156,14 @@ internal static class TokenCommand
             return await Program.UsageErrorAsync(context, "--iss and --aud must not be empty").ConfigureAwait(false);
         }
 
+        string? proof = line.Get("dpop-proof"), method = line.Get("method"), url = line.Get("url");
+        if ((proof is null) != (method is null) || (proof is null) != (url is null)
+            || (method is not null && (method.Length == 0 || !method.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal))))
+            || (url is not null && !Uri.TryCreate(url, UriKind.Absolute, out _)))
+        {
+            return await Program.UsageErrorAsync(context, "--dpop-proof, --method and --url go together: the proof, the request's method and its absolute URL").ConfigureAwait(false);
+        }
+
         SigningKeyRing ring;
         try
         {
@@ -175,6 +188,11 @@ internal static class TokenCommand
                 KeyRing = ring,
                 Options = { Issuer = issuer, Audience = audience, ValidationMode = AccessTokenValidationMode.Offline },
             }.BuildValidator();
+            if (proof is not null)
+            {
+                return await VerifyBoundAsync(context, validator, token, proof, method!, url!).ConfigureAwait(false);
+            }
+
             AccessTokenValidationResult result = validator.ValidateOffline(token);
             if (!result.TryGetValue(out AccessTokenClaims? claims))
             {
@@ -192,5 +210,29 @@ internal static class TokenCommand
                 key.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// Verifies a token with the DPoP proof of its request, as a resource server does (RFC 9449 §7): the token under
+    /// the <c>DPoP</c> scheme, the proof's signature, method, URL, time, <c>ath</c> and key against <c>cnf.jkt</c>. The
+    /// replay cache lives for this one run only.
+    /// </summary>
+    private static async Task<int> VerifyBoundAsync(ToolContext context, AccessTokenValidator validator, string token, string proof, string method, string url)
+    {
+        using DpopProofValidator proofs = new DpopProofValidatorBuilder
+        {
+            Store = new InMemorySessionStore(),
+            Options = { ReplayScope = new Uri(url).GetLeftPart(UriPartial.Authority) },
+        }.Build();
+        ResourceAccessResult result = await new ResourceAccessValidator(validator, proofs).ValidateAsync(
+            new ResourceAccessRequest { Authorization = "DPoP " + token, DpopHeaders = [proof], Method = method, TargetUri = url }).ConfigureAwait(false);
+        if (!result.TryGetValue(out AccessTokenClaims? claims))
+        {
+            await context.Error.WriteLineAsync($"refused: {result.Status} (token: {result.TokenStatus?.ToString() ?? "-"}, proof: {result.ProofStatus?.ToString() ?? "-"})").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+
+        await context.Out.WriteLineAsync(claims.GetPayloadJson()).ConfigureAwait(false);
+        return ExitCodes.Success;
     }
 }

@@ -57,6 +57,7 @@ public sealed class BenchmarkSmokeTests
         Assert.Contains("RiskBenchmarks", names);
         Assert.Contains("DpopBenchmarks", names);
         Assert.Contains("StrictJsonBenchmarks", names);
+        Assert.Contains("DpopResourceBenchmarks", names);
         Assert.Contains("LiteDbBenchmarks", names);
         Assert.Contains("LiteDbScalingBenchmarks", names);
         Assert.Contains("LiteDbWriteBenchmarks", names);

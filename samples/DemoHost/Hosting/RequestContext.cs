@@ -45,6 +45,9 @@ internal sealed class RequestContext
 
     public string? Header(string name) => _inner.Request.Headers[name];
 
+    /// <summary>Every value of a header field sent more than once (for example <c>DPoP</c>, which must be sent once).</summary>
+    public string[]? HeaderValues(string name) => _inner.Request.Headers.GetValues(name);
+
     public bool AcceptsHtml => Header("Accept")?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true;
 
     public void SetHeader(string name, string value) => _inner.Response.Headers[name] = value;

@@ -1,6 +1,8 @@
 using System;
 using System.Threading.Tasks;
 using SessionCore.Devices;
+using SessionCore.Dpop;
+using SessionCore.Http;
 using SessionCore.Jwt;
 using SessionCore.Rotation;
 using SessionCore.Samples.DemoHost.Hosting;
@@ -11,7 +13,8 @@ using SessionCore.Tokens;
 
 namespace SessionCore.Samples.DemoHost.OAuth;
 
-// The token endpoint: the password grant (RFC 6749 §4.3) and the refresh grant (§6).
+// The token endpoint: the password grant (RFC 6749 §4.3) and the refresh grant (§6), each optionally with a DPoP
+// proof (RFC 9449 §5) that binds the grant's refresh family and its access tokens to the client's key.
 internal sealed partial class OAuthEndpoints
 {
     private async Task TokenAsync(RequestContext context)
@@ -22,16 +25,22 @@ internal sealed partial class OAuthEndpoints
             return;
         }
 
+        (bool refused, string? keyThumbprint) = await CheckTokenRequestProofAsync(context);
+        if (refused)
+        {
+            return;
+        }
+
         switch (form["grant_type"])
         {
             case null or "":
                 await OAuthErrorAsync(context, "invalid_request");
                 return;
             case "password":
-                await PasswordGrantAsync(context, form);
+                await PasswordGrantAsync(context, form, keyThumbprint);
                 return;
             case "refresh_token":
-                await RefreshGrantAsync(context, form);
+                await RefreshGrantAsync(context, form, keyThumbprint);
                 return;
             default:
                 await OAuthErrorAsync(context, "unsupported_grant_type");
@@ -39,7 +48,57 @@ internal sealed partial class OAuthEndpoints
         }
     }
 
-    private async Task PasswordGrantAsync(RequestContext context, FormData form)
+    /// <summary>
+    /// Validates the token request's DPoP proof, if any (RFC 9449 §5): its key's thumbprint, or the error already written
+    /// (400 <c>invalid_dpop_proof</c>, or <c>use_dpop_nonce</c> with the nonce to retry with, §8). A request without a
+    /// proof is a bearer client, refused when the host requires DPoP.
+    /// </summary>
+    private async Task<(bool Refused, string? KeyThumbprint)> CheckTokenRequestProofAsync(RequestContext context)
+    {
+        HeaderValueResult header = DpopHeaderParser.Parse(context.HeaderValues(DpopHeaderNames.Dpop));
+        if (header.Status == HeaderValueStatus.NotFound && !_services.Settings.RequireDpop)
+        {
+            return (false, null);
+        }
+
+        DpopProofStatus status = header.Status switch
+        {
+            HeaderValueStatus.Found => DpopProofStatus.Valid,
+            HeaderValueStatus.NotFound => DpopProofStatus.Missing,
+            _ => DpopProofStatus.Malformed,
+        };
+        string? nonce = null;
+        if (header.TryGetValue(out string? proofText))
+        {
+            DpopProofValidationResult result = await _services.Dpop.ValidateAsync(
+                new DpopProofRequest { Proof = proofText, Method = context.Method, TargetUri = new Uri(_services.Settings.BaseUri, "/oauth/token").AbsoluteUri },
+                context.CancellationToken);
+            nonce = result.NextNonce;
+            status = result.Status;
+            if (result.TryGetValue(out DpopProof? proof))
+            {
+                context.SetHeader(DpopHeaderNames.DpopNonce, nonce ?? _services.Dpop.CreateNonce());
+                return (false, proof.KeyThumbprint);
+            }
+        }
+
+        context.SetHeader(DpopHeaderNames.DpopNonce, nonce ?? _services.Dpop.CreateNonce());
+        Log.Write($"refused DPoP proof at the token endpoint ({status}) from {context.RemoteAddress}");
+        if (status == DpopProofStatus.StoreUnavailable)
+        {
+            await OAuthErrorAsync(context, "temporarily_unavailable", 503);
+        }
+        else
+        {
+            // A key that is not the family's shows at the redemption (invalid_grant); here only nonce or proof errors.
+            DpopChallengeError error = DpopChallenge.ErrorFor(status) == DpopChallengeError.UseDpopNonce ? DpopChallengeError.UseDpopNonce : DpopChallengeError.InvalidDpopProof;
+            await OAuthErrorAsync(context, DpopChallenge.ErrorCode(error));
+        }
+
+        return (true, null);
+    }
+
+    private async Task PasswordGrantAsync(RequestContext context, FormData form, string? keyThumbprint)
     {
         string? userName = form["username"];
         string? password = form["password"];
@@ -82,11 +141,11 @@ internal sealed partial class OAuthEndpoints
             return;
         }
 
-        RefreshTokenResult issued = await _services.RefreshTokens.IssueAsync(signIn.Token, cancellationToken: context.CancellationToken);
-        await WriteTokensAsync(context, issued, grant, grant.Scope);
+        RefreshTokenResult issued = await _services.RefreshTokens.IssueAsync(signIn.Token, new RefreshTokenBinding(KeyThumbprint: keyThumbprint), context.CancellationToken);
+        await WriteTokensAsync(context, issued, grant, grant.Scope, keyThumbprint);
     }
 
-    private async Task RefreshGrantAsync(RequestContext context, FormData form)
+    private async Task RefreshGrantAsync(RequestContext context, FormData form, string? keyThumbprint)
     {
         string? presented = form["refresh_token"];
         if (string.IsNullOrEmpty(presented) || !OAuthGrant.TryReadClientId(form["client_id"], out string clientId))
@@ -121,14 +180,20 @@ internal sealed partial class OAuthEndpoints
             return;
         }
 
-        RefreshTokenResult result = await _services.RefreshTokens.RedeemAsync(presented, cancellationToken: context.CancellationToken);
+        // A family bound to a key is redeemed only with a proof by that key; without it nothing changes (not even
+        // a reuse revocation), and the client sees invalid_grant like any other refusal.
+        RefreshTokenResult result = await _services.RefreshTokens.RedeemAsync(presented, new RefreshTokenBinding(KeyThumbprint: keyThumbprint), context.CancellationToken);
         if (result.Status == RefreshTokenStatus.Reused)
         {
             // Reuse of a spent token, or a token of a revoked grant: the event line just written says which.
             Log.Write($"spent or revoked refresh token from {context.RemoteAddress}: the family and its session are revoked");
         }
+        else if (result.Status == RefreshTokenStatus.BindingMismatch)
+        {
+            Log.Write($"refresh token of a DPoP-bound grant without a proof by its key from {context.RemoteAddress}: refused, nothing changed");
+        }
 
-        await WriteTokensAsync(context, result, grant, scope);
+        await WriteTokensAsync(context, result, grant, scope, keyThumbprint);
     }
 
     /// <summary>The client and scope of the grant a refresh token belongs to; <see langword="null"/> when the store knows no such token or session.</summary>
@@ -147,7 +212,7 @@ internal sealed partial class OAuthEndpoints
     }
 
     /// <summary>Answers a successful grant with a new access token for the grant's client and the given scope; any failure with its error.</summary>
-    private Task WriteTokensAsync(RequestContext context, RefreshTokenResult result, OAuthGrant? grant, string scope)
+    private Task WriteTokensAsync(RequestContext context, RefreshTokenResult result, OAuthGrant? grant, string scope, string? keyThumbprint)
     {
         if (!result.IsSuccess || result.Session is null)
         {
@@ -160,14 +225,15 @@ internal sealed partial class OAuthEndpoints
         // RFC 6749 §5.1: Cache-Control: no-store and Pragma: no-cache (set on every response by the server),
         // token_type, expires_in, and the scope (always sent: it may differ from what was requested).
         string clientId = (grant ?? OAuthGrant.FromSession(result.Session)).ClientId;
-        string accessToken = _services.AccessTokens.Issue(AccessTokenRequest.ForSession(result.Session, clientId, scope));
+        // RFC 9449 §5: with a valid proof the access token is bound to its key (cnf.jkt) and of type DPoP.
+        string accessToken = _services.AccessTokens.Issue(AccessTokenRequest.ForSession(result.Session, clientId, scope, keyThumbprint));
         string refreshToken = result.Token.Reveal();
         long expiresIn = (long)_services.AccessTokens.Lifetime.TotalSeconds;
         return context.WriteJsonAsync(200, w =>
         {
             w.WriteStartObject();
             w.WriteString("access_token", accessToken);
-            w.WriteString("token_type", "Bearer");
+            w.WriteString("token_type", keyThumbprint is null ? "Bearer" : "DPoP");
             w.WriteNumber("expires_in", expiresIn);
             w.WriteString("refresh_token", refreshToken);
             w.WriteString("scope", scope);

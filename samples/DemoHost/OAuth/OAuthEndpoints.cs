@@ -15,7 +15,6 @@ namespace SessionCore.Samples.DemoHost.OAuth;
 /// </remarks>
 internal sealed partial class OAuthEndpoints
 {
-    private const string Realm = "DemoHost";
     private readonly DemoServices _services;
 
     public OAuthEndpoints(DemoServices services) => _services = services;

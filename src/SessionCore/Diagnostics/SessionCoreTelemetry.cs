@@ -40,6 +40,9 @@ public static class SessionCoreTelemetry
         "ms",
         "Time from a change in the store to this node applying its invalidation.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 5, 10, 20, 50, 100, 250, 500, 1000, 2000, 5000, 30000] });
+    internal static readonly Counter<long> DpopProofsValidated = Meter.CreateCounter<long>("sessioncore.dpop.proofs.validated", "{proof}", "DPoP proofs validated, tagged by outcome: Valid or the check that failed (Replayed for a replay).");
+    internal static readonly Counter<long> DpopReplaysDetected = Meter.CreateCounter<long>("sessioncore.dpop.replays_detected", "{proof}", "DPoP proofs presented a second time within their window and refused.");
+    internal static readonly Counter<long> DpopDowngradesDetected = Meter.CreateCounter<long>("sessioncore.dpop.downgrades_detected", "{request}", "DPoP-bound access tokens presented as bearer tokens and refused.");
     internal static readonly Counter<long> EventSinkFailures = Meter.CreateCounter<long>("sessioncore.events.sink_failures", "{failure}", "Event sinks that threw.");
 
     /// <summary>Counts one event tagged with its outcome; builds the tag only when someone listens (hot paths).</summary>
@@ -50,6 +53,36 @@ public static class SessionCoreTelemetry
         {
             counter.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
         }
+    }
+
+    /// <summary>
+    /// Counts a proof's outcome and, on a refusal, adds an event to the current activity naming the failed check. Only
+    /// the status name is recorded: never the proof, its key, its thumbprint or any claim.
+    /// </summary>
+    internal static void ProofValidated(Dpop.DpopProofStatus status)
+    {
+        CountOutcome(DpopProofsValidated, status);
+        if (status == Dpop.DpopProofStatus.Valid)
+        {
+            return;
+        }
+
+        if (status == Dpop.DpopProofStatus.Replayed)
+        {
+            DpopReplaysDetected.Add(1);
+            Activity.Current?.AddEvent(new ActivityEvent("sessioncore.dpop.replay_detected"));
+        }
+        else
+        {
+            Activity.Current?.AddEvent(new ActivityEvent("sessioncore.dpop.proof_refused", tags: new ActivityTagsCollection { ["check"] = status.ToString() }));
+        }
+    }
+
+    /// <summary>Counts a bound token presented without its proof (RFC 9449 §7.2), and marks the current activity.</summary>
+    internal static void DowngradeDetected()
+    {
+        DpopDowngradesDetected.Add(1);
+        Activity.Current?.AddEvent(new ActivityEvent("sessioncore.dpop.downgrade_attempted"));
     }
 
     internal static KeyValuePair<string, object?> Reason(RevocationReason value) => new("reason", value.ToString());

@@ -53,6 +53,15 @@ public sealed class DpopOptions
     /// </remarks>
     public bool RequireNonce { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether a protected resource accepts DPoP-bound access tokens only (no bearer tokens at all).</summary>
+    /// <value><see langword="false"/>: bound tokens need their proof, unbound tokens keep working as bearer tokens.</value>
+    /// <remarks>
+    /// Security: read by <see cref="ResourceAccessValidator"/>. A bound token is never accepted without its proof,
+    /// whatever this says (RFC 9449 §7.2); this setting also refuses unbound tokens, so every client must prove a key.
+    /// The challenge then names the <c>DPoP</c> scheme alone.
+    /// </remarks>
+    public bool RequireBoundTokens { get; set; }
+
     /// <summary>Gets or sets the nonce time bucket: a nonce is accepted during its bucket and the next one.</summary>
     /// <value>5 minutes; between 10 seconds and 1 hour.</value>
     public TimeSpan NonceLifetime { get; set; } = TimeSpan.FromMinutes(5);

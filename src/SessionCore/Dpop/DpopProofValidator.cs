@@ -73,6 +73,9 @@ public sealed class DpopProofValidator : IDisposable
     /// <summary>Gets a value indicating whether every proof must carry a current nonce.</summary>
     public bool RequiresNonce => _settings.RequireNonce;
 
+    /// <summary>Gets a value indicating whether protected resources accept bound tokens only (<see cref="DpopOptions.RequireBoundTokens"/>).</summary>
+    public bool RequiresBoundTokens => _settings.RequireBoundTokens;
+
     /// <summary>Validates a proof for a request, and records its id so that it is accepted only once.</summary>
     /// <param name="request">The proof and the request it came with.</param>
     /// <param name="cancellationToken">Cancels the store call.</param>
@@ -84,6 +87,20 @@ public sealed class DpopProofValidator : IDisposable
     {
         Throw.IfNull(request);
         CheckRequest(request);
+        DpopProofValidationResult result = await ValidateCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        SessionCoreTelemetry.ProofValidated(result.Status);
+        return result;
+    }
+
+    /// <summary>Returns the nonce to hand out now, for example in a <c>DPoP-Nonce</c> header on a response that validated no proof.</summary>
+    /// <returns>The current nonce (34 characters).</returns>
+    public string CreateNonce() => _nonces.Create(_time.GetUtcNow());
+
+    /// <summary>Releases the nonce key.</summary>
+    public void Dispose() => _nonces.Dispose();
+
+    private async ValueTask<DpopProofValidationResult> ValidateCoreAsync(DpopProofRequest request, CancellationToken cancellationToken)
+    {
         DateTimeOffset now = _time.GetUtcNow();
         string? nextNonce = _settings.RequireNonce ? _nonces.Create(now) : null;
         DpopProofStatus status;
@@ -121,13 +138,6 @@ public sealed class DpopProofValidator : IDisposable
             ? DpopProofValidationResult.Success(proof!, nextNonce)
             : DpopProofValidationResult.Failure(DpopProofStatus.Replayed, nextNonce);
     }
-
-    /// <summary>Returns the nonce to hand out now, for example in a <c>DPoP-Nonce</c> header on a response that validated no proof.</summary>
-    /// <returns>The current nonce (34 characters).</returns>
-    public string CreateNonce() => _nonces.Create(_time.GetUtcNow());
-
-    /// <summary>Releases the nonce key.</summary>
-    public void Dispose() => _nonces.Dispose();
 
     /// <summary>base64url(SHA-256(ASCII(token))) (RFC 9449 §4.2 <c>ath</c>), as UTF-8.</summary>
     internal static void ComputeTokenHash(string accessToken, Span<byte> destination)

@@ -21,6 +21,7 @@ internal sealed class DpopSettings
         FutureSkew = o.FutureSkew;
         AllowedAlgorithms = o.AllowedAlgorithms;
         RequireNonce = o.RequireNonce;
+        RequireBoundTokens = o.RequireBoundTokens;
         NonceLifetime = o.NonceLifetime;
         NonceKey = nonceKey;
         KeyCacheSize = o.KeyCacheSize;
@@ -37,6 +38,8 @@ internal sealed class DpopSettings
     public DpopSigningAlgorithms AllowedAlgorithms { get; }
 
     public bool RequireNonce { get; }
+
+    public bool RequireBoundTokens { get; }
 
     public TimeSpan NonceLifetime { get; }
 

@@ -23,6 +23,7 @@ internal static partial class Error
     public const string TokenTooLong = "The token would exceed AccessTokenOptions.MaxTokenLength; send fewer or shorter claims.";
     public const string SubjectTooLong = "The subject is longer than 1024 characters.";
     public const string DefaultClientIdMissing = "AccessTokenOptions.DefaultClientId must be set to issue tokens: RFC 9068 requires a client_id on every access token, and a request that names no client gets this one.";
+    public const string ConfirmationThumbprintInvalid = "A confirmation thumbprint (cnf.jkt) must be an RFC 7638 SHA-256 thumbprint: 43 base64url characters.";
     public const string ClientIdInvalid = "A client_id must be 1 to 256 printable ASCII characters (RFC 6749 A.1), not only spaces.";
     public const string ScopeInvalid = "A scope must be scope tokens of printable ASCII without '\"' or '\\', separated by single spaces (RFC 6749 §3.3), at most 2048 characters; a required scope is one token.";
     public const string AuthenticationContextClassInvalid = "An acr value must be 1 to 256 printable ASCII characters.";

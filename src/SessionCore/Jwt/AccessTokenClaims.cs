@@ -65,6 +65,13 @@ public sealed class AccessTokenClaims
     /// <summary>Gets the <c>sc_epoch</c> claim, or <see langword="null"/> when absent.</summary>
     public long? SecurityEpoch { get; internal set; }
 
+    /// <summary>
+    /// Gets the <c>cnf.jkt</c> claim (RFC 9449 §6.1): the thumbprint of the key the token is bound to, or
+    /// <see langword="null"/> for a bearer token.
+    /// </summary>
+    /// <remarks>Security: a bound token authenticates only together with a proof by that key; <see cref="Dpop.ResourceAccessValidator"/> checks both.</remarks>
+    public string? ConfirmationThumbprint { get; internal set; }
+
     /// <summary>Gets the key that verified the token.</summary>
     public SigningKey Key { get; }
 

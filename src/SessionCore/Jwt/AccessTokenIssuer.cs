@@ -27,6 +27,7 @@ public sealed class AccessTokenIssuer
 {
     private const int MaxSubjectLength = 1024;
     private const int JtiBytes = 16;
+    private const int ThumbprintLength = 43;
 
     [ThreadStatic]
     private static PayloadBuffer? t_buffer;
@@ -135,6 +136,10 @@ public sealed class AccessTokenIssuer
         }
     }
 
+    /// <summary>A canonical base64url SHA-256 digest: 43 characters.</summary>
+    internal static bool IsThumbprint(ReadOnlySpan<char> text) =>
+        text.Length == ThumbprintLength && Base64UrlStrict.IsCanonical(text);
+
     private int WriteToken(AccessTokenRequest request, Span<byte> destination, bool throwWhenTooSmall)
     {
         Throw.IfNull(request);
@@ -157,6 +162,11 @@ public sealed class AccessTokenIssuer
         if (request.AuthenticationMethods is not null && !AccessTokenSettings.IsValidAuthenticationMethods(request.AuthenticationMethods))
         {
             throw new ArgumentException(Error.AuthenticationMethodsInvalid, nameof(request));
+        }
+
+        if (request.ConfirmationThumbprint is not null && !IsThumbprint(request.ConfirmationThumbprint))
+        {
+            throw new ArgumentException(Error.ConfirmationThumbprintInvalid, nameof(request));
         }
 
         string audience = request.Audience is null ? _settings.Audience : Throw.IfNullOrWhiteSpace(request.Audience, "request.Audience");
@@ -248,7 +258,14 @@ public sealed class AccessTokenIssuer
             writer.WriteNumber(AccessTokenClaims.SecurityEpochClaimName, request.SecurityEpoch);
         }
 
-        // A confirmation ("cnf", RFC 7800) for sender-constrained tokens belongs here, before the custom claims.
+        // RFC 9449 §6.1: the confirmation of a sender-constrained token, the thumbprint of the proof key.
+        if (request.ConfirmationThumbprint is not null)
+        {
+            writer.WriteStartObject("cnf"u8);
+            writer.WriteString("jkt"u8, request.ConfirmationThumbprint);
+            writer.WriteEndObject();
+        }
+
         if (request.Claims is { Count: > 0 } claims)
         {
             foreach (KeyValuePair<string, object> claim in claims)

@@ -62,6 +62,18 @@ public sealed class AccessTokenRequest
     public IReadOnlyDictionary<string, object>? Claims { get; init; }
 
     /// <summary>
+    /// Gets the RFC 7638 SHA-256 thumbprint of the key the token is bound to, written as <c>cnf: {"jkt": …}</c>
+    /// (RFC 9449 §6.1), or <see langword="null"/> for a bearer token.
+    /// </summary>
+    /// <remarks>
+    /// Security: set it only from a DPoP proof the token request carried and that validated
+    /// (<see cref="Dpop.DpopProof.KeyThumbprint"/>), or from a refresh family bound to that key. A bound token is
+    /// accepted only with a fresh proof by that key (<see cref="Dpop.ResourceAccessValidator"/>); presented as a bearer
+    /// token it is refused. 43 base64url characters (a SHA-256 digest); anything else is refused with <see cref="ArgumentException"/>.
+    /// </remarks>
+    public string? ConfirmationThumbprint { get; init; }
+
+    /// <summary>
     /// Creates a request for a session: subject, session id, security epoch, authentication time, authentication
     /// level and authentication methods (<c>amr</c>, when the session recorded any; otherwise the level's mapping
     /// applies) are taken from it.
@@ -71,7 +83,21 @@ public sealed class AccessTokenRequest
     /// <param name="scope">The token's scope, or <see langword="null"/> for none.</param>
     /// <returns>The request.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="session"/> is <see langword="null"/>.</exception>
-    public static AccessTokenRequest ForSession(Session session, string? clientId = null, string? scope = null)
+    public static AccessTokenRequest ForSession(Session session, string? clientId = null, string? scope = null) =>
+        ForSession(session, clientId, scope, confirmationThumbprint: null);
+
+    /// <summary>
+    /// Creates a request for a session, like <see cref="ForSession(Session, string?, string?)"/>, bound to a key when
+    /// <paramref name="confirmationThumbprint"/> is set (<see cref="ConfirmationThumbprint"/>).
+    /// </summary>
+    /// <param name="session">A live session.</param>
+    /// <param name="clientId">The client the token is for, or <see langword="null"/> for <see cref="AccessTokenOptions.DefaultClientId"/>.</param>
+    /// <param name="scope">The token's scope, or <see langword="null"/> for none.</param>
+    /// <param name="confirmationThumbprint">The thumbprint of the key of a DPoP proof the token request carried and that validated, or <see langword="null"/> for a bearer token.</param>
+    /// <returns>The request.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="session"/> is <see langword="null"/>.</exception>
+    /// <remarks>Security: pass only <see cref="Dpop.DpopProof.KeyThumbprint"/> of a proof validated for this token request.</remarks>
+    public static AccessTokenRequest ForSession(Session session, string? clientId, string? scope, string? confirmationThumbprint)
     {
         Throw.IfNull(session);
         return new AccessTokenRequest
@@ -84,6 +110,7 @@ public sealed class AccessTokenRequest
             AuthenticationMethods = session.AuthenticationMethods.Count > 0 ? session.AuthenticationMethods : null,
             ClientId = clientId,
             Scope = scope,
+            ConfirmationThumbprint = confirmationThumbprint,
         };
     }
 }

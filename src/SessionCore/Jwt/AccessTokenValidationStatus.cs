@@ -71,4 +71,10 @@ public enum AccessTokenValidationStatus
 
     /// <summary>The <c>scope</c> lacks one of <see cref="AccessTokenOptions.RequiredScopes"/> (RFC 6750 <c>insufficient_scope</c>).</summary>
     InsufficientScope = 22,
+
+    /// <summary>
+    /// The token is bound to a key (<c>cnf.jkt</c>, RFC 9449) and was presented as a bearer token, without a proof of
+    /// possession; validate the request with <see cref="Dpop.ResourceAccessValidator"/> instead.
+    /// </summary>
+    ProofRequired = 23,
 }

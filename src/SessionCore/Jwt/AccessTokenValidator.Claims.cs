@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Text;
 using System.Text.Json;
 using SessionCore.Internal;
 using SessionCore.Keys;
@@ -97,6 +98,7 @@ public sealed partial class AccessTokenValidator
                 : name.SequenceEqual("acr"u8) ? Claim.AuthenticationContextClass
                 : name.SequenceEqual("amr"u8) ? Claim.AuthenticationMethods
                 : name.SequenceEqual("sid"u8) ? Claim.SessionId
+                : name.SequenceEqual("cnf"u8) ? Claim.Confirmation
                 : Claim.Other,
             5 => name.SequenceEqual("scope"u8) ? Claim.Scope : Claim.Other,
             8 => name.SequenceEqual("sc_epoch"u8) ? Claim.SecurityEpoch : Claim.Other,
@@ -184,12 +186,40 @@ public sealed partial class AccessTokenValidator
                 return true;
             }
 
+            // RFC 9449 §6.1: the key a sender-constrained token is bound to.
+            case Claim.Confirmation:
+                return ReadConfirmation(ref reader, result);
+
             default:
-                // Anything else, a confirmation ("cnf", RFC 7800) included until sender-constrained tokens are
-                // supported, is left in the payload for TryGetClaim. On a property name, Skip passes over its value.
+                // Anything else is left in the payload for TryGetClaim. On a property name, Skip passes over its value.
                 reader.Skip();
                 return true;
         }
+    }
+
+    /// <summary>
+    /// Reads <c>cnf</c> strictly: an object with exactly one member, <c>jkt</c>, whose value is a canonical base64url
+    /// SHA-256 thumbprint written without escapes. Any other confirmation method (<c>x5t#S256</c>, <c>jwk</c>, …) or an
+    /// extra member is refused: a binding this validator cannot check must not be read as no binding at all.
+    /// </summary>
+    private static bool ReadConfirmation(ref Utf8JsonReader reader, AccessTokenClaims result)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject
+            || !reader.Read() || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("jkt"u8)
+            || !reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped
+            || reader.ValueSpan.Length != ThumbprintLength || !Base64UrlStrict.IsCanonical(reader.ValueSpan))
+        {
+            return false;
+        }
+
+        string thumbprint = Encoding.ASCII.GetString(reader.ValueSpan);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.EndObject)
+        {
+            return false;
+        }
+
+        result.ConfirmationThumbprint = thumbprint;
+        return true;
     }
 
     private bool ReadAudience(ref Utf8JsonReader reader, ref ClaimsSeen seen)
@@ -325,7 +355,7 @@ public sealed partial class AccessTokenValidator
         return AccessTokenValidationStatus.Valid;
     }
 
-    /// <summary>The claims the reader knows; a new one (a confirmation, "cnf") gets a member here and a case in <see cref="ReadClaim"/>.</summary>
+    /// <summary>The claims the reader knows; a new one gets a member here and a case in <see cref="ReadClaim"/>.</summary>
     private enum Claim
     {
         Other,
@@ -343,6 +373,7 @@ public sealed partial class AccessTokenValidator
         AuthenticationMethods,
         SessionId,
         SecurityEpoch,
+        Confirmation,
     }
 
     /// <summary>Which required claims the payload had, and whether issuer and audience matched.</summary>

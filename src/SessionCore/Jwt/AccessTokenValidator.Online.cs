@@ -16,7 +16,7 @@ public sealed partial class AccessTokenValidator
 
     private async ValueTask<AccessTokenValidationResult> ValidateCoreAsync(string? token, CancellationToken cancellationToken)
     {
-        AccessTokenValidationResult result = ValidateOffline(token.AsSpan());
+        AccessTokenValidationResult result = ValidateOffline(token.AsSpan(), allowBound: true);
         if (!result.IsSuccess || _settings.ValidationMode == AccessTokenValidationMode.Offline)
         {
             return result;

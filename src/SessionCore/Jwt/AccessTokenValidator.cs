@@ -34,6 +34,7 @@ public sealed partial class AccessTokenValidator
     private const int MaxKeyIdLength = 64;
     private const int MaxClaimNameLength = 16;
     private const long MaxUnixSeconds = 253402300799; // 9999-12-31T23:59:59Z
+    private const int ThumbprintLength = 43;
 
     private readonly SigningKeyRing _ring;
     private readonly AccessTokenSettings _settings;
@@ -62,18 +63,48 @@ public sealed partial class AccessTokenValidator
     /// <param name="token">The presented token (for example from an <c>Authorization: Bearer</c> header); <see langword="null"/> and junk yield a failure.</param>
     /// <param name="cancellationToken">Cancels the store lookups.</param>
     /// <returns>The claims, or why the token was refused.</returns>
-    public async ValueTask<AccessTokenValidationResult> ValidateAsync(string? token, CancellationToken cancellationToken = default)
-    {
-        AccessTokenValidationResult result = await ValidateCoreAsync(token, cancellationToken).ConfigureAwait(false);
-        SessionCoreTelemetry.CountOutcome(SessionCoreTelemetry.AccessTokensValidated, result.Status);
-        return result;
-    }
+    /// <remarks>
+    /// Security: this is the bearer path. A token bound to a key (<c>cnf.jkt</c>, RFC 9449) is refused here with
+    /// <see cref="AccessTokenValidationStatus.ProofRequired"/>, so a host that knows only bearer tokens cannot be made
+    /// to accept a stolen bound token (RFC 9449 §7.2); validate requests with <see cref="Dpop.ResourceAccessValidator"/>
+    /// to accept bound tokens with their proofs.
+    /// </remarks>
+    public ValueTask<AccessTokenValidationResult> ValidateAsync(string? token, CancellationToken cancellationToken = default) =>
+        ValidateCountedAsync(token, allowBound: false, cancellationToken);
 
     /// <summary>Validates signature and claims only, without the store, whatever <see cref="Mode"/> says.</summary>
     /// <param name="token">The presented token.</param>
     /// <returns>The claims, or why the token was refused.</returns>
-    /// <remarks>Security: this does not see revocation; in online deployments use <see cref="ValidateAsync"/>.</remarks>
-    public AccessTokenValidationResult ValidateOffline(ReadOnlySpan<char> token)
+    /// <remarks>
+    /// Security: this does not see revocation; in online deployments use <see cref="ValidateAsync"/>. Like it, this is
+    /// the bearer path: a bound token is refused with <see cref="AccessTokenValidationStatus.ProofRequired"/>.
+    /// </remarks>
+    public AccessTokenValidationResult ValidateOffline(ReadOnlySpan<char> token) => RefuseBound(ValidateOffline(token, allowBound: true));
+
+    /// <summary>Validates signature and claims only, for a token held as UTF-8 bytes.</summary>
+    /// <param name="utf8Token">The presented token.</param>
+    /// <returns>The claims, or why the token was refused.</returns>
+    /// <remarks>
+    /// Security: this does not see revocation; in online deployments use <see cref="ValidateAsync"/>. A bound token is
+    /// refused with <see cref="AccessTokenValidationStatus.ProofRequired"/>.
+    /// </remarks>
+    public AccessTokenValidationResult ValidateOffline(ReadOnlySpan<byte> utf8Token) => RefuseBound(ValidateOfflineCore(utf8Token));
+
+    /// <summary>Validates a token and counts the outcome; <paramref name="allowBound"/> only for callers that check the proof.</summary>
+    internal async ValueTask<AccessTokenValidationResult> ValidateCountedAsync(string? token, bool allowBound, CancellationToken cancellationToken)
+    {
+        AccessTokenValidationResult result = await ValidateCoreAsync(token, cancellationToken).ConfigureAwait(false);
+        if (!allowBound)
+        {
+            result = RefuseBound(result);
+        }
+
+        SessionCoreTelemetry.CountOutcome(SessionCoreTelemetry.AccessTokensValidated, result.Status);
+        return result;
+    }
+
+    /// <summary>Signature and claims; a bound token is returned as valid, so the caller must check its proof.</summary>
+    internal AccessTokenValidationResult ValidateOffline(ReadOnlySpan<char> token, bool allowBound)
     {
         if (token.IsEmpty)
         {
@@ -91,7 +122,8 @@ public sealed partial class AccessTokenValidator
         {
             // Every legal character is ASCII; anything else becomes '?', which the base64url check refuses.
             int length = Encoding.ASCII.GetBytes(token, utf8);
-            return ValidateOffline(utf8[..length]);
+            AccessTokenValidationResult result = ValidateOfflineCore(utf8[..length]);
+            return allowBound ? result : RefuseBound(result);
         }
         finally
         {
@@ -102,11 +134,12 @@ public sealed partial class AccessTokenValidator
         }
     }
 
-    /// <summary>Validates signature and claims only, for a token held as UTF-8 bytes.</summary>
-    /// <param name="utf8Token">The presented token.</param>
-    /// <returns>The claims, or why the token was refused.</returns>
-    /// <remarks>Security: this does not see revocation; in online deployments use <see cref="ValidateAsync"/>.</remarks>
-    public AccessTokenValidationResult ValidateOffline(ReadOnlySpan<byte> utf8Token)
+    private static AccessTokenValidationResult RefuseBound(AccessTokenValidationResult result) =>
+        result.TryGetValue(out AccessTokenClaims? claims) && claims.ConfirmationThumbprint is not null
+            ? AccessTokenValidationResult.Failure(AccessTokenValidationStatus.ProofRequired)
+            : result;
+
+    private AccessTokenValidationResult ValidateOfflineCore(ReadOnlySpan<byte> utf8Token)
     {
         AccessTokenValidationStatus status;
         AccessTokenClaims? claims;

@@ -17,7 +17,8 @@ namespace SessionCore.Jwt;
 /// Members written: <c>issuer</c>, <c>authorization_endpoint</c> (when set), <c>token_endpoint</c>,
 /// <c>jwks_uri</c>, <c>revocation_endpoint</c> (when set), <c>scopes_supported</c> (when any),
 /// <c>response_types_supported</c>, <c>grant_types_supported</c>, <c>token_endpoint_auth_methods_supported</c>,
-/// <c>revocation_endpoint_auth_methods_supported</c> (with a revocation endpoint) and
+/// <c>revocation_endpoint_auth_methods_supported</c> (with a revocation endpoint), <c>dpop_signing_alg_values_supported</c>
+/// (RFC 9449 §5.1, when DPoP is accepted) and
 /// <c>access_token_signing_alg_values_supported</c>: the algorithms of the ring's usable keys, active key
 /// first. That last member is not in the IANA registry of RFC 8414 names, though several servers publish it;
 /// RFC 9068 resource servers take each key's algorithm from the JWKS, where SessionCore writes <c>alg</c>.
@@ -31,6 +32,7 @@ public sealed class AuthorizationServerMetadata
     private readonly string[] _revocationEndpointAuthMethods;
     private readonly string[] _responseTypes;
     private readonly string[] _scopes;
+    private readonly string[] _dpopAlgorithms;
 
     internal AuthorizationServerMetadata(
         string issuer,
@@ -43,7 +45,8 @@ public sealed class AuthorizationServerMetadata
         string[] tokenEndpointAuthMethods,
         string[] revocationEndpointAuthMethods,
         string[] responseTypes,
-        string[] scopes)
+        string[] scopes,
+        string[] dpopAlgorithms)
     {
         Issuer = issuer;
         TokenEndpoint = tokenEndpoint;
@@ -56,6 +59,7 @@ public sealed class AuthorizationServerMetadata
         _revocationEndpointAuthMethods = revocationEndpointAuthMethods;
         _responseTypes = responseTypes;
         _scopes = scopes;
+        _dpopAlgorithms = dpopAlgorithms;
     }
 
     /// <summary>Gets the <c>issuer</c>.</summary>
@@ -131,6 +135,11 @@ public sealed class AuthorizationServerMetadata
         }
 
         writer.WriteEndArray();
+        if (_dpopAlgorithms.Length > 0)
+        {
+            WriteList(writer, "dpop_signing_alg_values_supported"u8, _dpopAlgorithms);
+        }
+
         writer.WriteEndObject();
     }
 

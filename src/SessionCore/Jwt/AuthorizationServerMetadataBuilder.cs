@@ -80,10 +80,17 @@ public sealed class AuthorizationServerMetadataBuilder
     /// <value>Empty.</value>
     public IList<string> ScopesSupported { get; } = [];
 
+    /// <summary>
+    /// Gets or sets the DPoP proof algorithms the token endpoint accepts, written as <c>dpop_signing_alg_values_supported</c>
+    /// (RFC 9449 §5.1), usually <see cref="Dpop.DpopProofValidator.AllowedAlgorithms"/>; <see cref="Dpop.DpopSigningAlgorithms.None"/> leaves the member out.
+    /// </summary>
+    /// <value><see cref="Dpop.DpopSigningAlgorithms.None"/>.</value>
+    public Dpop.DpopSigningAlgorithms DpopSigningAlgorithms { get; set; }
+
     /// <summary>Validates the values and builds the document.</summary>
     /// <returns>The metadata; it reads the ring's algorithms whenever it is written.</returns>
     /// <exception cref="InvalidOperationException">The builder has built already, or no key ring is set.</exception>
-    /// <exception cref="ArgumentException">A required value is missing, a URL is not https (or loopback http) or has a fragment, the issuer has a query, or a list is empty where required, holds an empty, non-ASCII or duplicate value.</exception>
+    /// <exception cref="ArgumentException">A required value is missing, a URL is not https (or loopback http) or has a fragment, the issuer has a query, or a list is empty where required, holds an empty, non-ASCII or duplicate value, or the DPoP algorithms name an undefined one.</exception>
     public AuthorizationServerMetadata Build()
     {
         if (_built)
@@ -106,6 +113,7 @@ public sealed class AuthorizationServerMetadataBuilder
         string[] revocationAuth = CheckList(RevocationEndpointAuthMethodsSupported, required: revocationEndpoint is not null, nameof(RevocationEndpointAuthMethodsSupported));
         string[] responseTypes = CheckList(ResponseTypesSupported, required: false, nameof(ResponseTypesSupported));
         string[] scopes = CheckList(ScopesSupported, required: false, nameof(ScopesSupported));
+        string[] dpopAlgorithms = DpopSigningAlgorithms == Dpop.DpopSigningAlgorithms.None ? [] : [.. Dpop.DpopChallenge.AlgorithmNames(DpopSigningAlgorithms)];
         if (revocationEndpoint is null && revocationAuth.Length > 0)
         {
             throw new ArgumentException(Error.MetadataListInvalid, nameof(RevocationEndpointAuthMethodsSupported));
@@ -113,7 +121,7 @@ public sealed class AuthorizationServerMetadataBuilder
 
         _built = true;
         return new AuthorizationServerMetadata(
-            Issuer, tokenEndpoint, jwksUri, revocationEndpoint, authorizationEndpoint, ring, grantTypes, tokenAuth, revocationAuth, responseTypes, scopes);
+            Issuer, tokenEndpoint, jwksUri, revocationEndpoint, authorizationEndpoint, ring, grantTypes, tokenAuth, revocationAuth, responseTypes, scopes, dpopAlgorithms);
     }
 
     private static bool IsSecureUrl(Uri url) =>

@@ -112,15 +112,23 @@ public sealed class RefreshTokenService : IDisposable
     /// <param name="binding">The OAuth client and, for a sender-constrained family, the verified proof-of-possession key to bind the family to (<see cref="RefreshTokenBinding.None"/> for neither).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The first refresh token and the session, or why none was issued.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="sessionToken"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="sessionToken"/> or <paramref name="binding"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The binding's key thumbprint is not an RFC 7638 SHA-256 thumbprint (43 base64url characters).</exception>
     /// <exception cref="ObjectDisposedException">The service has been disposed.</exception>
     /// <remarks>Security: the session is validated through the manager (revocation, idle and absolute expiry) first.</remarks>
     public async ValueTask<RefreshTokenResult> IssueAsync(SessionToken sessionToken, RefreshTokenBinding binding, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(sessionToken);
+        Throw.IfNull(binding);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (binding.KeyThumbprint is not null && !AccessTokenIssuer.IsThumbprint(binding.KeyThumbprint))
+        {
+            // Checked before anything is written: a family bound to a value no proof can match would be unusable.
+            throw new ArgumentException(Error.ConfirmationThumbprintInvalid, nameof(binding));
+        }
+
         using Activity? activity = SessionCoreTelemetry.ActivitySource.StartActivity("SessionCore.RefreshIssue");
-        RefreshTokenResult result = await IssueCoreAsync(sessionToken.Id, Throw.IfNull(binding), cancellationToken).ConfigureAwait(false);
+        RefreshTokenResult result = await IssueCoreAsync(sessionToken.Id, binding, cancellationToken).ConfigureAwait(false);
         activity?.SetTag("sessioncore.outcome", result.Status.ToString());
         return result;
     }
@@ -333,9 +341,17 @@ public sealed class RefreshTokenService : IDisposable
             : RefreshTokenResult.Failure(session.Status == SessionValidationStatus.StoreUnavailable ? RefreshTokenStatus.StoreUnavailable : RefreshTokenStatus.SessionNotLive);
     }
 
-    private string? MintAccessToken(Session session, RefreshFamily family) =>
-        // The family carries its client; the access token names it once the issuer takes a client per request.
-        _accessTokens?.Issue(AccessTokenRequest.ForSession(session));
+    private string? MintAccessToken(Session session, RefreshFamily family)
+    {
+        if (_accessTokens is null)
+        {
+            return null;
+        }
+
+        // A family bound to a key mints tokens bound to the same key (RFC 9449 §5, §6.1): the redemption was only
+        // accepted with a proof by it, and the token it yields must need that key too.
+        return _accessTokens.Issue(AccessTokenRequest.ForSession(session, family.ClientId, scope: null, family.KeyThumbprint));
+    }
 
     private async ValueTask<RefreshTokenResult> ReuseAsync(RefreshRedeemResult outcome, RefreshFamily family, DateTimeOffset now, CancellationToken cancellationToken)
     {

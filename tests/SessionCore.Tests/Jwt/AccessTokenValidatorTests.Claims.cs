@@ -106,15 +106,17 @@ public sealed class AccessTokenValidatorClaimsTests
     }
 
     [Fact]
-    public void Validate_ConfirmationObject_IsLeftInThePayload()
+    public void Validate_ConfirmationObject_IsReadAndRefusedOnTheBearerPath()
     {
         using JwtFixture fixture = new(SigningAlgorithm.Es256);
         string token = fixture.Craft(fixture.DefaultHeader, fixture.DefaultPayload[..^1] + ",\"cnf\":{\"jkt\":\"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I\"}}");
 
-        AccessTokenClaims claims = fixture.Validator.ValidateOffline(token).Value;
+        AccessTokenClaims claims = fixture.Validator.ValidateOffline(token, allowBound: true).Value;
 
+        Assert.Equal("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I", claims.ConfirmationThumbprint);
         Assert.True(claims.TryGetClaim("cnf", out JsonElement cnf));
         Assert.Equal(JsonValueKind.Object, cnf.ValueKind);
+        Assert.Equal(AccessTokenValidationStatus.ProofRequired, fixture.Validator.ValidateOffline(token).Status);
     }
 
     [Fact]

@@ -54,6 +54,31 @@ public sealed class AuthorizationServerMetadataTests
     }
 
     [Fact]
+    public void ToJson_DpopAlgorithms_WritesDpopSigningAlgValuesSupported()
+    {
+        using SigningKey key = SigningKey.Generate(SigningAlgorithm.Es256);
+        AuthorizationServerMetadataBuilder without = Builder(new SigningKeyRing(key));
+        AuthorizationServerMetadataBuilder with = Builder(new SigningKeyRing(key));
+        with.DpopSigningAlgorithms = SessionCore.Dpop.DpopSigningAlgorithms.Es256 | SessionCore.Dpop.DpopSigningAlgorithms.Ed25519;
+
+        using JsonDocument absent = JsonDocument.Parse(without.Build().ToJson());
+        using JsonDocument present = JsonDocument.Parse(with.Build().ToJson());
+
+        Assert.False(absent.RootElement.TryGetProperty("dpop_signing_alg_values_supported", out _));
+        Assert.Equal("[\"ES256\",\"Ed25519\"]", present.RootElement.GetProperty("dpop_signing_alg_values_supported").GetRawText());
+    }
+
+    [Fact]
+    public void Build_UndefinedDpopAlgorithm_ThrowsArgument()
+    {
+        using SigningKey key = SigningKey.Generate(SigningAlgorithm.Es256);
+        AuthorizationServerMetadataBuilder builder = Builder(new SigningKeyRing(key));
+        builder.DpopSigningAlgorithms = (SessionCore.Dpop.DpopSigningAlgorithms)64;
+
+        Assert.Throws<ArgumentException>(() => builder.Build());
+    }
+
+    [Fact]
     public void SigningAlgorithms_FollowTheRingThroughARotation()
     {
         using SigningKey es = SigningKey.Generate(SigningAlgorithm.Es256);

@@ -16,13 +16,18 @@ namespace SessionCore.Tests.Rotation;
 /// <summary>
 /// Model-based tests: a random program of commands runs against the real service (in-memory store, fake
 /// clock) and against a small reference model; after every step the store's family records and each
-/// outcome must equal the model's, and the rotation invariants must hold.
+/// outcome must equal the model's, and the rotation invariants must hold. Some families are bound to a DPoP key: the
+/// rightful client redeems with a proof by it, a thief presents any token of the family (in or out of the grace window)
+/// with no key or another key, and must change nothing at all.
 /// </summary>
 public sealed class RefreshRotationModelTests
 {
     private const int Sessions = 3;
     private static readonly TimeSpan FamilyLifetime = TimeSpan.FromHours(1);
     private static readonly TimeSpan IdleLifetime = TimeSpan.FromMinutes(10);
+
+    // Two client keys (RFC 7638 thumbprints) and a thief's; a family is bound to one of the first two or to none.
+    private static readonly string?[] Keys = [null, Thumbprint("client-key-0"), Thumbprint("client-key-1"), Thumbprint("thief-key")];
 
     private static readonly TimeSpan[] Steps =
     [
@@ -36,6 +41,7 @@ public sealed class RefreshRotationModelTests
         Redeem,
         RedeemForeign,
         RedeemMalformed,
+        RedeemThief,
         Advance,
         RevokeFamily,
         RevokeSession,
@@ -51,6 +57,18 @@ public sealed class RefreshRotationModelTests
             new(Op.Issue, 0, 0), new(Op.Redeem, 0, 0), new(Op.Redeem, 0, 1), new(Op.Advance, 3, 0), new(Op.Redeem, 0, 1),
             new(Op.Advance, 4, 0), new(Op.Redeem, 0, 1), new(Op.Redeem, 0, 0), new(Op.Issue, 0, 0), new(Op.Issue, 1, 0),
             new(Op.Advance, 9, 0), new(Op.Redeem, 2, 0), new(Op.Redeem, 2, 2),
+        ]));
+
+    [Fact]
+    public void RotationMatchesModel_ThiefOfBoundFamilyScenario_Holds() => Run(new RotationProgram(
+        GraceSeconds: 10,
+        [
+            // Family 0 bound to key 1; the thief tries the current token, then the previous one inside the grace window,
+            // then (after the window) the spent one that would be reuse, and a revoked family's token; never a change.
+            new(Op.Issue, 0, 1), new(Op.RedeemThief, 0, 0), new(Op.Redeem, 0, 0), new(Op.RedeemThief, 0, 1),
+            new(Op.RedeemThief, 0, 5), new(Op.Advance, 4, 0), new(Op.RedeemThief, 0, 1), new(Op.RedeemThief, 0, 9),
+            new(Op.Redeem, 0, 0), new(Op.Redeem, 0, 1), new(Op.RevokeFamily, 0, 0), new(Op.RedeemThief, 0, 0),
+            new(Op.Issue, 1, 0), new(Op.RedeemThief, 1, 4),
         ]));
 
     private static void Run(RotationProgram program)
@@ -92,7 +110,8 @@ public sealed class RefreshRotationModelTests
             case Op.Issue:
             {
                 ModelSession session = model.Sessions[command.A % Sessions];
-                RefreshTokenResult result = Done(h.Service.IssueAsync(session.Token));
+                string? key = Keys[command.B % 3];
+                RefreshTokenResult result = Done(h.Service.IssueAsync(session.Token, new RefreshTokenBinding(KeyThumbprint: key)));
                 if (session.Revoked)
                 {
                     Assert.Equal(RefreshTokenStatus.SessionNotLive, result.Status);
@@ -101,7 +120,7 @@ public sealed class RefreshRotationModelTests
 
                 Assert.Equal(RefreshTokenStatus.Issued, result.Status);
                 DateTimeOffset absolute = model.Now + FamilyLifetime;
-                model.Families.Add(new ModelFamily(session, result.Value, absolute, Min(model.Now + IdleLifetime, absolute)));
+                model.Families.Add(new ModelFamily(session, result.Value, absolute, Min(model.Now + IdleLifetime, absolute), key));
                 return;
             }
 
@@ -110,32 +129,40 @@ public sealed class RefreshRotationModelTests
                 ModelFamily family = model.Families[command.A % model.Families.Count];
                 int index = Math.Max(0, family.Generation - (command.B % 4));
                 RefreshToken presented = family.Tokens[index];
-                RefreshTokenStatus expected = model.Predict(family, index);
-                RefreshTokenResult result = Done(h.Service.RedeemAsync(presented.Reveal()));
-                Assert.Equal(expected, result.Status);
-                switch (expected)
+                RefreshTokenResult result = Done(h.Service.RedeemAsync(presented.Reveal(), new RefreshTokenBinding(KeyThumbprint: family.Key)));
+                RedeemAsRightful(model, family, presented, result);
+                return;
+            }
+
+            case Op.RedeemThief when model.Families.Count > 0:
+            {
+                // Any token the family ever had, with no proof or a proof by a key that is not the family's.
+                ModelFamily family = model.Families[command.A % model.Families.Count];
+                RefreshToken presented = family.Tokens[Math.Max(0, family.Generation - (command.B % 4))];
+                string? thiefKey = Keys[(command.B / 4) % Keys.Length];
+                if (thiefKey == family.Key)
                 {
-                    case RefreshTokenStatus.Rotated:
-                        Assert.DoesNotContain(family.Tokens, t => t.Reveal() == result.Value.Reveal());
-                        family.Rotate(result.Value, model.Now, IdleLifetime);
-                        Assert.Equal(family.Session.Token.Id, result.Session!.Id);
-                        break;
-                    case RefreshTokenStatus.GraceRetry:
-                        Assert.Equal(family.Current.Reveal(), result.Value.Reveal());
-                        break;
-                    case RefreshTokenStatus.Reused:
-                        Assert.Null(result.Token);
-                        model.Reuse(family);
-                        break;
-                    default:
-                        Assert.Null(result.Token);
-                        break;
+                    thiefKey = Keys[3];
                 }
 
+                RefreshTokenResult result = Done(h.Service.RedeemAsync(presented.Reveal(), new RefreshTokenBinding(KeyThumbprint: thiefKey)));
+                if (family.Key is not null)
+                {
+                    // A bound family: refused before anything is decided. No successor, no grace copy, no revocation;
+                    // CheckAgainstModel then proves the store and the events unchanged.
+                    Assert.Equal(RefreshTokenStatus.BindingMismatch, result.Status);
+                    Assert.Null(result.Token);
+                    Assert.Null(result.AccessToken);
+                    return;
+                }
+
+                // An unbound family cannot tell a thief from its client: the proof's key is ignored.
+                RedeemAsRightful(model, family, presented, result);
                 return;
             }
 
             case Op.Redeem:
+            case Op.RedeemThief:
             case Op.RedeemForeign:
             {
                 RefreshTokenResult result = Done(h.Service.RedeemAsync(RefreshToken.Mint(TokenSource.System).Reveal()));
@@ -190,6 +217,33 @@ public sealed class RefreshRotationModelTests
         }
     }
 
+    private static void RedeemAsRightful(Model model, ModelFamily family, RefreshToken presented, RefreshTokenResult result)
+    {
+        RefreshTokenStatus expected = model.Predict(family, family.Tokens.IndexOf(presented));
+        Assert.Equal(expected, result.Status);
+        switch (expected)
+        {
+            case RefreshTokenStatus.Rotated:
+                Assert.DoesNotContain(family.Tokens, t => t.Reveal() == result.Value.Reveal());
+                family.Rotate(result.Value, model.Now, IdleLifetime);
+                Assert.Equal(family.Session.Token.Id, result.Session!.Id);
+                break;
+            case RefreshTokenStatus.GraceRetry:
+                Assert.Equal(family.Current.Reveal(), result.Value.Reveal());
+                break;
+            case RefreshTokenStatus.Reused:
+                Assert.Null(result.Token);
+                model.Reuse(family);
+                break;
+            default:
+                Assert.Null(result.Token);
+                break;
+        }
+    }
+
+    private static string Thumbprint(string seed) =>
+        Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
     private static void CheckAgainstModel(RotationHarness h, Model model)
     {
         HashSet<RefreshTokenHash> allHashes = [];
@@ -202,6 +256,7 @@ public sealed class RefreshRotationModelTests
             Assert.Equal(family.Generation, record.Generation);
             Assert.Equal(family.Current.Hash, record.CurrentTokenHash);
             Assert.Equal(family.Revoked, record.IsRevoked);
+            Assert.Equal(family.Key, record.KeyThumbprint);
             Assert.Equal(family.Session.Token.Id, record.SessionId);
             Assert.Equal(family.Absolute, record.AbsoluteExpiresAt);
             Assert.Equal(family.IdleExpires, record.CurrentIdleExpiresAt);
@@ -270,10 +325,11 @@ public sealed class RefreshRotationModelTests
         public static Arbitrary<RotationProgram> Program()
         {
             Gen<Command> command = Gen.Frequency(
-                (3, Gen.Choose(0, 9).Select(a => new Command(Op.Issue, a, 0))),
+                (3, Gen.Choose(0, 9).Zip(Gen.Choose(0, 8), (a, b) => new Command(Op.Issue, a, b))),
                 (8, Gen.Choose(0, 9).Zip(Gen.Choose(0, 9), (a, b) => new Command(Op.Redeem, a, b))),
                 (1, Gen.Constant(new Command(Op.RedeemForeign, 0, 0))),
                 (1, Gen.Choose(0, 20).Zip(Gen.Choose(0, 9), (a, b) => new Command(Op.RedeemMalformed, a, b))),
+                (4, Gen.Choose(0, 9).Zip(Gen.Choose(0, 15), (a, b) => new Command(Op.RedeemThief, a, b))),
                 (5, Gen.Choose(0, Steps.Length - 1).Select(a => new Command(Op.Advance, a, 0))),
                 (1, Gen.Choose(0, 9).Zip(Gen.Choose(0, 9), (a, b) => new Command(Op.RevokeFamily, a, b))),
                 (1, Gen.Choose(0, 9).Select(a => new Command(Op.RevokeSession, a, 0))));
@@ -299,8 +355,10 @@ public sealed class RefreshRotationModelTests
         public bool Revoked { get; set; }
     }
 
-    private sealed class ModelFamily(ModelSession session, RefreshToken first, DateTimeOffset absolute, DateTimeOffset idleExpires)
+    private sealed class ModelFamily(ModelSession session, RefreshToken first, DateTimeOffset absolute, DateTimeOffset idleExpires, string? key)
     {
+        public string? Key { get; } = key;
+
         public ModelSession Session { get; } = session;
 
         public List<RefreshToken> Tokens { get; } = [first];
