@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using SessionCore.Dbsc;
 using SessionCore.Diagnostics;
 using SessionCore.Http;
 using SessionCore.Jwt;
@@ -74,6 +75,14 @@ internal sealed class DemoServices : IDisposable
         // Sign-in has no session yet, so no CSRF token: it relies on Fetch Metadata / Origin and refuses
         // requests that carry neither. Session-bound posts carry a CSRF token; the origin check there only
         // adds a layer and lets non-browser clients (no such headers) through.
+        // Device Bound Session Credentials: offered after sign-in. The keys live as long as the process; a restart
+        // invalidates outstanding bound cookies and challenges, and browsers refresh with their registered key.
+        byte[] dbscKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(DbscChallengeService.KeySize);
+        DbscChallenges = new DbscChallengeService(dbscKey);
+        DbscCookies = new DbscBoundCookieService(dbscKey, new DbscBoundCookieOptions { MaxAge = settings.DbscCookieLifetime });
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(dbscKey);
+        Dbsc = new DbscSessionService(Sessions, DbscChallenges, DbscCookies);
+
         LoginOrigin = new RequestOriginPolicy(settings.Origin);
         SessionOrigin = new RequestOriginPolicy(settings.Origin, allowRequestsWithoutBrowserHeaders: true);
     }
@@ -108,6 +117,13 @@ internal sealed class DemoServices : IDisposable
 
     public CsrfTokenService Csrf { get; }
 
+    /// <summary>DBSC: registration, refresh and the bound-cookie check of every browser request.</summary>
+    public DbscSessionService Dbsc { get; }
+
+    public DbscChallengeService DbscChallenges { get; }
+
+    public DbscBoundCookieService DbscCookies { get; }
+
     public RequestOriginPolicy LoginOrigin { get; }
 
     public RequestOriginPolicy SessionOrigin { get; }
@@ -121,6 +137,8 @@ internal sealed class DemoServices : IDisposable
     {
         RefreshTokens.Dispose();
         Csrf.Dispose();
+        DbscChallenges.Dispose();
+        DbscCookies.Dispose();
         _signingKey.Dispose();
         Store.Dispose();
     }
@@ -138,6 +156,7 @@ internal sealed class DemoServices : IDisposable
                 RefreshTokenReuseDetected { FamilyWasRevoked: true } => "refresh token of a revoked grant presented: family and session stay revoked",
                 RefreshTokenReuseDetected => "refresh token reuse: family and session revoked",
                 SessionRevoked r => $"revoked ({r.Reason})",
+                BoundSessionReplaySuspected b => $"bound session used without its device key ({b.Reason}): likely a copied cookie",
                 _ => sessionEvent.GetType().Name,
             };
             Log.Write($"event user={sessionEvent.UserId} session={sessionEvent.SessionId} {detail}");

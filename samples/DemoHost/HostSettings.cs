@@ -5,7 +5,7 @@ using SessionCore.Keys;
 
 namespace SessionCore.Samples.DemoHost;
 
-/// <summary>The command line: <c>--urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS] [--signing-alg ES256|EdDSA|RS256|PS256]</c>.</summary>
+/// <summary>The command line: <c>--urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS] [--signing-alg ES256|EdDSA|RS256|PS256] [--dbsc-cookie-seconds N]</c>.</summary>
 internal sealed class HostSettings
 {
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1:5080/");
@@ -18,6 +18,9 @@ internal sealed class HostSettings
 
     /// <summary>The algorithm of the access-token signing key: ES256 by default; RS256 or PS256 for verifiers that accept RSA only.</summary>
     public SigningAlgorithm SigningAlgorithm { get; private set; } = SigningAlgorithm.Es256;
+
+    /// <summary>The lifetime of the short-lived DBSC bound cookie: 10 minutes by default, 30 to 3600 seconds.</summary>
+    public TimeSpan DbscCookieLifetime { get; private set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The origin browsers send in <c>Origin</c> for this host (<c>scheme://host:port</c>).</summary>
     public string Origin => BaseUri.GetLeftPart(UriPartial.Authority);
@@ -87,6 +90,15 @@ internal sealed class HostSettings
                     }
 
                     settings.SigningAlgorithm = algorithm;
+                    break;
+                case "--dbsc-cookie-seconds":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int cookieSeconds) || cookieSeconds < 30 || cookieSeconds > 3600)
+                    {
+                        error = "--dbsc-cookie-seconds must be between 30 and 3600";
+                        return false;
+                    }
+
+                    settings.DbscCookieLifetime = TimeSpan.FromSeconds(cookieSeconds);
                     break;
                 default:
                     error = $"unknown option {name}";

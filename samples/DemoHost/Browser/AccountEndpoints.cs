@@ -52,6 +52,7 @@ internal sealed class AccountEndpoints
             w.WriteString("authenticatedAt", Time(s.AuthenticatedAt));
             w.WriteNumber("authenticationLevel", s.AuthenticationLevel);
             w.WriteString("expiresAt", Time(s.AbsoluteExpiresAt));
+            w.WriteBoolean("bound", s.KeyBinding is not null);
             w.WriteString("csrf", csrf);
             w.WriteEndObject();
         });
