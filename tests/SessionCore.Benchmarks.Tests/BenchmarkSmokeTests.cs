@@ -56,6 +56,8 @@ public sealed class BenchmarkSmokeTests
         Assert.Contains("JwtSignatureCacheBenchmarks", names);
         Assert.Contains("RiskBenchmarks", names);
         Assert.Contains("DpopBenchmarks", names);
+        Assert.Contains("DbscProofBenchmarks", names);
+        Assert.Contains("DbscBoundRequestBenchmarks", names);
         Assert.Contains("LiteDbBenchmarks", names);
         Assert.Contains("LiteDbScalingBenchmarks", names);
         Assert.Contains("LiteDbWriteBenchmarks", names);
