@@ -34,6 +34,18 @@ internal static class Program
             return;
         }
 
+        if (args is ["--paired", "dbsc"])
+        {
+            DbscProofBenchmarks dbsc = new();
+            dbsc.Setup();
+            PairedRatio.Run(
+                nameof(DbscProofBenchmarks),
+                (nameof(DbscProofBenchmarks.RawEcdsaVerifyData), () => dbsc.RawEcdsaVerifyData()),
+                [(nameof(DbscProofBenchmarks.DbscProofValidatorValidateRefreshAsync), () => dbsc.DbscProofValidatorValidateRefreshAsync())]);
+            dbsc.Cleanup();
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

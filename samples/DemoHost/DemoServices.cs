@@ -3,6 +3,7 @@ using System.IO;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using SessionCore.Dbsc;
 using SessionCore.Diagnostics;
 using SessionCore.Dpop;
 using SessionCore.Http;
@@ -136,6 +137,14 @@ internal sealed class DemoServices : IDisposable
         // Sign-in has no session yet, so no CSRF token: it relies on Fetch Metadata / Origin and refuses
         // requests that carry neither. Session-bound posts carry a CSRF token; the origin check there only
         // adds a layer and lets non-browser clients (no such headers) through.
+        // Device Bound Session Credentials: offered after sign-in. The keys live as long as the process; a restart
+        // invalidates outstanding bound cookies and challenges, and browsers refresh with their registered key.
+        byte[] dbscKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(DbscChallengeService.KeySize);
+        DbscChallenges = new DbscChallengeService(dbscKey);
+        DbscCookies = new DbscBoundCookieService(dbscKey, new DbscBoundCookieOptions { MaxAge = settings.DbscCookieLifetime });
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(dbscKey);
+        Dbsc = new DbscSessionService(Sessions, DbscChallenges, DbscCookies);
+
         LoginOrigin = new RequestOriginPolicy(settings.Origin);
         SessionOrigin = new RequestOriginPolicy(settings.Origin, allowRequestsWithoutBrowserHeaders: true);
     }
@@ -184,6 +193,13 @@ internal sealed class DemoServices : IDisposable
 
     public CsrfTokenService Csrf { get; }
 
+    /// <summary>DBSC: registration, refresh and the bound-cookie check of every browser request.</summary>
+    public DbscSessionService Dbsc { get; }
+
+    public DbscChallengeService DbscChallenges { get; }
+
+    public DbscBoundCookieService DbscCookies { get; }
+
     public RequestOriginPolicy LoginOrigin { get; }
 
     public RequestOriginPolicy SessionOrigin { get; }
@@ -204,6 +220,8 @@ internal sealed class DemoServices : IDisposable
         RefreshTokens.Dispose();
         Dpop.Dispose();
         Csrf.Dispose();
+        DbscChallenges.Dispose();
+        DbscCookies.Dispose();
         _signingKey.Dispose();
         NodeCache?.Dispose();
         _bus?.Dispose();
@@ -228,6 +246,7 @@ internal sealed class DemoServices : IDisposable
                 RefreshTokenReuseDetected { FamilyWasRevoked: true } => "refresh token of a revoked grant presented: family and session stay revoked",
                 RefreshTokenReuseDetected => "refresh token reuse: family and session revoked",
                 SessionRevoked r => $"revoked ({r.Reason})",
+                BoundSessionReplaySuspected b => $"bound session used without its device key ({b.Reason}): likely a copied cookie",
                 _ => sessionEvent.GetType().Name,
             };
             Log.Write($"event user={sessionEvent.UserId} session={sessionEvent.SessionId} {detail}");

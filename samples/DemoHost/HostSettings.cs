@@ -9,7 +9,7 @@ namespace SessionCore.Samples.DemoHost;
 /// <summary>
 /// The command line: <c>--urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS]
 /// [--signing-alg ES256|EdDSA|RS256|PS256] [--geoip-city FILE] [--geoip-asn FILE] [--trusted-proxy ADDRESS]...
-/// [--redis CONFIG [--redis-prefix PREFIX]] [--node-cache SECONDS] [--require-dpop]</c>.
+/// [--redis CONFIG [--redis-prefix PREFIX]] [--node-cache SECONDS] [--require-dpop] [--dbsc-cookie-seconds N]</c>.
 /// </summary>
 internal sealed class HostSettings
 {
@@ -46,6 +46,9 @@ internal sealed class HostSettings
 
     /// <summary>Whether every API client must use DPoP (RFC 9449): bound tokens only, a proof at the token endpoint and on every API call.</summary>
     public bool RequireDpop { get; private set; }
+
+    /// <summary>The lifetime of the short-lived DBSC bound cookie: 10 minutes by default, 30 to 3600 seconds.</summary>
+    public TimeSpan DbscCookieLifetime { get; private set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The origin browsers send in <c>Origin</c> for this host (<c>scheme://host:port</c>).</summary>
     public string Origin => BaseUri.GetLeftPart(UriPartial.Authority);
@@ -146,6 +149,15 @@ internal sealed class HostSettings
                     }
 
                     settings.NodeCache = TimeSpan.FromSeconds(staleness);
+                    break;
+                case "--dbsc-cookie-seconds":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int cookieSeconds) || cookieSeconds < 30 || cookieSeconds > 3600)
+                    {
+                        error = "--dbsc-cookie-seconds must be between 30 and 3600";
+                        return false;
+                    }
+
+                    settings.DbscCookieLifetime = TimeSpan.FromSeconds(cookieSeconds);
                     break;
                 default:
                     error = $"unknown option {name}";

@@ -8,7 +8,7 @@ using SessionCore.Samples.DemoHost.Hosting;
 using SessionCore.Samples.DemoHost.OAuth;
 
 const string Usage = "usage: DemoHost --urls http://127.0.0.1:5080 [--data DIR] [--max-sessions N] [--refresh-grace SECONDS] [--redis CONFIG [--redis-prefix PREFIX]] [--node-cache SECONDS]"
-    + " [--signing-alg ES256|EdDSA|RS256|PS256] [--geoip-city FILE] [--geoip-asn FILE] [--trusted-proxy ADDRESS]... [--require-dpop]";
+    + " [--signing-alg ES256|EdDSA|RS256|PS256] [--geoip-city FILE] [--geoip-asn FILE] [--trusted-proxy ADDRESS]... [--require-dpop] [--dbsc-cookie-seconds N]";
 
 if (!HostSettings.TryParse(args, out HostSettings settings, out string? error))
 {
@@ -34,6 +34,7 @@ using DemoServices disposeServices = services;
 Router router = new();
 new BrowserEndpoints(services).Map(router);
 new OAuthEndpoints(services).Map(router);
+new DbscEndpoints(services).Map(router);
 
 // Whether this node answers validations from its cache (only while its invalidation subscription is up), and the
 // revocation propagation it measured (milliseconds, change in the store to this node applying it); no secrets.

@@ -58,6 +58,8 @@ public sealed class BenchmarkSmokeTests
         Assert.Contains("DpopBenchmarks", names);
         Assert.Contains("StrictJsonBenchmarks", names);
         Assert.Contains("DpopResourceBenchmarks", names);
+        Assert.Contains("DbscProofBenchmarks", names);
+        Assert.Contains("DbscBoundRequestBenchmarks", names);
         Assert.Contains("LiteDbBenchmarks", names);
         Assert.Contains("LiteDbScalingBenchmarks", names);
         Assert.Contains("LiteDbWriteBenchmarks", names);

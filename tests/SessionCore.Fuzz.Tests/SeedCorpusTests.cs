@@ -86,6 +86,26 @@ public sealed class SeedCorpusTests
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task DbscTarget_GenuineRegistrationProof_ReachesTheAcceptedPath()
+    {
+        // A proof over a challenge of the target's own key, clock and session: the harness checks it is accepted once.
+        using SigningKey key = SigningKey.Generate(SigningAlgorithm.Es256);
+        System.Text.Json.Nodes.JsonObject jwk = System.Text.Json.Nodes.JsonNode.Parse(key.ExportPublicJwk())!.AsObject();
+        string header = "{\"typ\":\"dbsc+jwt\",\"alg\":\"ES256\",\"jwk\":{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" + jwk["x"] + "\",\"y\":\"" + jwk["y"] + "\"}}";
+        string payload = "{\"jti\":\"" + FuzzTargets.DbscChallenges.Issue(FuzzTargets.DbscSession, SessionCore.Dbsc.DbscChallengePurpose.Registration) + "\"}";
+        string input = B64(System.Text.Encoding.UTF8.GetBytes(header)) + "." + B64(System.Text.Encoding.UTF8.GetBytes(payload));
+        string proof = input + "." + B64(SigningAlgorithm.Es256.Sign(key, System.Text.Encoding.ASCII.GetBytes(input)));
+        SessionCore.Dbsc.DbscProofValidator validator = new(FuzzTargets.DbscChallenges, new SessionCore.Stores.InMemorySessionStore(), new FixedClock(DateTimeOffset.FromUnixTimeSeconds(1767225600)));
+
+        FuzzTargets.Find("dbsc-proof")!.Run(System.Text.Encoding.ASCII.GetBytes(proof));
+        SessionCore.Dbsc.DbscProofResult result = await validator.ValidateRegistrationAsync(proof, FuzzTargets.DbscSession, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(SessionCore.Dbsc.DbscProofStatus.Valid, result.Status);
+    }
+
+    private static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    [Fact]
     public async System.Threading.Tasks.Task DpopSeed_RfcTokenRequestProof_IsValidOnTheFixedClock()
     {
         // The harness itself asserts the invariants; here the seed must reach the deepest path (accepted once).

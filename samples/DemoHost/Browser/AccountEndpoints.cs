@@ -92,6 +92,7 @@ internal sealed class AccountEndpoints
             w.WriteString("authenticatedAt", Time(s.AuthenticatedAt));
             w.WriteNumber("authenticationLevel", s.AuthenticationLevel);
             w.WriteString("expiresAt", Time(s.AbsoluteExpiresAt));
+            w.WriteBoolean("bound", s.KeyBinding is not null);
             w.WriteString("csrf", csrf);
 
             // The reasons the risk check found when this session signed in; empty when nothing was unusual.

@@ -142,6 +142,13 @@ internal sealed class BrowserEndpoints
         }
 
         _guard.SetSessionCookie(context, result.Token, result.Session);
+
+        // Offer device binding (DBSC): a supporting browser registers a key and from then on proves it holds it.
+        if (_services.Dbsc.CreateRegistrationHeader(result.Session) is string offer)
+        {
+            context.SetHeader(SessionCore.Dbsc.DbscHeaders.Registration, offer);
+        }
+
         await context.RedirectAsync("/");
     }
 
@@ -161,6 +168,11 @@ internal sealed class BrowserEndpoints
         }
 
         context.AddSetCookie(_services.SessionCookie.BuildDeletion());
+        if (request.Value.Session.Session.KeyBinding is not null)
+        {
+            context.AddSetCookie(_services.DbscCookies.BuildDeletion());
+        }
+
         await context.RedirectAsync("/");
     }
 }

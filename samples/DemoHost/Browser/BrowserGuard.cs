@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using SessionCore.Dbsc;
 using SessionCore.Http;
 using SessionCore.Samples.DemoHost.Hosting;
 using SessionCore.Sessions;
@@ -20,22 +21,33 @@ internal sealed class BrowserGuard
     public string? PresentedToken(RequestContext context) =>
         CookieHeaderParser.Find(context.Header("Cookie"), _services.SessionCookie.Name).TryGetValue(out string? value) ? value : null;
 
-    /// <summary>Validates the session cookie. Returns the live session, or <see langword="null"/>.</summary>
+    /// <summary>
+    /// Validates the session cookie and, once the session is bound to a device key (DBSC), its short-lived bound cookie.
+    /// Returns the live session, or <see langword="null"/>.
+    /// </summary>
     public async Task<BrowserSession?> CurrentAsync(RequestContext context)
     {
-        HeaderValueResult cookie = CookieHeaderParser.Find(context.Header("Cookie"), _services.SessionCookie.Name);
+        string? cookies = context.Header("Cookie");
+        HeaderValueResult cookie = CookieHeaderParser.Find(cookies, _services.SessionCookie.Name);
         if (!cookie.TryGetValue(out string? token))
         {
             return null;
         }
 
-        SessionValidationResult result = await _services.Sessions.ValidateAsync(token, context.CancellationToken);
+        DbscRequestResult result = await _services.Dbsc.ValidateRequestAsync(token, cookies, context.Header(DbscHeaders.Skipped), context.CancellationToken);
         if (result.TryGetValue(out Session? session))
         {
             return new BrowserSession(token, session);
         }
 
-        if (result.Status != SessionValidationStatus.StoreUnavailable)
+        if (result.Status != DbscRequestStatus.SessionNotValid)
+        {
+            // A live bound session without its current bound cookie: the browser refreshes it; the session cookie stays.
+            Log.Write($"refused {context.Method} {context.Path}: {result.Status} for session {result.Session?.Id}");
+            return null;
+        }
+
+        if (result.SessionStatus != SessionValidationStatus.StoreUnavailable)
         {
             // A dead or unknown cookie is cleared, so the browser stops sending it.
             context.AddSetCookie(_services.SessionCookie.BuildDeletion());
@@ -86,8 +98,15 @@ internal sealed class BrowserGuard
     public string NewCsrfToken(SessionId id) => _services.Csrf.CreateToken(id);
 
     /// <summary>Hands a new session token to the browser.</summary>
-    public void SetSessionCookie(RequestContext context, SessionToken token, Session session) =>
+    /// <remarks>A bound session gets a bound cookie for its new identifier at the same time (regeneration moves the binding).</remarks>
+    public void SetSessionCookie(RequestContext context, SessionToken token, Session session)
+    {
         context.AddSetCookie(_services.SessionCookie.Build(token, session, _services.Time.GetUtcNow()));
+        if (session.KeyBinding is not null)
+        {
+            context.AddSetCookie(_services.Dbsc.IssueBoundCookie(session));
+        }
+    }
 }
 
 /// <summary>A validated browser session and the cookie value it came from.</summary>

@@ -111,6 +111,10 @@ public sealed class DbscAnswer
         return new(statusCode, [s_noStore], ReadOnlyMemory<byte>.Empty);
     }
 
+    /// <summary>The answer when the server cannot decide now (its store is unavailable): 503, which a browser treats as "keep the session, try later".</summary>
+    /// <returns>The answer.</returns>
+    public static DbscAnswer Unavailable() => new(503, [s_noStore], ReadOnlyMemory<byte>.Empty);
+
     /// <summary>Returns a copy of this answer that also hands the browser its next challenge, saving a round trip at the next refresh.</summary>
     /// <param name="challengeHeader">The value from <see cref="DbscHeaderWriter.FormatChallenge"/>.</param>
     /// <returns>The new answer.</returns>

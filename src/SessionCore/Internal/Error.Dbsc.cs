@@ -26,5 +26,6 @@ internal static partial class Error
     public const string DbscRuleTypeInvalid = "The scope rule type must be Include or Exclude.";
     public const string DbscHeaderValueInvalid = "The header value must be a non-empty Secure-Session-Challenge value written by DbscHeaderWriter.";
     public const string DbscSetCookieInvalid = "The Set-Cookie value must be non-empty and contain no line break.";
+    public const string DbscSessionNotBound = "The session is not bound to a device key.";
     public const string DbscStatusInvalid = "A refusal must use a 4xx status other than 403, 407 and 429, which a browser treats as 'try again'.";
 }

@@ -85,11 +85,20 @@ public sealed partial class SessionManager
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The session when the token opens a live one, otherwise why not.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="token"/> is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// Security: a session bound to a device key (<see cref="Session.KeyBinding"/>) is answered
+    /// <see cref="SessionValidationStatus.KeyBindingRequired"/>: once bound, the token alone never authenticates again.
+    /// </remarks>
     public async ValueTask<SessionValidationResult> ValidateAsync(SessionToken token, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(token);
         using Activity? activity = SessionCoreTelemetry.ActivitySource.StartActivity("SessionCore.Validate");
         SessionValidationResult result = await ValidateCoreAsync(token.Id, touch: true, cancellationToken).ConfigureAwait(false);
+        if (result.TryGetValue(out Session? session) && session.KeyBinding is not null)
+        {
+            result = SessionValidationResult.Failure(SessionValidationStatus.KeyBindingRequired);
+        }
+
         activity?.SetTag("sessioncore.outcome", result.Status.ToString());
         SessionCoreTelemetry.CountOutcome(SessionCoreTelemetry.SessionsValidated, result.Status);
         return result;

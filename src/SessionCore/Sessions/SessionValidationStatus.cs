@@ -26,4 +26,10 @@ public enum SessionValidationStatus
 
     /// <summary>The stored record lies in the future beyond the clock-skew tolerance; refused (fail closed).</summary>
     ClockSkew = 7,
+
+    /// <summary>
+    /// The session is live but bound to a device key (DBSC): its token alone does not authenticate. Judge the request
+    /// with the DBSC session service, which also requires the current short-lived bound cookie.
+    /// </summary>
+    KeyBindingRequired = 8,
 }

@@ -16,7 +16,7 @@ public sealed partial class DocSnippetMarkersTests
     private static readonly string[] s_pagesWithSnippets =
     [
         "getting-started.md", "diagnostics.md", "concepts/jwt.md", "concepts/rotation.md",
-        "concepts/policies.md", "concepts/stores.md", "concepts/dpop.md", "../README.md",
+        "concepts/policies.md", "concepts/stores.md", "concepts/dpop.md", "concepts/dbsc.md", "../README.md",
     ];
 
     [Fact]
