@@ -2,8 +2,8 @@ using System;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
-using System.Threading.Tasks;
 using System.Text.Json.Nodes;
+using System.Threading.Tasks;
 using SessionCore.Tests.Interop;
 using Xunit;
 

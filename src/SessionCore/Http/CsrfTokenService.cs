@@ -1,7 +1,7 @@
+using System;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using System;
 using SessionCore.Internal;
 using SessionCore.Sessions;
 using SessionCore.Tokens;

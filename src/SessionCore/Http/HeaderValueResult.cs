@@ -1,5 +1,5 @@
-using System.Diagnostics.CodeAnalysis;
 using System;
+using System.Diagnostics.CodeAnalysis;
 using SessionCore.Internal;
 using SessionCore.Sessions;
 

@@ -1,10 +1,10 @@
+using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using System.Threading;
-using System;
 using SessionCore.Internal;
 using SessionCore.Jwt;
 

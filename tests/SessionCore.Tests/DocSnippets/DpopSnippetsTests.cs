@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Threading.Tasks;
-using SessionCore.Dpop;
 using SessionCore.DocSnippets;
+using SessionCore.Dpop;
 using SessionCore.Stores;
 using SessionCore.Tests.Dpop;
 using Xunit;

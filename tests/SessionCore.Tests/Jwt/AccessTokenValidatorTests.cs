@@ -1,5 +1,5 @@
-using System.Text;
 using System;
+using System.Text;
 using SessionCore.Internal;
 using SessionCore.Jwt;
 using SessionCore.Keys;

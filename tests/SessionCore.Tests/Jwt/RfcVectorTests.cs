@@ -1,8 +1,8 @@
+using System;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text;
-using System;
 using SessionCore.Internal;
 using SessionCore.Jwt;
 using SessionCore.Keys;

@@ -1,6 +1,6 @@
+using System;
 using System.Linq;
 using System.Threading.Tasks;
-using System;
 using SessionCore.Diagnostics;
 using SessionCore.Sessions;
 using SessionCore.Stores;

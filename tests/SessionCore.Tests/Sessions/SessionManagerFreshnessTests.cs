@@ -1,7 +1,7 @@
-using System.Threading.Tasks;
 using System;
-using FsCheck.Xunit;
+using System.Threading.Tasks;
 using FsCheck;
+using FsCheck.Xunit;
 using SessionCore.Sessions;
 using SessionCore.Tests.TestSupport;
 using Xunit;

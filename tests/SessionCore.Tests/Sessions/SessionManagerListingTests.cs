@@ -1,7 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
-using System;
 using SessionCore.Devices;
 using SessionCore.Sessions;
 using SessionCore.Tests.TestSupport;
