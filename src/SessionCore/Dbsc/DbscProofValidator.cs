@@ -24,7 +24,7 @@ namespace SessionCore.Dbsc;
 /// <para>
 /// Security: in order, a proof is refused when it is longer than <see cref="MaxProofLength"/> (before any parsing),
 /// not one compact JWS of canonical base64url and strict JSON (no duplicate member at any depth), not typed
-/// <c>dbsc+jwt</c>, signed with an algorithm other than ES256, carries <c>crit</c>/<c>jku</c>/<c>x5u</c>/<c>x5c</c>/
+/// <c>dbsc+jwt</c>, signed with an algorithm other than ES256 or RS256, carries <c>crit</c>/<c>jku</c>/<c>x5u</c>/<c>x5c</c>/
 /// <c>b64</c>/<c>zip</c>; at registration when it has no public <c>jwk</c> or one with a private member, at refresh
 /// when it has any <c>jwk</c>; when its signature does not verify. Only then are the claims read: <c>jti</c> must be
 /// a challenge this host issued for this session and purpose, unexpired; <c>authorization</c> must equal the value
@@ -52,7 +52,7 @@ public sealed class DbscProofValidator
     private const string SingleUseScope = "dbsc";
     private const int KeyCacheSize = 256;
 
-    private static readonly ProofJwsPolicy s_policy = new(DbscHeaders.ProofType, [ProofAlgorithm.Es256], MaxProofLength);
+    private static readonly ProofJwsPolicy s_policy = new(DbscHeaders.ProofType, [ProofAlgorithm.Es256, ProofAlgorithm.Rs256], MaxProofLength);
     private static readonly byte[] s_singleUsePrefix = SingleUseKey.CreatePrefix(DbscChallengeUse.SingleUsePurpose, SingleUseScope);
 
     private readonly DbscChallengeService _challenges;
@@ -74,8 +74,9 @@ public sealed class DbscProofValidator
         _time = timeProvider ?? TimeProvider.System;
     }
 
-    /// <summary>Gets the algorithms a registration may offer and a proof may be signed with: ES256.</summary>
-    public static DbscAlgorithms SupportedAlgorithms => DbscAlgorithms.Es256;
+    /// <summary>Gets the algorithms a registration offers and a proof may be signed with: ES256 and RS256 (DBSC §9.1), in that order of preference.</summary>
+    /// <remarks>Security: an RS256 key must have a modulus of 2048 to 4096 bits and an odd public exponent of at least 3.</remarks>
+    public static DbscAlgorithms SupportedAlgorithms => DbscAlgorithms.Es256 | DbscAlgorithms.Rs256;
 
     /// <summary>Validates a registration proof: signed by the public key in its header, answering a registration challenge of the session.</summary>
     /// <param name="proof">The JWS from <c>Secure-Session-Response</c> (read with <see cref="DbscHeaderReader.ReadProof"/>), or <see langword="null"/>.</param>

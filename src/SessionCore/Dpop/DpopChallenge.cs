@@ -112,7 +112,7 @@ public static class DpopChallenge
     private static Keys.ProofAlgorithm[] CheckAlgorithms(DpopSigningAlgorithms algorithms)
     {
         Keys.ProofAlgorithm[] list = DpopSettings.AlgorithmsOf(algorithms);
-        if (list.Length == 0 || (algorithms & ~DpopSigningAlgorithms.Default) != 0)
+        if (list.Length == 0 || (algorithms & ~DpopSettings.AllAlgorithms) != 0)
         {
             throw new ArgumentException(Error.DpopAlgorithmsInvalid, nameof(algorithms));
         }

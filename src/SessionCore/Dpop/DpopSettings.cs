@@ -72,7 +72,7 @@ internal sealed class DpopSettings
         Throw.IfOutOfRange(options.NonceLifetime, TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), "options.NonceLifetime");
         Throw.IfOutOfRange(options.KeyCacheSize, 0, 100_000, "options.KeyCacheSize");
         ProofAlgorithm[] algorithms = AlgorithmsOf(options.AllowedAlgorithms);
-        if (algorithms.Length == 0 || (options.AllowedAlgorithms & ~DpopSigningAlgorithms.Default) != 0)
+        if (algorithms.Length == 0 || (options.AllowedAlgorithms & ~DpopSettings.AllAlgorithms) != 0)
         {
             throw new ArgumentException(Error.DpopAlgorithmsInvalid, nameof(options));
         }
@@ -97,6 +97,9 @@ internal sealed class DpopSettings
         return new DpopSettings(options, options.ReplayScope, algorithms, nonceKey);
     }
 
+    /// <summary>Every defined algorithm flag.</summary>
+    internal const DpopSigningAlgorithms AllAlgorithms = DpopSigningAlgorithms.Default | DpopSigningAlgorithms.Rs256 | DpopSigningAlgorithms.Ps256;
+
     /// <summary>The allow-list in a fixed order; the one place that maps the public flags to proof algorithms.</summary>
     internal static ProofAlgorithm[] AlgorithmsOf(DpopSigningAlgorithms flags)
     {
@@ -114,6 +117,16 @@ internal sealed class DpopSettings
         if ((flags & DpopSigningAlgorithms.Ed25519) != 0)
         {
             algorithms.Add(ProofAlgorithm.Ed25519);
+        }
+
+        if ((flags & DpopSigningAlgorithms.Rs256) != 0)
+        {
+            algorithms.Add(ProofAlgorithm.Rs256);
+        }
+
+        if ((flags & DpopSigningAlgorithms.Ps256) != 0)
+        {
+            algorithms.Add(ProofAlgorithm.Ps256);
         }
 
         return [.. algorithms];

@@ -4,11 +4,11 @@
  *   RFC 7518 §3.4        "ES256": ECDSA P-256 / SHA-256, 64-byte r || s; key "kty" "EC", "crv" "P-256".
  *   RFC 8037 §3.1        "EdDSA" with an OKP key whose "crv" is "Ed25519".
  *   RFC 9864 §2          "Ed25519": the fully specified name of the same signature; some DPoP clients send it.
+ *   RFC 7518 §3.3, §3.5  "RS256" (RSASSA-PKCS1-v1_5) and "PS256" (RSASSA-PSS), SHA-256; key "kty" "RSA", 2048 to 4096 bits.
  *
  * Each proof algorithm names the SigningAlgorithm that verifies it and the one key type it accepts, so the key in
- * the proof, never the "alg" header alone, decides how the signature is checked. Adding RS256 / PS256 is one entry
- * each here (with SigningAlgorithm.Rs256 / Ps256 and an RSA key type), the public JWK member table, and the
- * allow-list of the consumer.
+ * the proof, never the "alg" header alone, decides how the signature is checked. RS256 and PS256 share the RSA key type but
+ * not the verifying algorithm, so a key imported for one never verifies a signature of the other.
  */
 using System;
 
@@ -25,6 +25,9 @@ internal enum ProofKeyType
 
     /// <summary><c>kty</c> <c>OKP</c>, <c>crv</c> <c>Ed25519</c>.</summary>
     OkpEd25519 = 2,
+
+    /// <summary><c>kty</c> <c>RSA</c>, modulus of 2048 to 4096 bits.</summary>
+    Rsa = 3,
 }
 
 /// <summary>One JWS <c>alg</c> value a proof may carry, pinned to its verifying algorithm and key type.</summary>
@@ -45,6 +48,10 @@ internal sealed class ProofAlgorithm
     public static ProofAlgorithm EdDsa { get; } = new("EdDSA", SigningAlgorithm.EdDsa, ProofKeyType.OkpEd25519);
 
     public static ProofAlgorithm Ed25519 { get; } = new("Ed25519", SigningAlgorithm.EdDsa, ProofKeyType.OkpEd25519);
+
+    public static ProofAlgorithm Rs256 { get; } = new("RS256", SigningAlgorithm.Rs256, ProofKeyType.Rsa);
+
+    public static ProofAlgorithm Ps256 { get; } = new("PS256", SigningAlgorithm.Ps256, ProofKeyType.Rsa);
 
     /// <summary>Gets the JWS <c>alg</c> value.</summary>
     public string Name { get; }

@@ -8,7 +8,8 @@ namespace SessionCore.Keys;
 /// <summary>
 /// Strict import of the public JWK a proof carries (RFC 7517; RFC 9449 §4.2 "MUST NOT contain a private key"):
 /// public members only, the key type pinned to the proof's algorithm, coordinates of the exact size in canonical
-/// base64url and on the curve, and the RFC 7638 thumbprint of the key.
+/// base64url and on the curve (or, for RSA, a canonical modulus of 2048 to 4096 bits and an odd exponent of at least
+/// 3), and the RFC 7638 thumbprint of the key.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -19,14 +20,16 @@ namespace SessionCore.Keys;
 /// </para>
 /// <para>
 /// The thumbprint is computed from the validated member text itself, which canonical base64url makes the only
-/// spelling of the key, so a cache hit costs one SHA-256 and no parsing of the key. Adding RSA is one key type in
-/// <see cref="KeyTypeOf"/>, the members <c>n</c> and <c>e</c> here, and the thumbprint template.
+/// spelling of the key, so a cache hit costs one SHA-256 and no parsing of the key. An RSA <c>n</c> longer than a
+/// 4096-bit modulus is refused before it is decoded.
 /// </para>
 /// </remarks>
 internal static class PublicJwk
 {
     private const int CoordinateTextLength = 43; // 32 bytes, base64url without padding
     private const int MaxMemberLength = 64;
+    private const int MaxModulusTextLength = 683; // 512 bytes, base64url without padding
+    private const int MaxExponentTextLength = 6; // 4 bytes
 
     /// <summary>Imports the key of <paramref name="jwk"/> (one JSON object) for <paramref name="algorithm"/>.</summary>
     public static ProofJwsStatus TryImport(ReadOnlySpan<byte> jwk, ProofAlgorithm algorithm, ProofKeyCache? cache, out SigningKey? key)
@@ -37,7 +40,9 @@ internal static class PublicJwk
         Span<byte> x = stackalloc byte[MaxMemberLength];
         Span<byte> y = stackalloc byte[MaxMemberLength];
         Span<byte> scratch = stackalloc byte[MaxMemberLength];
-        int ktyLength = -1, crvLength = -1, xLength = -1, yLength = -1;
+        Span<byte> n = stackalloc byte[MaxModulusTextLength];
+        Span<byte> e = stackalloc byte[MaxMemberLength];
+        int ktyLength = -1, crvLength = -1, xLength = -1, yLength = -1, nLength = -1, eLength = -1;
         bool hasPrivate = false, invalid = false, algorithmMismatch = false;
 
         Utf8JsonReader reader = new(jwk, StrictJson.ReaderOptions);
@@ -63,6 +68,12 @@ internal static class PublicJwk
                     break;
                 case Member.Y:
                     invalid |= !StrictJson.TryCopyString(ref reader, y, out yLength);
+                    break;
+                case Member.N:
+                    invalid |= !StrictJson.TryCopyString(ref reader, n, out nLength);
+                    break;
+                case Member.E:
+                    invalid |= !StrictJson.TryCopyString(ref reader, e, out eLength);
                     break;
                 case Member.Alg:
                     if (StrictJson.TryCopyString(ref reader, scratch, out int algLength))
@@ -104,7 +115,9 @@ internal static class PublicJwk
             return ProofJwsStatus.PrivateKey;
         }
 
-        ProofKeyType keyType = invalid || ktyLength < 0 || crvLength < 0 ? ProofKeyType.Unsupported : KeyTypeOf(kty[..ktyLength], crv[..crvLength]);
+        ProofKeyType keyType = invalid || ktyLength < 0 ? ProofKeyType.Unsupported
+            : crvLength < 0 ? (kty[..ktyLength].SequenceEqual("RSA"u8) ? ProofKeyType.Rsa : ProofKeyType.Unsupported)
+            : KeyTypeOf(kty[..ktyLength], crv[..crvLength]);
         if (keyType == ProofKeyType.Unsupported)
         {
             return ProofJwsStatus.InvalidKey;
@@ -113,6 +126,11 @@ internal static class PublicJwk
         if (keyType != algorithm.KeyType || algorithmMismatch)
         {
             return ProofJwsStatus.AlgorithmMismatch;
+        }
+
+        if (keyType == ProofKeyType.Rsa)
+        {
+            return xLength >= 0 || yLength >= 0 ? ProofJwsStatus.InvalidKey : TryImportRsa(n, nLength, e, eLength, algorithm, cache, out key);
         }
 
         bool isEc = keyType == ProofKeyType.EcP256;
@@ -137,6 +155,56 @@ internal static class PublicJwk
 
         cache?.Add(thumbprint, key);
         return ProofJwsStatus.Valid;
+    }
+
+    /// <summary>RFC 7518 §6.3.1: <c>n</c> and <c>e</c> as canonical Base64urlUInt, held to <see cref="RsaSigningAlgorithm.IsValidPublicKey"/>.</summary>
+    private static ProofJwsStatus TryImportRsa(ReadOnlySpan<byte> nText, int nLength, ReadOnlySpan<byte> eText, int eLength, ProofAlgorithm algorithm, ProofKeyCache? cache, out SigningKey? key)
+    {
+        key = null;
+        if (nLength <= 0 || eLength <= 0 || eLength > MaxExponentTextLength
+            || !Base64UrlStrict.IsCanonical(nText[..nLength]) || !Base64UrlStrict.IsCanonical(eText[..eLength]))
+        {
+            return ProofJwsStatus.InvalidKey;
+        }
+
+        Span<byte> thumbprint = stackalloc byte[SHA256.HashSizeInBytes];
+        RsaThumbprint(nText[..nLength], eText[..eLength], thumbprint);
+        if (cache?.Find(thumbprint, algorithm.Signing) is { } cached)
+        {
+            key = cached;
+            return ProofJwsStatus.Valid;
+        }
+
+        byte[] n = new byte[Base64UrlStrict.GetDecodedLength(nLength)];
+        byte[] e = new byte[Base64UrlStrict.GetDecodedLength(eLength)];
+        if (!Base64UrlStrict.TryDecode(nText[..nLength], n, out _) || !Base64UrlStrict.TryDecode(eText[..eLength], e, out _)
+            || n[0] == 0 || e[0] == 0
+            || !RsaSigningAlgorithm.IsValidPublicKey(n, e))
+        {
+            return ProofJwsStatus.InvalidKey;
+        }
+
+        KeyMaterial? material = RsaKeyMaterial.TryImport(n, e, null, ((RsaSigningAlgorithm)algorithm.Signing).Padding);
+        if (material is null)
+        {
+            return ProofJwsStatus.InvalidKey;
+        }
+
+        key = SigningKey.FromPublicMaterial(algorithm.Signing, material);
+        cache?.Add(thumbprint, key);
+        return ProofJwsStatus.Valid;
+    }
+
+    /// <summary>RFC 7638 §3.2 for RSA: <c>{"e":…,"kty":"RSA","n":…}</c>.</summary>
+    internal static void RsaThumbprint(ReadOnlySpan<byte> n, ReadOnlySpan<byte> e, Span<byte> digest)
+    {
+        Span<byte> json = stackalloc byte[32 + MaxExponentTextLength + MaxModulusTextLength];
+        int length = Append(json, 0, "{\"e\":\""u8);
+        length = Append(json, length, e);
+        length = Append(json, length, "\",\"kty\":\"RSA\",\"n\":\""u8);
+        length = Append(json, length, n);
+        length = Append(json, length, "\"}"u8);
+        SHA256.HashData(json[..length], digest);
     }
 
     /// <summary>The key type named by <c>kty</c> and <c>crv</c>; both compared exactly (JWK member values are case-sensitive).</summary>
@@ -229,6 +297,8 @@ internal static class PublicJwk
         : reader.ValueTextEquals("crv"u8) ? Member.Crv
         : reader.ValueTextEquals("x"u8) ? Member.X
         : reader.ValueTextEquals("y"u8) ? Member.Y
+        : reader.ValueTextEquals("n"u8) ? Member.N
+        : reader.ValueTextEquals("e"u8) ? Member.E
         : reader.ValueTextEquals("alg"u8) ? Member.Alg
         : reader.ValueTextEquals("use"u8) ? Member.Use
         : reader.ValueTextEquals("key_ops"u8) ? Member.KeyOps
@@ -249,6 +319,8 @@ internal static class PublicJwk
         Crv,
         X,
         Y,
+        N,
+        E,
         Alg,
         Use,
         KeyOps,

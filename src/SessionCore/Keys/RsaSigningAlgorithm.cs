@@ -45,6 +45,9 @@ internal sealed class RsaSigningAlgorithm : SigningAlgorithm
 
     internal override string KeyType => "RSA";
 
+    /// <summary>Gets the signature padding of this algorithm.</summary>
+    internal RSASignaturePadding Padding => _padding;
+
     internal override ReadOnlySpan<byte> NameUtf8 => _nameUtf8;
 
     internal override bool IsValidKeySize(int? keySize) =>

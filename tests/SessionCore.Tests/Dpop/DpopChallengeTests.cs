@@ -86,7 +86,7 @@ public sealed class DpopChallengeTests
     public void CallerMisuse_Throws()
     {
         Assert.Throws<ArgumentException>(() => DpopChallenge.ForDpop(DpopSigningAlgorithms.None));
-        Assert.Throws<ArgumentException>(() => DpopChallenge.ForDpop((DpopSigningAlgorithms)16));
+        Assert.Throws<ArgumentException>(() => DpopChallenge.ForDpop((DpopSigningAlgorithms)32));
         Assert.Throws<ArgumentException>(() => DpopChallenge.ForDpop(DpopSigningAlgorithms.Es256, (DpopChallengeError)99));
         Assert.Throws<ArgumentException>(() => DpopChallenge.ForDpop(DpopSigningAlgorithms.Es256, realm: "a\r\nb"));
         Assert.Throws<ArgumentException>(() => DpopChallenge.ForDpop(DpopSigningAlgorithms.Es256, realm: "é"));

@@ -139,7 +139,7 @@ public sealed class DpopHostileProofTests : IDisposable
         t.Both("jwk-with-rsa-private-qi", DpopProofStatus.PrivateKey, s => s.Header["jwk"]!["qi"] = "AAAA");
         t.Both("jwk-symmetric-oct", DpopProofStatus.PrivateKey, s => s.Header["jwk"] = new JsonObject { ["kty"] = "oct", ["k"] = B64(RandomNumberGenerator.GetBytes(32)) });
         t.Both("jwk-kty-missing", DpopProofStatus.InvalidKey, s => s.Header["jwk"]!.AsObject().Remove("kty"));
-        t.Both("jwk-kty-rsa", DpopProofStatus.InvalidKey, s => s.Header["jwk"] = new JsonObject { ["kty"] = "RSA", ["n"] = B64(RandomNumberGenerator.GetBytes(256)), ["e"] = "AQAB" });
+        t.Both("jwk-kty-rsa", DpopProofStatus.AlgorithmMismatch, s => s.Header["jwk"] = new JsonObject { ["kty"] = "RSA", ["n"] = B64(RandomNumberGenerator.GetBytes(256)), ["e"] = "AQAB" });
         t.Both("jwk-kty-lower-case", DpopProofStatus.InvalidKey, s => s.Header["jwk"]!["kty"] = s.Header["jwk"]!["kty"]!.GetValue<string>().ToLowerInvariant());
         t.Both("jwk-crv-missing", DpopProofStatus.InvalidKey, s => s.Header["jwk"]!.AsObject().Remove("crv"));
         t.Both("jwk-crv-other", DpopProofStatus.InvalidKey, s => s.Header["jwk"]!["crv"] = s.Key.Algorithm == SigningAlgorithm.Es256 ? "P-384" : "X25519");

@@ -55,6 +55,11 @@ internal sealed class DpopKit : IDisposable
     public static JsonObject Jwk(SigningKey key)
     {
         JsonObject full = JsonNode.Parse(key.ExportPublicJwk())!.AsObject();
+        if ((string?)full["kty"] == "RSA")
+        {
+            return new JsonObject { ["kty"] = "RSA", ["n"] = full["n"]!.DeepClone(), ["e"] = full["e"]!.DeepClone() };
+        }
+
         JsonObject jwk = new() { ["kty"] = full["kty"]!.DeepClone(), ["crv"] = full["crv"]!.DeepClone(), ["x"] = full["x"]!.DeepClone() };
         if (full["y"] is { } y)
         {

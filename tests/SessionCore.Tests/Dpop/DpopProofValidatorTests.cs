@@ -312,7 +312,7 @@ public sealed class DpopProofValidatorTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => Builder(o => o.NonceLifetime = TimeSpan.FromSeconds(9)).Build());
         Assert.Throws<ArgumentOutOfRangeException>(() => Builder(o => o.KeyCacheSize = -1).Build());
         Assert.Throws<ArgumentException>(() => Builder(o => o.AllowedAlgorithms = DpopSigningAlgorithms.None).Build());
-        Assert.Throws<ArgumentException>(() => Builder(o => o.AllowedAlgorithms = (DpopSigningAlgorithms)8).Build());
+        Assert.Throws<ArgumentException>(() => Builder(o => o.AllowedAlgorithms = (DpopSigningAlgorithms)32).Build());
         Assert.Throws<ArgumentException>(() => Builder(o => o.NonceKey = new byte[31]).Build());
         Assert.Throws<ArgumentException>(() => Builder(o => o.NonceKey = new byte[65]).Build());
         Assert.Throws<ArgumentException>(() => Builder(o => o.NonceKey = Enumerable.Repeat((byte)7, 32).ToArray()).Build());
