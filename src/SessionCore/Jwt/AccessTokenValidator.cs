@@ -170,31 +170,19 @@ public sealed partial class AccessTokenValidator
             return AccessTokenValidationStatus.TooLarge;
         }
 
-        int dot1 = token.IndexOf((byte)'.');
-        int dot2 = dot1 < 0 ? -1 : token[(dot1 + 1)..].IndexOf((byte)'.');
-        if (dot2 < 0)
+        if (!CompactJws.TrySplit(token, out CompactJws parts))
         {
             return AccessTokenValidationStatus.Malformed;
         }
 
-        dot2 += dot1 + 1;
-        if (token[(dot2 + 1)..].Contains((byte)'.'))
-        {
-            return AccessTokenValidationStatus.Malformed;
-        }
+        ReadOnlySpan<byte> headerText = parts.HeaderText;
+        ReadOnlySpan<byte> payloadText = parts.PayloadText;
+        ReadOnlySpan<byte> signatureText = parts.SignatureText;
+        int headerLength = parts.HeaderLength;
+        int payloadLength = parts.PayloadLength;
+        int signatureLength = parts.SignatureLength;
 
-        ReadOnlySpan<byte> headerText = token[..dot1];
-        ReadOnlySpan<byte> payloadText = token[(dot1 + 1)..dot2];
-        ReadOnlySpan<byte> signatureText = token[(dot2 + 1)..];
-        int headerLength = Base64UrlStrict.GetDecodedLength(headerText.Length);
-        int payloadLength = Base64UrlStrict.GetDecodedLength(payloadText.Length);
-        int signatureLength = Base64UrlStrict.GetDecodedLength(signatureText.Length);
-        if (headerLength <= 0 || payloadLength <= 0 || signatureLength <= 0)
-        {
-            return AccessTokenValidationStatus.Malformed;
-        }
-
-        int total = headerLength + payloadLength + signatureLength;
+        int total = parts.DecodedLength;
         byte[]? rented = null;
         Span<byte> buffer = total <= StackBufferSize ? stackalloc byte[total] : (rented = ArrayPool<byte>.Shared.Rent(total));
         try
@@ -214,7 +202,7 @@ public sealed partial class AccessTokenValidator
             }
 
             SigningKey key = found!;
-            status = CheckSignature(token, token[..dot2], signature, key, out bool cached, out TokenHash hash);
+            status = CheckSignature(token, parts.SigningInput, signature, key, out bool cached, out TokenHash hash);
             if (status != AccessTokenValidationStatus.Valid)
             {
                 return status;

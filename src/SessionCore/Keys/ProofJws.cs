@@ -105,31 +105,19 @@ internal readonly ref struct ProofJws
             return ProofJwsStatus.TooLarge;
         }
 
-        int dot1 = token.IndexOf((byte)'.');
-        int dot2 = dot1 < 0 ? -1 : token[(dot1 + 1)..].IndexOf((byte)'.');
-        if (dot2 < 0)
+        if (!CompactJws.TrySplit(token, out CompactJws parts))
         {
             return ProofJwsStatus.Malformed;
         }
 
-        dot2 += dot1 + 1;
-        if (token[(dot2 + 1)..].Contains((byte)'.'))
-        {
-            return ProofJwsStatus.Malformed;
-        }
+        ReadOnlySpan<byte> headerText = parts.HeaderText;
+        ReadOnlySpan<byte> payloadText = parts.PayloadText;
+        ReadOnlySpan<byte> signatureText = parts.SignatureText;
+        int headerLength = parts.HeaderLength;
+        int payloadLength = parts.PayloadLength;
+        int signatureLength = parts.SignatureLength;
 
-        ReadOnlySpan<byte> headerText = token[..dot1];
-        ReadOnlySpan<byte> payloadText = token[(dot1 + 1)..dot2];
-        ReadOnlySpan<byte> signatureText = token[(dot2 + 1)..];
-        int headerLength = Base64UrlStrict.GetDecodedLength(headerText.Length);
-        int payloadLength = Base64UrlStrict.GetDecodedLength(payloadText.Length);
-        int signatureLength = Base64UrlStrict.GetDecodedLength(signatureText.Length);
-        if (headerLength <= 0 || payloadLength <= 0 || signatureLength <= 0)
-        {
-            return ProofJwsStatus.Malformed;
-        }
-
-        if (headerLength + payloadLength + signatureLength > buffer.Length)
+        if (parts.DecodedLength > buffer.Length)
         {
             throw new ArgumentException(null, nameof(buffer));
         }
@@ -145,7 +133,7 @@ internal readonly ref struct ProofJws
 
         if (cache is not null && cache.TryFindHeader(headerText, out ProofAlgorithm? cachedAlgorithm, out SigningKey? cachedKey))
         {
-            proof = new ProofJws(token[..dot2], headerText, default, payload, signature, default, hasJwk: true, cachedAlgorithm!, cache, cachedKey);
+            proof = new ProofJws(parts.SigningInput, headerText, default, payload, signature, default, hasJwk: true, cachedAlgorithm!, cache, cachedKey);
             return ProofJwsStatus.Valid;
         }
 
@@ -161,7 +149,7 @@ internal readonly ref struct ProofJws
             return status;
         }
 
-        proof = new ProofJws(token[..dot2], headerText, header, payload, signature, header.Slice(jwkStart, jwkLength), hasJwk, algorithm!, cache, null);
+        proof = new ProofJws(parts.SigningInput, headerText, header, payload, signature, header.Slice(jwkStart, jwkLength), hasJwk, algorithm!, cache, null);
         return ProofJwsStatus.Valid;
     }
 
