@@ -35,4 +35,10 @@ public static class SessionCoreClaimTypes
 
     /// <summary>The access token's id (<c>jti</c>).</summary>
     public const string TokenId = "jti";
+
+    /// <summary>
+    /// The RFC 7638 thumbprint of the key a DPoP-bound access token is bound to (<c>cnf.jkt</c>, RFC 9449 §6.1); present
+    /// only when the request proved possession of that key.
+    /// </summary>
+    public const string ConfirmationThumbprint = "cnf.jkt";
 }

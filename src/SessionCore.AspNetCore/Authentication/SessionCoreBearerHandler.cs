@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using SessionCore.AspNetCore.Internal;
+using SessionCore.Dpop;
 using SessionCore.Http;
 using SessionCore.Jwt;
 
@@ -18,7 +19,9 @@ namespace SessionCore.AspNetCore.Authentication;
 
 /// <summary>
 /// Authenticates requests by an access token in the <c>Authorization: Bearer</c> header (RFC 6750 §2.1), validated by
-/// the registered <see cref="AccessTokenValidator"/>, and answers RFC 6750 §3 challenges.
+/// the registered <see cref="AccessTokenValidator"/>, and answers RFC 6750 §3 challenges. With
+/// <see cref="SessionCoreBearerOptions.AcceptDpop"/> it also accepts <c>Authorization: DPoP</c> with a proof of the
+/// token's key (RFC 9449 §7) through a <see cref="ResourceAccessValidator"/>, and answers §7.1 challenges.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -30,14 +33,24 @@ namespace SessionCore.AspNetCore.Authentication;
 /// validation answers 503, not "authenticated".
 /// </para>
 /// <para>
+/// Security, with DPoP accepted: a bound token needs exactly one <c>DPoP</c> header holding a valid proof for this
+/// method and URL (<see cref="SessionCoreBearerOptions.PublicOrigin"/>, <c>PathBase</c> and path) by the token's key,
+/// with the token's hash; the proof id is spent in the store, so a replay is refused. A missing or stale nonce answers
+/// 401 <c>use_dpop_nonce</c> with <c>DPoP-Nonce</c>; a bound token sent as Bearer is a downgrade, 401
+/// <c>invalid_token</c>; with <see cref="DpopOptions.RequireBoundTokens"/> every bearer token is refused. A store failure
+/// of the replay cache answers 503. Only statuses are logged, never a token, proof, nonce or thumbprint.
+/// </para>
+/// <para>
 /// The principal carries <c>sub</c>, <c>sid</c>, <c>client_id</c>, <c>scope</c>, <c>jti</c>, <c>auth_time</c>,
-/// <c>acr</c> and <c>amr</c> when present; see <see cref="SessionCoreClaimTypes"/>.
+/// <c>acr</c> and <c>amr</c> when present, and <c>cnf.jkt</c> for a request authenticated by a bound token and its
+/// proof; see <see cref="SessionCoreClaimTypes"/>.
 /// </para>
 /// </remarks>
 /// <threadsafety>One instance per request.</threadsafety>
 public sealed partial class SessionCoreBearerHandler : AuthenticationHandler<SessionCoreBearerOptions>
 {
     private readonly AccessTokenValidator _validator;
+    private readonly DpopProofValidator? _proofs;
     private Refusal _refusal;
 
     /// <summary>Initializes a new instance of the <see cref="SessionCoreBearerHandler"/> class.</summary>
@@ -45,10 +58,13 @@ public sealed partial class SessionCoreBearerHandler : AuthenticationHandler<Ses
     /// <param name="logger">The logger factory.</param>
     /// <param name="encoder">The URL encoder.</param>
     /// <param name="validator">The access-token validator.</param>
-    public SessionCoreBearerHandler(IOptionsMonitor<SessionCoreBearerOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccessTokenValidator validator)
+    /// <param name="proofs">The DPoP proof validator, needed when <see cref="SessionCoreBearerOptions.AcceptDpop"/> is on; <see langword="null"/> otherwise.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="validator"/> is <see langword="null"/>.</exception>
+    public SessionCoreBearerHandler(IOptionsMonitor<SessionCoreBearerOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccessTokenValidator validator, DpopProofValidator? proofs = null)
         : base(options, logger, encoder)
     {
         _validator = Throw.IfNull(validator);
+        _proofs = proofs;
     }
 
     private enum Refusal
@@ -63,10 +79,16 @@ public sealed partial class SessionCoreBearerHandler : AuthenticationHandler<Ses
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         _refusal = Refusal.None;
+        _access = null;
         if (Http.UrlTokenGuardMiddleware.CarriesToken(Context))
         {
             _refusal = Refusal.InvalidRequest;
             return AuthenticateResult.Fail("A token in the URL is not accepted.");
+        }
+
+        if (Options.AcceptDpop)
+        {
+            return await AuthenticateWithDpopAsync().ConfigureAwait(false);
         }
 
         HeaderValueResult bearer = BearerTokenParser.Parse(Request.Headers.Authorization.Count > 1 ? null : Request.Headers.Authorization.ToString());
@@ -121,6 +143,12 @@ public sealed partial class SessionCoreBearerHandler : AuthenticationHandler<Ses
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         _ = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
+        if (Options.AcceptDpop)
+        {
+            await ChallengeWithDpopAsync().ConfigureAwait(false);
+            return;
+        }
+
         (int status, string? error) = _refusal switch
         {
             Refusal.InvalidRequest => (StatusCodes.Status400BadRequest, "invalid_request"),
@@ -140,13 +168,20 @@ public sealed partial class SessionCoreBearerHandler : AuthenticationHandler<Ses
     }
 
     /// <inheritdoc />
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
+        if (Options.AcceptDpop)
+        {
+            _ = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
+            await ForbidWithDpopAsync().ConfigureAwait(false);
+            return;
+        }
+
         // RFC 6750 §3.1: the token is fine but does not allow this request.
         Response.StatusCode = StatusCodes.Status403Forbidden;
         string challenge = Options.Realm is null ? "Bearer " : $"Bearer realm=\"{Options.Realm}\", ";
         Response.Headers.Append(HeaderNames.WWWAuthenticate, challenge + "error=\"insufficient_scope\"");
-        return WriteErrorAsync(Response, "insufficient_scope");
+        await WriteErrorAsync(Response, "insufficient_scope").ConfigureAwait(false);
     }
 
     private static Task WriteErrorAsync(HttpResponse response, string error)
@@ -165,7 +200,7 @@ public sealed partial class SessionCoreBearerHandler : AuthenticationHandler<Ses
     [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "An access token was refused ({Status}).")]
     private static partial void LogRefused(ILogger logger, AccessTokenValidationStatus status);
 
-    private AuthenticationTicket Ticket(AccessTokenClaims claims)
+    private AuthenticationTicket Ticket(AccessTokenClaims claims, string? confirmationThumbprint = null)
     {
         List<Claim> list =
         [
@@ -200,6 +235,11 @@ public sealed partial class SessionCoreBearerHandler : AuthenticationHandler<Ses
         foreach (string method in claims.AuthenticationMethods)
         {
             list.Add(new Claim(SessionCoreClaimTypes.AuthenticationMethod, method));
+        }
+
+        if (confirmationThumbprint is not null)
+        {
+            list.Add(new Claim(SessionCoreClaimTypes.ConfirmationThumbprint, confirmationThumbprint));
         }
 
         ClaimsPrincipal principal = new(new ClaimsIdentity(list, Scheme.Name, SessionCoreClaimTypes.Subject, ClaimTypes.Role));

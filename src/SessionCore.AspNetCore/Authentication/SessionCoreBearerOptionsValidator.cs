@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SessionCore.AspNetCore.Internal;
+using SessionCore.Dpop;
 using SessionCore.Jwt;
 
 namespace SessionCore.AspNetCore.Authentication;
@@ -19,7 +20,10 @@ public sealed class SessionCoreBearerOptionsValidator : IValidateOptions<Session
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
     public SessionCoreBearerOptionsValidator(IServiceProvider services) => _services = Throw.IfNull(services);
 
-    /// <summary>Checks the realm and that an <see cref="AccessTokenValidator"/> is registered.</summary>
+    /// <summary>
+    /// Checks the realm, the public origin, that an <see cref="AccessTokenValidator"/> is registered and, when DPoP is
+    /// accepted, a <see cref="DpopProofValidator"/>.
+    /// </summary>
     /// <param name="name">The scheme name.</param>
     /// <param name="options">The options.</param>
     /// <returns>Success, or every failure found.</returns>
@@ -33,11 +37,33 @@ public sealed class SessionCoreBearerOptionsValidator : IValidateOptions<Session
             failures.Add("Realm: " + Error.RealmInvalid);
         }
 
+        if (options.PublicOrigin is { } origin && !IsOrigin(origin))
+        {
+            failures.Add("PublicOrigin: " + Error.PublicOriginInvalid);
+        }
+
         if (_services.GetService<AccessTokenValidator>() is null)
         {
             failures.Add(Error.ValidatorMissing);
         }
 
+        // Asked without building it, so a missing store is reported by the validator's own registration, not here.
+        if (options.AcceptDpop && _services.GetService<IServiceProviderIsService>()?.IsService(typeof(DpopProofValidator)) != true)
+        {
+            failures.Add("AcceptDpop: " + Error.DpopMissing);
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static bool IsOrigin(string origin) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out Uri? uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && uri.UserInfo.Length == 0
+        && uri.AbsolutePath == "/"
+        && uri.Query.Length == 0
+        && uri.Fragment.Length == 0
+        && !origin.EndsWith('/')
+        && !origin.Contains('?', StringComparison.Ordinal)
+        && !origin.Contains('#', StringComparison.Ordinal);
 }

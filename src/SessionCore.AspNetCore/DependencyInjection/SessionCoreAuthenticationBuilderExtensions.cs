@@ -44,7 +44,8 @@ public static class SessionCoreAuthenticationBuilderExtensions
     /// <summary>
     /// Adds the access-token scheme (<see cref="SessionCoreBearerDefaults.AuthenticationScheme"/>): RFC 6750 Bearer
     /// tokens from the <c>Authorization</c> header, validated by the <c>AccessTokenValidator</c> that
-    /// <c>AddAccessTokens</c> registers. The options are validated at start-up.
+    /// <c>AddAccessTokens</c> registers; with <see cref="SessionCoreBearerOptions.AcceptDpop"/> also RFC 9449 DPoP-bound
+    /// tokens with their proofs (needs <c>AddDpop</c>). The options are validated at start-up.
     /// </summary>
     /// <param name="builder">The authentication builder.</param>
     /// <param name="configure">Changes to the default options, or <see langword="null"/>.</param>

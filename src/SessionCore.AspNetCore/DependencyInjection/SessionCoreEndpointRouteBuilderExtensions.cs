@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SessionCore.AspNetCore.Csrf;
 using SessionCore.AspNetCore.Endpoints;
 using SessionCore.AspNetCore.Internal;
+using SessionCore.Dpop;
 using SessionCore.Jwt;
 using SessionCore.Keys;
 using SessionCore.Rotation;
@@ -31,6 +32,11 @@ public static class SessionCoreEndpointRouteBuilderExtensions
     /// Security: tokens are taken from the form body only; a request with a query string, a repeated parameter or
     /// another content type is refused with <c>invalid_request</c>. Every failed grant answers the same
     /// <c>invalid_grant</c>; a reused refresh token revokes its family and session. Responses are never cached.
+    /// With <c>AddDpop</c> registered, a token request may carry a DPoP proof for the published token endpoint (RFC 9449
+    /// §5): a new family and its access tokens are then bound to the proof's key (<c>token_type</c> <c>DPoP</c>), a bound
+    /// family is redeemed only with a proof by its key, a refused proof answers 400 <c>invalid_dpop_proof</c> or
+    /// <c>use_dpop_nonce</c> with <c>DPoP-Nonce</c> (§8), and the metadata lists <c>dpop_signing_alg_values_supported</c>.
+    /// With <see cref="DpopOptions.RequireBoundTokens"/> a token request without a proof is refused.
     /// </remarks>
     public static IEndpointConventionBuilder MapSessionCoreOAuth(this IEndpointRouteBuilder endpoints, Action<SessionCoreOAuthOptions> configure)
     {
@@ -46,7 +52,8 @@ public static class SessionCoreEndpointRouteBuilderExtensions
             services.GetService<RefreshTokenService>() ?? Throw.InvalidOperation<RefreshTokenService>(Error.RefreshMissing),
             services.GetService<AccessTokenIssuer>() ?? Throw.InvalidOperation<AccessTokenIssuer>(Error.ValidatorMissing),
             services.GetService<AccessTokenValidator>() ?? Throw.InvalidOperation<AccessTokenValidator>(Error.ValidatorMissing),
-            services.GetService<SigningKeyRing>() ?? Throw.InvalidOperation<SigningKeyRing>(Error.ValidatorMissing));
+            services.GetService<SigningKeyRing>() ?? Throw.InvalidOperation<SigningKeyRing>(Error.ValidatorMissing),
+            services.GetService<DpopProofValidator>());
         return new Conventions(
             endpoints.MapPost(options.TokenPath, oauth.TokenAsync),
             endpoints.MapPost(options.RevocationPath, oauth.RevokeAsync),

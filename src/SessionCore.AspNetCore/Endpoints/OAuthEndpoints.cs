@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 using SessionCore.AspNetCore.Internal;
+using SessionCore.Dpop;
+using SessionCore.Http;
 using SessionCore.Jwt;
 using SessionCore.Keys;
 using SessionCore.Rotation;
@@ -18,9 +20,10 @@ namespace SessionCore.AspNetCore.Endpoints;
 
 /// <summary>
 /// The token endpoint (RFC 6749 §6 refresh grant and registered extension grants, answers per §5.1 and §5.2),
-/// revocation (RFC 7009), the JWKS and the authorization-server metadata (RFC 8414).
+/// revocation (RFC 7009), the JWKS and the authorization-server metadata (RFC 8414). With a registered
+/// <see cref="DpopProofValidator"/> the token endpoint takes DPoP proofs (RFC 9449 §5) and binds what it issues.
 /// </summary>
-internal sealed class OAuthEndpoints
+internal sealed partial class OAuthEndpoints
 {
     private const string RefreshGrant = "refresh_token";
 
@@ -40,8 +43,10 @@ internal sealed class OAuthEndpoints
     private readonly SigningKeyRing _keys;
     private readonly Dictionary<string, IOAuthGrantHandler> _grants;
     private readonly Func<AuthorizationServerMetadata> _metadata;
+    private readonly DpopProofValidator? _proofs;
+    private readonly string _tokenEndpoint;
 
-    public OAuthEndpoints(SessionCoreOAuthOptions options, SessionManager sessions, RefreshTokenService refresh, AccessTokenIssuer issuer, AccessTokenValidator validator, SigningKeyRing keys)
+    public OAuthEndpoints(SessionCoreOAuthOptions options, SessionManager sessions, RefreshTokenService refresh, AccessTokenIssuer issuer, AccessTokenValidator validator, SigningKeyRing keys, DpopProofValidator? proofs)
     {
         _sessions = sessions;
         _refresh = refresh;
@@ -50,6 +55,10 @@ internal sealed class OAuthEndpoints
         _keys = keys;
         _grants = options.Grants.ToDictionary(g => g.GrantType, StringComparer.Ordinal);
         Uri issuerUri = new(options.Issuer!, UriKind.Absolute);
+        _proofs = proofs;
+
+        // The published token endpoint is the htu a proof names (RFC 9449 §4.3): the configured issuer, never the Host header.
+        _tokenEndpoint = new Uri(issuerUri, options.TokenPath).AbsoluteUri;
         string[] grantTypes = [RefreshGrant, .. _grants.Keys];
         _metadata = () =>
         {
@@ -60,6 +69,7 @@ internal sealed class OAuthEndpoints
                 JwksUri = new Uri(issuerUri, options.JwksPath),
                 RevocationEndpoint = new Uri(issuerUri, options.RevocationPath),
                 KeyRing = keys,
+                DpopSigningAlgorithms = proofs?.AllowedAlgorithms ?? DpopSigningAlgorithms.None,
             };
             foreach (string grant in grantTypes)
             {
@@ -84,6 +94,12 @@ internal sealed class OAuthEndpoints
             return;
         }
 
+        (bool refused, string? keyThumbprint) = await CheckProofAsync(context).ConfigureAwait(false);
+        if (refused)
+        {
+            return;
+        }
+
         string? grantType = form["grant_type"];
         if (string.IsNullOrEmpty(grantType))
         {
@@ -101,9 +117,10 @@ internal sealed class OAuthEndpoints
             }
 
             // A reused token revokes its whole family and session; the answer is the same invalid_grant as for
-            // any other bad token, so a thief learns nothing from it.
-            RefreshTokenResult redeemed = await _refresh.RedeemAsync(presented, context.RequestAborted).ConfigureAwait(false);
-            await WriteTokensAsync(context, redeemed).ConfigureAwait(false);
+            // any other bad token, so a thief learns nothing from it. A family bound to a key is redeemed only with a
+            // proof by that key; without it nothing changes, and the answer is invalid_grant too.
+            RefreshTokenResult redeemed = await _refresh.RedeemAsync(presented, new RefreshTokenBinding(KeyThumbprint: keyThumbprint), context.RequestAborted).ConfigureAwait(false);
+            await WriteTokensAsync(context, redeemed, keyThumbprint).ConfigureAwait(false);
             return;
         }
 
@@ -120,8 +137,9 @@ internal sealed class OAuthEndpoints
             return;
         }
 
-        RefreshTokenResult issued = await _refresh.IssueAsync(granted.Token, context.RequestAborted).ConfigureAwait(false);
-        await WriteTokensAsync(context, issued).ConfigureAwait(false);
+        // With a proof, the new family is bound to its key for its whole life (RFC 9449 §5).
+        RefreshTokenResult issued = await _refresh.IssueAsync(granted.Token, new RefreshTokenBinding(KeyThumbprint: keyThumbprint), context.RequestAborted).ConfigureAwait(false);
+        await WriteTokensAsync(context, issued, keyThumbprint).ConfigureAwait(false);
     }
 
     public async Task RevokeAsync(HttpContext context)
@@ -195,7 +213,7 @@ internal sealed class OAuthEndpoints
         return form;
     }
 
-    private async Task WriteTokensAsync(HttpContext context, RefreshTokenResult result)
+    private async Task WriteTokensAsync(HttpContext context, RefreshTokenResult result, string? keyThumbprint)
     {
         if (!result.IsSuccess || result.Session is null)
         {
@@ -205,14 +223,19 @@ internal sealed class OAuthEndpoints
             return;
         }
 
-        string accessToken = result.AccessToken ?? _issuer.Issue(AccessTokenRequest.ForSession(result.Session));
+        // RFC 9449 §5: with a valid proof the access token is bound to its key (cnf.jkt) and of type DPoP. A bound
+        // family was redeemed only with a proof by its own key, so this is that key; an unbound family stays unbound
+        // (a binding is made at issue), but the access token it yields to a DPoP client is bound all the same.
+        string accessToken = keyThumbprint is null
+            ? result.AccessToken ?? _issuer.Issue(AccessTokenRequest.ForSession(result.Session))
+            : _issuer.Issue(AccessTokenRequest.ForSession(result.Session, clientId: null, scope: null, keyThumbprint));
         string refreshToken = result.Token.Reveal();
         long expiresIn = (long)_issuer.Lifetime.TotalSeconds;
         await Responses.JsonAsync(context.Response, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();
             w.WriteString("access_token", accessToken);
-            w.WriteString("token_type", "Bearer");
+            w.WriteString("token_type", keyThumbprint is null ? "Bearer" : "DPoP");
             w.WriteNumber("expires_in", expiresIn);
             w.WriteString("refresh_token", refreshToken);
             w.WriteEndObject();

@@ -16,5 +16,7 @@ internal static class Error
     public const string GrantTypeInvalid = "A grant type is a non-empty run of visible ASCII characters and may not be 'refresh_token'.";
     public const string GrantTypeTwice = "A handler for this grant type is registered already.";
     public const string PrefixInvalid = "An endpoint prefix starts with '/' and does not end with '/'.";
+    public const string DpopMissing = "DPoP is not registered: call AddDpop(...) on the SessionCore builder.";
+    public const string PublicOriginInvalid = "The public origin is scheme://host[:port] (http or https) without path, trailing slash, query, fragment or user info.";
     public const string RealmInvalid = "The realm must be visible ASCII without quotes or backslashes.";
 }
