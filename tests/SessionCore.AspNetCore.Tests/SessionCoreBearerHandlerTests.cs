@@ -10,7 +10,7 @@ using Xunit;
 
 namespace SessionCore.AspNetCore.Tests;
 
-public sealed class SessionCoreBearerHandlerTests
+public sealed partial class SessionCoreBearerHandlerTests
 {
     [Fact]
     public async Task Authenticate_ValidToken_Returns200WithSubjectSessionAndClient()

@@ -15,6 +15,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SessionCore.AspNetCore.Authentication;
 using SessionCore.AspNetCore.Endpoints;
+using SessionCore.DependencyInjection;
 using SessionCore.Jwt;
 using SessionCore.Keys;
 using SessionCore.Sessions;
@@ -58,7 +59,15 @@ internal sealed class TestApp : IAsyncDisposable
 
     public SessionManager Sessions => _app.Services.GetRequiredService<SessionManager>();
 
-    public static async Task<TestApp> StartAsync(bool csrfMiddleware = true, SigningKey? key = null, Action<IServiceCollection>? services = null, bool oauth = true, bool urlGuard = false)
+    public static async Task<TestApp> StartAsync(
+        bool csrfMiddleware = true,
+        SigningKey? key = null,
+        Action<IServiceCollection>? services = null,
+        bool oauth = true,
+        bool urlGuard = false,
+        Action<Dpop.DpopOptions>? dpop = null,
+        Action<SessionCoreBearerOptions>? bearer = null,
+        Action<WebApplication>? pipeline = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
@@ -67,7 +76,7 @@ internal sealed class TestApp : IAsyncDisposable
         DelegatingStore store = new(new InMemorySessionStore());
         SigningKeyRing keys = new(key ?? SigningKey.Generate(SigningAlgorithm.Es256));
         builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddSessionCore(o => o.IdleTimeout = TimeSpan.FromMinutes(30))
+        SessionCoreBuilder core = builder.Services.AddSessionCore(o => o.IdleTimeout = TimeSpan.FromMinutes(30))
             .AddAccessTokens(keys, o =>
             {
                 o.Issuer = Issuer;
@@ -76,10 +85,24 @@ internal sealed class TestApp : IAsyncDisposable
             })
             .AddRefreshTokens()
             .AddCsrfProtection(o => o.ExpectedOrigin = Origin);
+        if (dpop is not null)
+        {
+            // DPoP on: the access-token scheme accepts DPoP, the token endpoint binds; the test shapes the rest.
+            core.AddDpop(o =>
+            {
+                o.ReplayScope = Origin;
+                dpop(o);
+            });
+        }
+
         builder.Services.AddSingleton<ISessionStore>(store);
         builder.Services.AddAuthentication(SessionCookieDefaults.AuthenticationScheme)
             .AddSessionCookie()
-            .AddSessionCoreBearer();
+            .AddSessionCoreBearer(o =>
+            {
+                o.AcceptDpop = dpop is not null;
+                bearer?.Invoke(o);
+            });
         builder.Services.AddAuthorization(o =>
         {
             o.AddPolicy("fresh", p => p.AddAuthenticationSchemes(SessionCookieDefaults.AuthenticationScheme).RequireFreshSession(TimeSpan.FromMinutes(5)));
@@ -88,6 +111,7 @@ internal sealed class TestApp : IAsyncDisposable
         services?.Invoke(builder.Services);
 
         WebApplication app = builder.Build();
+        pipeline?.Invoke(app);
         if (urlGuard)
         {
             app.UseSessionCoreUrlTokenGuard();
@@ -152,7 +176,11 @@ internal sealed class TestApp : IAsyncDisposable
             sub = context.User.FindFirst(SessionCoreClaimTypes.Subject)?.Value,
             sid = context.User.FindFirst(SessionCoreClaimTypes.SessionId)?.Value,
             clientId = context.User.FindFirst(SessionCoreClaimTypes.ClientId)?.Value,
+            jkt = context.User.FindFirst(SessionCoreClaimTypes.ConfirmationThumbprint)?.Value,
         })).RequireAuthorization(p => p.AddAuthenticationSchemes(SessionCoreBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser());
+
+        app.MapPost("/api/orders", () => Results.Text("ordered"))
+            .RequireAuthorization(p => p.AddAuthenticationSchemes(SessionCoreBearerDefaults.AuthenticationScheme).RequireClaim(SessionCoreClaimTypes.Scope, "orders"));
 
         if (oauth)
         {
