@@ -9,7 +9,7 @@ using Xunit;
 
 namespace SessionCore.AspNetCore.Tests;
 
-public sealed class OAuthEndpointTests
+public sealed partial class OAuthEndpointTests
 {
     internal static async Task<(string Access, string Refresh)> GrantAsync(TestApp app, string user = "alice")
     {

@@ -35,6 +35,46 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public async Task Start_DpopWithoutAddDpopAndABadOrigin_ReportsBothAtOnce()
+    {
+        OptionsValidationException e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(bearer: o =>
+        {
+            o.AcceptDpop = true;
+            o.PublicOrigin = "https://api.example/path";
+        }));
+
+        Assert.Equal(2, System.Linq.Enumerable.Count(e.Failures));
+        Assert.Contains("AddDpop", e.Message, StringComparison.Ordinal);
+        Assert.Contains("PublicOrigin", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://api.example/")]
+    [InlineData("https://api.example?x=1")]
+    [InlineData("https://api.example#f")]
+    [InlineData("https://user@api.example")]
+    [InlineData("ftp://api.example")]
+    [InlineData("api.example")]
+    [InlineData("")]
+    public async Task Start_BadPublicOrigin_FailsAtStartUp(string origin)
+    {
+        OptionsValidationException e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(dpop: _ => { }, bearer: o => o.PublicOrigin = origin));
+
+        Assert.Contains("PublicOrigin", Assert.Single(e.Failures), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://api.example")]
+    [InlineData("http://127.0.0.1:5080")]
+    [InlineData("https://[::1]:8443")]
+    public async Task Start_GoodPublicOrigin_Starts(string origin)
+    {
+        await using TestApp app = await TestApp.StartAsync(dpop: _ => { }, bearer: o => o.PublicOrigin = origin);
+
+        Assert.NotNull(app.Client);
+    }
+
+    [Fact]
     public void AddCsrfProtection_BadOptions_ListsEveryProblem()
     {
         ServiceCollection services = new();
