@@ -1,8 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using SessionCore.AspNetCore;
+using SessionCore.Dpop;
+using SessionCore.Http;
 using SessionCore.Jwt;
 using SessionCore.Rotation;
 using SessionCore.Sessions;
@@ -14,18 +17,20 @@ internal static class Endpoints
 {
     public const string ApiPolicy = "api";
 
-    public static void Map(WebApplication app)
+    public static void Map(WebApplication app, string origin)
     {
         // Login CSRF: a cross-site form must not sign the browser in to the attacker's account.
         app.MapPost("/login", LoginAsync).RequireSameOrigin();
         app.MapGet("/me", Me).RequireAuthorization();
         app.MapPost("/elevate", ElevateAsync).RequireAuthorization();
         app.MapPost("/logout", (Delegate)LogoutAsync).RequireAuthorization();
-        app.MapPost("/token", IssueTokensAsync).RequireAuthorization();
+        app.MapPost("/token", (HttpContext context, RefreshTokenService refresh, AccessTokenIssuer issuer, DpopProofValidator dpop) =>
+            IssueTokensAsync(context, refresh, issuer, dpop, origin + "/token")).RequireAuthorization();
         app.MapGet("/api/profile", (HttpContext context) => Results.Json(new
         {
             user = context.User.FindFirst(SessionCoreClaimTypes.Subject)?.Value,
             clientId = context.User.FindFirst(SessionCoreClaimTypes.ClientId)?.Value,
+            keyThumbprint = context.User.FindFirst(SessionCoreClaimTypes.ConfirmationThumbprint)?.Value,   // DPoP-bound tokens only
         })).RequireAuthorization(ApiPolicy);
     }
 
@@ -80,19 +85,42 @@ internal static class Endpoints
             ? Error(StatusCodes.Status503ServiceUnavailable, "store_unavailable")
             : Results.NoContent();
 
-    /// <summary>A signed-in page asks for API tokens; the session itself is the grant. Refresh them at /oauth/token.</summary>
-    private static async Task<IResult> IssueTokensAsync(HttpContext context, RefreshTokenService refresh, AccessTokenIssuer issuer)
+    /// <summary>
+    /// A signed-in page asks for API tokens; the session itself is the grant. Refresh them at /oauth/token. With a DPoP
+    /// proof (RFC 9449 §5) the refresh family and its access tokens are bound to the client's key.
+    /// </summary>
+    private static async Task<IResult> IssueTokensAsync(HttpContext context, RefreshTokenService refresh, AccessTokenIssuer issuer, DpopProofValidator dpop, string endpoint)
     {
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Pragma = "no-cache";
-        RefreshTokenResult result = await refresh.IssueAsync(context.GetSessionFeature()!.Token!, context.RequestAborted);
+        string? keyThumbprint = null;
+        HeaderValueResult header = DpopHeaderParser.Parse((IReadOnlyList<string?>)context.Request.Headers[DpopHeaderNames.Dpop]);
+        if (header.Status != HeaderValueStatus.NotFound)
+        {
+            // Two DPoP fields or a malformed one reach the validator as no proof at all: refused, with a nonce.
+            DpopProofRequest request = new() { Proof = header.IsSuccess ? header.Value : null, Method = context.Request.Method, TargetUri = endpoint };
+            DpopProofValidationResult proof = await dpop.ValidateAsync(request, context.RequestAborted);
+            context.Response.Headers[DpopHeaderNames.DpopNonce] = proof.NextNonce;
+            if (!proof.TryGetValue(out DpopProof? valid))
+            {
+                // RFC 9449 §8: use_dpop_nonce (retry with the DPoP-Nonce value) or invalid_dpop_proof.
+                DpopChallengeError error = DpopChallenge.ErrorFor(proof.Status);
+                return proof.Status == DpopProofStatus.StoreUnavailable
+                    ? Error(StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable")
+                    : Error(StatusCodes.Status400BadRequest, DpopChallenge.ErrorCode(error == DpopChallengeError.UseDpopNonce ? error : DpopChallengeError.InvalidDpopProof));
+            }
+
+            keyThumbprint = valid.KeyThumbprint;
+        }
+
+        RefreshTokenResult result = await refresh.IssueAsync(context.GetSessionFeature()!.Token!, new RefreshTokenBinding(KeyThumbprint: keyThumbprint), context.RequestAborted);
         if (!result.IsSuccess || result.AccessToken is null)
         {
             return Error(result.Status == RefreshTokenStatus.StoreUnavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status401Unauthorized, "invalid_grant");
         }
 
         // RFC 6749 section 5.1 field names.
-        return Results.Json(new { access_token = result.AccessToken, token_type = "Bearer", expires_in = (long)issuer.Lifetime.TotalSeconds, refresh_token = result.Value.Reveal() });
+        return Results.Json(new { access_token = result.AccessToken, token_type = keyThumbprint is null ? "Bearer" : "DPoP", expires_in = (long)issuer.Lifetime.TotalSeconds, refresh_token = result.Value.Reveal() });
     }
 
     private static IResult Error(int status, string error) => Results.Json(new { error }, statusCode: status);

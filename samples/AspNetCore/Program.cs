@@ -31,10 +31,11 @@ builder.Services.AddSessionCore(o => o.MaxSessionsPerUser = 10)
     .AddLiteDbStore(o => o.FilePath = Path.Combine(data, "sessions.db"))
     .AddAccessTokens(new SigningKeyRing(key), o => (o.Issuer, o.Audience, o.DefaultClientId) = (origin, origin + "/api", "aspnetcore-sample"))
     .AddRefreshTokens()
+    .AddDpop(o => (o.ReplayScope, o.RequireNonce) = (origin, true))   // RFC 9449 proofs, single-use, with server nonces
     .AddCsrfProtection(o => o.ExpectedOrigin = origin);
 builder.Services.AddAuthentication(SessionCookieDefaults.AuthenticationScheme)
     .AddSessionCookie()
-    .AddSessionCoreBearer();
+    .AddSessionCoreBearer(o => (o.AcceptDpop, o.PublicOrigin) = (true, origin));   // Bearer and DPoP-bound tokens
 // Metrics and traces of the "SessionCore" meter and activity source (docs/diagnostics.md); add an exporter (OTLP, say).
 builder.Services.AddOpenTelemetry()
     .WithMetrics(m => m.AddMeter(SessionCoreTelemetry.Name))
@@ -47,7 +48,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseSessionCoreCsrf();            // unsafe requests riding on the session cookie need X-CSRF-Token and a same-origin request
 
-Endpoints.Map(app);                          // /login, /me, /elevate, /logout, /token, /api/profile
+Endpoints.Map(app, origin);                  // /login, /me, /elevate, /logout, /token, /api/profile
 app.MapSessionCoreOAuth(o => o.Issuer = origin);   // /oauth/token (refresh grant), /oauth/revoke, JWKS, RFC 8414 metadata
 app.MapSessionCoreSessions();                // /sessions: list, revoke one, revoke the others
 app.Run();

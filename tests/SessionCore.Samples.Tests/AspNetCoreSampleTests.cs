@@ -10,7 +10,7 @@ using Xunit;
 
 namespace SessionCore.Samples.Tests;
 
-public sealed class AspNetCoreSampleTests : IClassFixture<AspNetCoreSampleHost>
+public sealed partial class AspNetCoreSampleTests : IClassFixture<AspNetCoreSampleHost>
 {
     private const string SessionCookie = "__Host-session";
 
@@ -234,7 +234,7 @@ public sealed class AspNetCoreSampleTests : IClassFixture<AspNetCoreSampleHost>
         Assert.Equal(HttpStatusCode.BadRequest, afterRefresh.StatusCode);
         Assert.Equal("invalid_grant", await ErrorAsync(afterRefresh));
         Assert.Equal(HttpStatusCode.Unauthorized, noBearer.StatusCode);
-        Assert.Equal("Bearer", noBearer.Headers.WwwAuthenticate.ToString());
+        Assert.Equal("Bearer, DPoP " + Algs, Challenge(noBearer));
     }
 
     [Fact]
@@ -281,7 +281,7 @@ public sealed class AspNetCoreSampleTests : IClassFixture<AspNetCoreSampleHost>
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("invalid_request", await ErrorAsync(response));
-        Assert.Equal("Bearer error=\"invalid_request\"", response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal("Bearer error=\"invalid_request\", error_description=\"The request is malformed\", DPoP " + Algs, Challenge(response));
     }
 
     [Fact]
@@ -297,7 +297,7 @@ public sealed class AspNetCoreSampleTests : IClassFixture<AspNetCoreSampleHost>
         {
             using HttpResponseMessage response = await SendAsync(HttpMethod.Get, "/api/profile", bearer: token);
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-            Assert.Equal("Bearer error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
+            Assert.Equal(InvalidTokenOnBearer, Challenge(response));
             using JsonDocument json = await ReadJsonAsync(response);
             Assert.Equal("invalid_token", json.RootElement.GetProperty("error").GetString());
             Assert.False(json.RootElement.TryGetProperty("message", out _));
