@@ -59,4 +59,30 @@ public sealed class DocSnippetTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task AspNetCoreDpop_ChallengesBothSchemesAndPublishesTheProofAlgorithms()
+    {
+        string directory = Directory.CreateTempSubdirectory("sessioncore-dpop-").FullName;
+        try
+        {
+            using Keys.SigningKey key = Keys.SigningKey.Generate(Keys.SigningAlgorithm.Es256);
+            await using WebApplication app = AspNetCoreDpopSnippets.Build(["--urls", "http://127.0.0.1:0"], Path.Combine(directory, "sessions.db"), new Keys.SigningKeyRing(key));
+            await app.StartAsync(TestContext.Current.CancellationToken);
+            using HttpClient client = new() { BaseAddress = new Uri(app.Urls.First()) };
+
+            using HttpResponseMessage api = await client.GetAsync("/api/orders", TestContext.Current.CancellationToken);
+            using HttpResponseMessage metadata = await client.GetAsync("/.well-known/oauth-authorization-server", TestContext.Current.CancellationToken);
+
+            Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+            Assert.Equal(SessionCoreBearerHandlerTests.BothNoError, SessionCoreBearerHandlerTests.Challenge(api));
+            Assert.Equal(34, Assert.Single(api.Headers.GetValues("DPoP-Nonce")).Length);
+            Assert.Equal(["ES256", "EdDSA", "Ed25519"], (await Http.JsonAsync(metadata)).GetProperty("dpop_signing_alg_values_supported").EnumerateArray().Select(e => e.GetString()));
+            await app.StopAsync(TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }
