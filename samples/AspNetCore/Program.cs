@@ -30,8 +30,8 @@ using SigningKey key = SigningKey.Generate(SigningAlgorithm.Es256);
 builder.Services.AddSessionCore(o => o.MaxSessionsPerUser = 10)
     .AddLiteDbStore(o => o.FilePath = Path.Combine(data, "sessions.db"))
     .AddAccessTokens(new SigningKeyRing(key), o => (o.Issuer, o.Audience, o.DefaultClientId) = (origin, origin + "/api", "aspnetcore-sample"))
-    .AddRefreshTokens()
     .AddDpop(o => (o.ReplayScope, o.RequireNonce) = (origin, true))   // RFC 9449 proofs, single-use, with server nonces
+    .AddRefreshTokens()
     .AddCsrfProtection(o => o.ExpectedOrigin = origin);
 builder.Services.AddAuthentication(SessionCookieDefaults.AuthenticationScheme)
     .AddSessionCookie()
