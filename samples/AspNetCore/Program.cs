@@ -44,6 +44,7 @@ builder.Services.AddAuthorization(o => o.AddPolicy(Endpoints.ApiPolicy, p => p.A
 
 WebApplication app = builder.Build();
 app.UseSessionCoreUrlTokenGuard();   // 400 for any token in a URL
+app.UseFileServer();                 // wwwroot: index.html, a sign-in page on the JSON endpoints below
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseSessionCoreCsrf();            // unsafe requests riding on the session cookie need X-CSRF-Token and a same-origin request

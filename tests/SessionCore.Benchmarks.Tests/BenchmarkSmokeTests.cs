@@ -60,6 +60,7 @@ public sealed class BenchmarkSmokeTests
         Assert.Contains("DpopResourceBenchmarks", names);
         Assert.Contains("DbscProofBenchmarks", names);
         Assert.Contains("DbscBoundRequestBenchmarks", names);
+        Assert.Contains("CookieHandlerBenchmarks", names);
         Assert.Contains("LiteDbBenchmarks", names);
         Assert.Contains("LiteDbScalingBenchmarks", names);
         Assert.Contains("LiteDbWriteBenchmarks", names);

@@ -3,64 +3,19 @@
 // Prints one JSON line per scenario: {"scenario": name, "pass": bool, "detail": text}. Exit code 0 when
 // the run itself worked (scenario failures are reported, not thrown); 2 when it could not start.
 import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { commandLine, cookieFlags, cookieNamed, postFromAttacker, runInChromium, scenario, statusWithCookie } from './browser-common.mjs';
 
-const [baseArg, outArg] = process.argv.slice(2);
-if (!baseArg || !outArg) {
-  console.error('usage: node browser-demohost.mjs <base-url> <output-folder>');
-  process.exit(2);
-}
-
-const base = new URL(baseArg).origin;
-const outDir = path.resolve(outArg);
-fs.mkdirSync(outDir, { recursive: true });
-const executablePath = process.env.SESSIONCORE_CHROMIUM || '/usr/bin/chromium';
+const { base, outDir } = commandLine('browser-demohost.mjs');
 const cookieName = '__Host-session';
+const getWithCookie = (url, cookie) => statusWithCookie(url, cookieName, cookie);
 
-function report(scenario, pass, detail) {
-  console.log(JSON.stringify({ scenario, pass: !!pass, detail: String(detail ?? '') }));
-}
-
-async function scenario(name, body) {
-  try {
-    const [pass, detail] = await body();
-    report(name, pass, detail);
-    return pass;
-  } catch (error) {
-    report(name, false, `${error?.name ?? 'Error'}: ${error?.message ?? error}`.slice(0, 500));
-    return false;
-  }
-}
-
-// GET with an explicit Cookie header, outside the browser: proves what an old cookie value is still worth.
-function getWithCookie(url, cookie) {
-  return new Promise((resolve, reject) => {
-    const request = http.get(url, { headers: { Cookie: `${cookieName}=${cookie}` } }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode));
-    });
-    request.on('error', reject);
-  });
-}
-
-// A page on another site (localhost is another host than 127.0.0.1) that auto-submits a form to DemoHost.
-function startAttackerSite() {
-  const server = http.createServer((request, response) => {
-    const target = new URL(request.url, 'http://localhost').searchParams.get('target') ?? '/logout';
-    const fields = target === '/password'
-      ? '<input name="current" value="alice-password"><input name="new" value="attacker-chosen-passphrase">'
-      : target === '/login'
-        ? '<input name="username" value="bob"><input name="password" value="bob-password">'
-        : '<input name="csrf" value="guessed">';
-    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    response.end(`<!DOCTYPE html><html><body><form id="f" method="post" action="${base}${target}">${fields}</form>` +
-      '<script>document.getElementById("f").submit();</script></body></html>');
-  });
-  return new Promise((resolve) => server.listen(0, () => resolve(server)));
-}
+// The fields each cross-site form sends: what an attacker would want each endpoint to do.
+const attackFields = {
+  '/password': [['current', 'alice-password'], ['new', 'attacker-chosen-passphrase']],
+  '/login': [['username', 'bob'], ['password', 'bob-password']],
+  '/logout': [['csrf', 'guessed']],
+};
 
 // Submits a form and waits for its POST and for the page the 303 leads to, so later checks see the outcome.
 async function submit(page, form, action) {
@@ -73,34 +28,14 @@ async function submit(page, form, action) {
   return status;
 }
 
-async function sessionCookie(context) {
-  return (await context.cookies(base)).find((c) => c.name === cookieName);
-}
+const sessionCookie = (context) => cookieNamed(context, base, cookieName);
 
 async function sessionStatus(page) {
   const response = await page.goto(`${base}/api/session`);
   return response.status();
 }
 
-let context;
-let attacker;
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sessioncore-chromium-'));
-try {
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1000, height: 900 },
-  });
-} catch (error) {
-  console.error(`could not launch Chromium: ${error?.message ?? error}`);
-  process.exit(2);
-}
-
-try {
-  attacker = await startAttackerSite();
-  const attackerOrigin = `http://localhost:${attacker.address().port}`;
+await runInChromium(async ({ context, attacker }) => {
   const page = context.pages()[0] ?? await context.newPage();
 
   await scenario('sign-in', async () => {
@@ -120,26 +55,12 @@ try {
     return [size > 1000, file];
   });
 
-  await scenario('session-cookie-http-only', async () => {
-    const cookie = await sessionCookie(context);
-    if (!cookie) {
-      return [false, 'no __Host-session cookie in the browser'];
-    }
-
-    await page.goto(`${base}/`);
-    const visible = await page.evaluate(() => document.cookie);
-    const flags = `httpOnly=${cookie.httpOnly} secure=${cookie.secure} sameSite=${cookie.sameSite} path=${cookie.path} domain=${cookie.domain}`;
-    const pass = cookie.httpOnly && cookie.secure && cookie.sameSite === 'Strict' && cookie.path === '/' && !cookie.domain.startsWith('.')
-      && !visible.includes(cookieName) && !visible.includes(cookie.value);
-    return [pass, `${flags}; document.cookie sees ${visible.includes(cookieName) ? 'the session' : 'no session'}`];
-  });
+  await scenario('session-cookie-http-only', () => cookieFlags(context, page, base, cookieName));
 
   for (const target of ['/logout', '/password']) {
     await scenario(`cross-site-post-refused${target.replace('/', '-')}`, async () => {
       const before = (await sessionCookie(context))?.value;
-      const refused = page.waitForResponse((r) => r.url() === `${base}${target}`);
-      await page.goto(`${attackerOrigin}/?target=${encodeURIComponent(target)}`);
-      const status = (await refused).status();
+      const { status } = await postFromAttacker(page, `${base}${target}`, attacker.formPage(attacker.crossSite, `${base}${target}`, attackFields[target]));
       const alive = await sessionStatus(page);
       const after = (await sessionCookie(context))?.value;
       return [status === 403 && alive === 200 && before === after, `cross-site POST ${target}: ${status}; session afterwards: ${alive}`];
@@ -148,9 +69,7 @@ try {
 
   await scenario('cross-site-login-refused', async () => {
     const before = (await sessionCookie(context))?.value;
-    const refused = page.waitForResponse((r) => r.url() === `${base}/login`);
-    await page.goto(`${attackerOrigin}/?target=${encodeURIComponent('/login')}`);
-    const status = (await refused).status();
+    const { status } = await postFromAttacker(page, `${base}/login`, attacker.formPage(attacker.crossSite, `${base}/login`, attackFields['/login']));
     const after = (await sessionCookie(context))?.value;
     return [status === 403 && before === after, `cross-site POST /login: ${status}; cookie ${before === after ? 'unchanged' : 'changed'}`];
   });
@@ -178,8 +97,4 @@ try {
     const pass = signInShown && !remaining && oldStatus === 401;
     return [pass, `sign-in form ${signInShown ? 'shown' : 'missing'}; cookie ${remaining ? 'kept' : 'deleted'}; old cookie → ${oldStatus}`];
   });
-} finally {
-  await context.close().catch(() => {});
-  attacker?.close();
-  fs.rmSync(userDataDir, { recursive: true, force: true });
-}
+});

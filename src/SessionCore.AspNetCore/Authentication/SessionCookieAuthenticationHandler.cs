@@ -76,10 +76,15 @@ public sealed partial class SessionCookieAuthenticationHandler : SignInAuthentic
             return AuthenticateResult.Fail("The session cookie is not valid.");
         }
 
+        SessionToken? token = null;
         SessionValidationResult validation;
         try
         {
-            validation = await _sessions.ValidateAsync(value, Context.RequestAborted).ConfigureAwait(false);
+            // Parsed once: the token (and its hash, the session id) is kept for regeneration and sign-out. A malformed
+            // value still goes to the manager, which answers and counts it.
+            validation = SessionToken.TryParse(value, out token)
+                ? await _sessions.ValidateAsync(token, Context.RequestAborted).ConfigureAwait(false)
+                : await _sessions.ValidateAsync(value, Context.RequestAborted).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Fail closed: whatever the store or a sink throws, the request is not authenticated.
         catch (Exception e)
@@ -91,7 +96,7 @@ public sealed partial class SessionCookieAuthenticationHandler : SignInAuthentic
         }
 
         feature.Validation = validation.Status;
-        if (!validation.TryGetValue(out Session? session) || !SessionToken.TryParse(value, out SessionToken? token))
+        if (!validation.TryGetValue(out Session? session) || token is null)
         {
             return AuthenticateResult.Fail("The session cookie is not valid.");
         }

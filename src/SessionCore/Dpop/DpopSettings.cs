@@ -56,25 +56,25 @@ internal sealed class DpopSettings
     public static DpopSettings Create(DpopOptions options)
     {
         Throw.IfNull(options);
+        OptionProblems problems = new();
         if (string.IsNullOrWhiteSpace(options.ReplayScope))
         {
-            throw new ArgumentException(Error.DpopReplayScopeMissing, nameof(options));
+            problems.Add(new ArgumentException(Error.DpopReplayScopeMissing, nameof(options)));
         }
-
-        if (Encoding.UTF8.GetByteCount(options.ReplayScope) > SingleUseKey.MaxLabelLength)
+        else if (Encoding.UTF8.GetByteCount(options.ReplayScope) > SingleUseKey.MaxLabelLength)
         {
-            throw new ArgumentException(Error.DpopReplayScopeTooLong, nameof(options));
+            problems.Add(new ArgumentException(Error.DpopReplayScopeTooLong, nameof(options)));
         }
 
-        Throw.IfOutOfRange(options.MaxProofAge, TimeSpan.FromSeconds(1), DpopOptions.MaxProofAgeLimit, "options.MaxProofAge");
-        Throw.IfOutOfRange(options.FutureSkew, TimeSpan.Zero, DpopOptions.MaxFutureSkew, "options.FutureSkew");
-        Throw.IfOutOfRange(options.MaxProofLength, 512, 16384, "options.MaxProofLength");
-        Throw.IfOutOfRange(options.NonceLifetime, TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), "options.NonceLifetime");
-        Throw.IfOutOfRange(options.KeyCacheSize, 0, 100_000, "options.KeyCacheSize");
+        _ = problems.InRange(options.MaxProofAge, TimeSpan.FromSeconds(1), DpopOptions.MaxProofAgeLimit, "options.MaxProofAge");
+        _ = problems.InRange(options.FutureSkew, TimeSpan.Zero, DpopOptions.MaxFutureSkew, "options.FutureSkew");
+        _ = problems.InRange(options.MaxProofLength, 512, 16384, "options.MaxProofLength");
+        _ = problems.InRange(options.NonceLifetime, TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), "options.NonceLifetime");
+        _ = problems.InRange(options.KeyCacheSize, 0, 100_000, "options.KeyCacheSize");
         ProofAlgorithm[] algorithms = AlgorithmsOf(options.AllowedAlgorithms);
         if (algorithms.Length == 0 || (options.AllowedAlgorithms & ~DpopSettings.AllAlgorithms) != 0)
         {
-            throw new ArgumentException(Error.DpopAlgorithmsInvalid, nameof(options));
+            problems.Add(new ArgumentException(Error.DpopAlgorithmsInvalid, nameof(options)));
         }
 
         byte[]? nonceKey = null;
@@ -83,18 +83,19 @@ internal sealed class DpopSettings
         {
             if (key.Length < DpopOptions.MinNonceKeySize || key.Length > 64)
             {
-                throw new ArgumentException(Error.DpopNonceKeyLength, nameof(options));
+                problems.Add(new ArgumentException(Error.DpopNonceKeyLength, nameof(options)));
             }
 
             if (key.IndexOfAnyExcept(key[0]) < 0)
             {
-                throw new ArgumentException(Error.DpopNonceKeyWeak, nameof(options));
+                problems.Add(new ArgumentException(Error.DpopNonceKeyWeak, nameof(options)));
             }
 
             nonceKey = key.ToArray();
         }
 
-        return new DpopSettings(options, options.ReplayScope, algorithms, nonceKey);
+        problems.ThrowIfAny(nameof(options));
+        return new DpopSettings(options, options.ReplayScope!, algorithms, nonceKey);   // not null: checked above
     }
 
     /// <summary>Every defined algorithm flag.</summary>

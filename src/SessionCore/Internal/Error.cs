@@ -26,6 +26,9 @@ internal static partial class Error
     public const string SessionLimitInvalid = "MaxSessionsPerUser must be null (no limit) or between 1 and 1000.";
     public const string LimitModeInvalid = "LimitMode must be EvictOldest or RejectNew.";
 
+    public static string SeveralOptionProblems(int count) =>
+        string.Create(CultureInfo.InvariantCulture, $"The options have {count} problems:");
+
     public static string OutOfRange(TimeSpan min, TimeSpan max) =>
         string.Create(CultureInfo.InvariantCulture, $"The value must be between {min} and {max}.");
 

@@ -79,23 +79,24 @@ internal sealed class AccessTokenSettings
     public static AccessTokenSettings Create(AccessTokenOptions options)
     {
         Throw.IfNull(options);
+        OptionProblems problems = new();
         if (string.IsNullOrWhiteSpace(options.Issuer))
         {
-            throw new ArgumentException(Error.IssuerMissing, nameof(options));
+            problems.Add(new ArgumentException(Error.IssuerMissing, nameof(options)));
         }
 
         if (string.IsNullOrWhiteSpace(options.Audience))
         {
-            throw new ArgumentException(Error.AudienceMissing, nameof(options));
+            problems.Add(new ArgumentException(Error.AudienceMissing, nameof(options)));
         }
 
-        Throw.IfOutOfRange(options.Lifetime, AccessTokenOptions.MinLifetime, AccessTokenOptions.MaxLifetime, "options.Lifetime");
-        Throw.IfOutOfRange(options.ClockSkew, TimeSpan.Zero, AccessTokenOptions.MaxClockSkew, "options.ClockSkew");
-        Throw.IfOutOfRange(options.MaxTokenLength, 512, 65536, "options.MaxTokenLength");
-        Throw.IfOutOfRange(options.SignatureCacheSize, 0, 100_000, "options.SignatureCacheSize");
+        _ = problems.InRange(options.Lifetime, AccessTokenOptions.MinLifetime, AccessTokenOptions.MaxLifetime, "options.Lifetime");
+        _ = problems.InRange(options.ClockSkew, TimeSpan.Zero, AccessTokenOptions.MaxClockSkew, "options.ClockSkew");
+        _ = problems.InRange(options.MaxTokenLength, 512, 65536, "options.MaxTokenLength");
+        _ = problems.InRange(options.SignatureCacheSize, 0, 100_000, "options.SignatureCacheSize");
         if (!Enum.IsDefined(options.ValidationMode))
         {
-            throw new ArgumentOutOfRangeException(nameof(options), Error.OutOfRange(0, 1));
+            problems.Add(new ArgumentOutOfRangeException(nameof(options), Error.OutOfRange(0, 1)));
         }
 
         List<string> fragments = [];
@@ -104,7 +105,7 @@ internal sealed class AccessTokenSettings
             string normalized = Normalize(fragment ?? string.Empty);
             if (normalized.Length == 0)
             {
-                throw new ArgumentException(Error.ForbiddenFragmentEmpty, nameof(options));
+                problems.Add(new ArgumentException(Error.ForbiddenFragmentEmpty, nameof(options)));
             }
 
             fragments.Add(normalized);
@@ -112,14 +113,15 @@ internal sealed class AccessTokenSettings
 
         if (options.DefaultClientId is not null && !OAuthSyntax.IsClientId(options.DefaultClientId))
         {
-            throw new ArgumentException(Error.ClientIdInvalid, nameof(options));
+            problems.Add(new ArgumentException(Error.ClientIdInvalid, nameof(options)));
         }
 
         foreach (string clientId in options.AllowedClientIds)
         {
             if (!OAuthSyntax.IsClientId(clientId))
             {
-                throw new ArgumentException(Error.ClientIdInvalid, nameof(options));
+                problems.Add(new ArgumentException(Error.ClientIdInvalid, nameof(options)));
+                break;
             }
         }
 
@@ -127,7 +129,8 @@ internal sealed class AccessTokenSettings
         {
             if (!OAuthSyntax.IsScopeToken(scope))
             {
-                throw new ArgumentException(Error.ScopeInvalid, nameof(options));
+                problems.Add(new ArgumentException(Error.ScopeInvalid, nameof(options)));
+                break;
             }
         }
 
@@ -135,7 +138,8 @@ internal sealed class AccessTokenSettings
         {
             if (!OAuthSyntax.IsAuthenticationValue(acr))
             {
-                throw new ArgumentException(Error.AuthenticationContextClassInvalid, nameof(options));
+                problems.Add(new ArgumentException(Error.AuthenticationContextClassInvalid, nameof(options)));
+                break;
             }
         }
 
@@ -143,11 +147,13 @@ internal sealed class AccessTokenSettings
         {
             if (!IsValidAuthenticationMethods(methods))
             {
-                throw new ArgumentException(Error.AuthenticationMethodsInvalid, nameof(options));
+                problems.Add(new ArgumentException(Error.AuthenticationMethodsInvalid, nameof(options)));
+                break;
             }
         }
 
-        return new AccessTokenSettings(options, options.Issuer, options.Audience, [.. fragments]);
+        problems.ThrowIfAny(nameof(options));
+        return new AccessTokenSettings(options, options.Issuer!, options.Audience!, [.. fragments]);   // not null: checked above
     }
 
     /// <summary>Validates the options for issuing: everything <see cref="Create"/> checks, and a default <c>client_id</c>.</summary>

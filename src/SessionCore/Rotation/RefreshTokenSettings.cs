@@ -32,12 +32,15 @@ internal sealed class RefreshTokenSettings
     public static RefreshTokenSettings Create(RefreshTokenOptions options)
     {
         Throw.IfNull(options);
-        Throw.IfOutOfRange(options.FamilyLifetime, TimeSpan.FromMinutes(1), TimeSpan.FromDays(90), "options.FamilyLifetime");
-        Throw.IfOutOfRange(options.IdleLifetime, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30), "options.IdleLifetime");
-        Throw.IfOutOfRange(options.GraceWindow, TimeSpan.Zero, RefreshTokenOptions.MaxGraceWindow, "options.GraceWindow");
-        if (options.IdleLifetime > options.FamilyLifetime)
+        OptionProblems problems = new();
+        bool family = problems.InRange(options.FamilyLifetime, TimeSpan.FromMinutes(1), TimeSpan.FromDays(90), "options.FamilyLifetime");
+        bool idle = problems.InRange(options.IdleLifetime, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30), "options.IdleLifetime");
+        _ = problems.InRange(options.GraceWindow, TimeSpan.Zero, RefreshTokenOptions.MaxGraceWindow, "options.GraceWindow");
+
+        // Values compared only when each is in range: a bad value is reported once, not again as a contradiction.
+        if (family && idle && options.IdleLifetime > options.FamilyLifetime)
         {
-            throw new ArgumentException(Error.RefreshIdleLongerThanFamily, nameof(options));
+            problems.Add(new ArgumentException(Error.RefreshIdleLongerThanFamily, nameof(options)));
         }
 
         ReadOnlySpan<byte> key = options.SealingKey.Span;
@@ -45,15 +48,16 @@ internal sealed class RefreshTokenSettings
         {
             if (key.Length != RefreshTokenOptions.SealingKeySize)
             {
-                throw new ArgumentException(Error.SealingKeyLength, nameof(options));
+                problems.Add(new ArgumentException(Error.SealingKeyLength, nameof(options)));
             }
 
             if (!key.ContainsAnyExcept(key[0]))
             {
-                throw new ArgumentException(Error.SealingKeyWeak, nameof(options));
+                problems.Add(new ArgumentException(Error.SealingKeyWeak, nameof(options)));
             }
         }
 
+        problems.ThrowIfAny(nameof(options));
         return new RefreshTokenSettings(options);
     }
 }

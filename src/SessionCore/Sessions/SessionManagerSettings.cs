@@ -41,46 +41,53 @@ internal sealed class SessionManagerSettings
 
     public int MaxKnownDevicesPerUser { get; }
 
-    /// <summary>Validates <paramref name="options"/> and snapshots them.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A value is out of its bounds.</exception>
-    /// <exception cref="ArgumentException">Values contradict each other.</exception>
+    /// <summary>Validates <paramref name="options"/> and snapshots them; every problem is reported at once.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">One value is out of its bounds.</exception>
+    /// <exception cref="ArgumentException">Values contradict each other, or several problems were found (each listed).</exception>
     public static SessionManagerSettings Create(SessionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        OptionProblems problems = new();
         TimeSpan maxAbsolute = options.AllowLongLivedSessions ? TimeSpan.FromDays(400) : SessionOptions.LongLivedThreshold;
+        bool absolute = false;
         if (!options.AllowLongLivedSessions && options.AbsoluteLifetime > SessionOptions.LongLivedThreshold)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), Error.LongAbsoluteLifetime);
+            problems.Add(new ArgumentOutOfRangeException(nameof(options), Error.LongAbsoluteLifetime));
+        }
+        else
+        {
+            absolute = problems.InRange(options.AbsoluteLifetime, TimeSpan.FromMinutes(1), maxAbsolute, "options.AbsoluteLifetime");
         }
 
-        Throw.IfOutOfRange(options.AbsoluteLifetime, TimeSpan.FromMinutes(1), maxAbsolute, "options.AbsoluteLifetime");
-        Throw.IfOutOfRange(options.IdleTimeout, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30), "options.IdleTimeout");
-        Throw.IfOutOfRange(options.RenewalInterval, TimeSpan.Zero, TimeSpan.FromHours(1), "options.RenewalInterval");
-        Throw.IfOutOfRange(options.ClockSkewTolerance, TimeSpan.Zero, TimeSpan.FromMinutes(5), "options.ClockSkewTolerance");
-        Throw.IfOutOfRange(options.MaxUserIdLength, 1, 4096, "options.MaxUserIdLength");
-        Throw.IfOutOfRange(options.MaxDataEntries, 0, 256, "options.MaxDataEntries");
-        Throw.IfOutOfRange(options.MaxDataLength, 0, 65536, "options.MaxDataLength");
-        Throw.IfOutOfRange(options.MaxKnownDevicesPerUser, 1, 200, "options.MaxKnownDevicesPerUser");
+        bool idle = problems.InRange(options.IdleTimeout, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30), "options.IdleTimeout");
+        bool renewal = problems.InRange(options.RenewalInterval, TimeSpan.Zero, TimeSpan.FromHours(1), "options.RenewalInterval");
+        _ = problems.InRange(options.ClockSkewTolerance, TimeSpan.Zero, TimeSpan.FromMinutes(5), "options.ClockSkewTolerance");
+        _ = problems.InRange(options.MaxUserIdLength, 1, 4096, "options.MaxUserIdLength");
+        _ = problems.InRange(options.MaxDataEntries, 0, 256, "options.MaxDataEntries");
+        _ = problems.InRange(options.MaxDataLength, 0, 65536, "options.MaxDataLength");
+        _ = problems.InRange(options.MaxKnownDevicesPerUser, 1, 200, "options.MaxKnownDevicesPerUser");
         if (options.MaxSessionsPerUser is int max && (max < 1 || max > 1000))
         {
-            throw new ArgumentOutOfRangeException(nameof(options), Error.SessionLimitInvalid);
+            problems.Add(new ArgumentOutOfRangeException(nameof(options), Error.SessionLimitInvalid));
         }
 
         if (!Enum.IsDefined(options.LimitMode))
         {
-            throw new ArgumentOutOfRangeException(nameof(options), Error.LimitModeInvalid);
+            problems.Add(new ArgumentOutOfRangeException(nameof(options), Error.LimitModeInvalid));
         }
 
-        if (options.IdleTimeout > options.AbsoluteLifetime)
+        // Values compared only when each is in range: a bad value is reported once, not again as a contradiction.
+        if (absolute && idle && options.IdleTimeout > options.AbsoluteLifetime)
         {
-            throw new ArgumentException(Error.IdleLongerThanAbsolute, nameof(options));
+            problems.Add(new ArgumentException(Error.IdleLongerThanAbsolute, nameof(options)));
         }
 
-        if (options.RenewalInterval >= options.IdleTimeout)
+        if (renewal && idle && options.RenewalInterval >= options.IdleTimeout)
         {
-            throw new ArgumentException(Error.RenewalNotShorterThanIdle, nameof(options));
+            problems.Add(new ArgumentException(Error.RenewalNotShorterThanIdle, nameof(options)));
         }
 
+        problems.ThrowIfAny(nameof(options));
         return new SessionManagerSettings(options);
     }
 }

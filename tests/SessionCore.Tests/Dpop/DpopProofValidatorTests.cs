@@ -316,6 +316,8 @@ public sealed class DpopProofValidatorTests : IDisposable
         Assert.Throws<ArgumentException>(() => Builder(o => o.NonceKey = new byte[31]).Build());
         Assert.Throws<ArgumentException>(() => Builder(o => o.NonceKey = new byte[65]).Build());
         Assert.Throws<ArgumentException>(() => Builder(o => o.NonceKey = Enumerable.Repeat((byte)7, 32).ToArray()).Build());
+        ArgumentException several = Assert.Throws<ArgumentException>(() => Builder(o => (o.ReplayScope, o.MaxProofLength, o.KeyCacheSize) = (null, 1, -1)).Build());
+        Assert.StartsWith("The options have 3 problems:", several.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => new DpopProofValidatorBuilder { Options = { ReplayScope = Scope } }.Build());
         Assert.Throws<ArgumentNullException>(() => new DpopProofValidatorBuilder { Options = { ReplayScope = Scope }, Store = new InMemorySessionStore(), TimeProvider = null! }.Build());
     }

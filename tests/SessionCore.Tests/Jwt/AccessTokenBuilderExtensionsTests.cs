@@ -52,4 +52,22 @@ public sealed class AccessTokenBuilderExtensionsTests
             o.Lifetime = TimeSpan.FromHours(2);
         }));
     }
+
+    [Fact]
+    public void AddAccessTokens_SeveralProblems_ReportsEveryOneAtOnce()
+    {
+        using SigningKey key = SigningKey.Generate(SigningAlgorithm.EdDsa);
+        SessionCoreBuilder builder = new ServiceCollection().AddSessionCore().AddInMemoryStore();
+
+        ArgumentException error = Assert.Throws<ArgumentException>(() => builder.AddAccessTokens(new SigningKeyRing(key), o =>
+        {
+            o.Lifetime = TimeSpan.FromHours(2);
+            o.RequiredScopes.Add("ok");
+            o.RequiredScopes.Add("not a scope");
+            o.RequiredScopes.Add("also bad");   // the same problem again: reported once
+        }));
+
+        Assert.StartsWith("The options have 4 problems:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("options.Lifetime", error.Message, StringComparison.Ordinal);
+    }
 }

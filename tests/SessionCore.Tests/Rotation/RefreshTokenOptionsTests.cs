@@ -29,6 +29,18 @@ public sealed class RefreshTokenOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(seconds), RefreshTokenSettings.Create(new RefreshTokenOptions { GraceWindow = TimeSpan.FromSeconds(seconds) }).GraceWindow);
 
     [Fact]
+    public void Create_SeveralProblems_ReportsEveryOneAtOnce()
+    {
+        RefreshTokenOptions options = new() { GraceWindow = TimeSpan.FromMinutes(2), IdleLifetime = TimeSpan.Zero, SealingKey = new byte[5] };
+
+        ArgumentException error = Assert.Throws<ArgumentException>(() => RefreshTokenSettings.Create(options));
+
+        Assert.StartsWith("The options have 4 problems:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("options.GraceWindow", error.Message, StringComparison.Ordinal);
+        Assert.Contains("options.IdleLifetime", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Create_LifetimesOutOfBounds_Throw()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => RefreshTokenSettings.Create(new RefreshTokenOptions { FamilyLifetime = TimeSpan.FromDays(91) }));

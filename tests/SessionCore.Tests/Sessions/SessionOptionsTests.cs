@@ -55,6 +55,62 @@ public sealed class SessionOptionsTests
     }
 
     [Fact]
+    public void Build_SeveralProblems_ReportsEveryOneAtOnce()
+    {
+        SessionOptions options = new()
+        {
+            IdleTimeout = TimeSpan.FromHours(13),
+            ClockSkewTolerance = TimeSpan.FromMinutes(10),
+            MaxSessionsPerUser = 0,
+            MaxKnownDevicesPerUser = 0,
+            MaxDataEntries = -1,
+        };
+        SessionManagerBuilder builder = new() { Store = new InMemorySessionStore(), Options = options };
+
+        ArgumentException error = Assert.Throws<ArgumentException>(() => builder.Build());
+
+        Assert.StartsWith("The options have 5 problems:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("IdleTimeout must not be longer than AbsoluteLifetime", error.Message, StringComparison.Ordinal);
+        Assert.Contains("options.ClockSkewTolerance", error.Message, StringComparison.Ordinal);
+        Assert.Contains("options.MaxKnownDevicesPerUser", error.Message, StringComparison.Ordinal);
+        Assert.Contains("options.MaxDataEntries", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxSessionsPerUser must be null", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_ValueOutOfRange_NotReportedAgainAsContradiction()
+    {
+        // An idle timeout of 0 is out of range; that it is "not longer than the renewal interval" is not a second problem.
+        SessionOptions options = new() { IdleTimeout = TimeSpan.Zero };
+
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => new SessionManagerBuilder { Store = new InMemorySessionStore(), Options = options }.Build());
+
+        Assert.Equal("options.IdleTimeout", error.ParamName);
+    }
+
+    [Fact]
+    public void Build_OneProblem_ThrowsThatProblemAlone()
+    {
+        SessionOptions options = new() { ClockSkewTolerance = TimeSpan.FromMinutes(10) };
+
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => new SessionManagerBuilder { Store = new InMemorySessionStore(), Options = options }.Build());
+
+        Assert.Equal("options.ClockSkewTolerance", error.ParamName);
+    }
+
+    [Fact]
+    public void AddSessionCore_SeveralProblems_ReportsEveryOneAtOnce()
+    {
+        Microsoft.Extensions.DependencyInjection.ServiceCollection services = new();
+
+        ArgumentException error = Assert.Throws<ArgumentException>(() =>
+            Microsoft.Extensions.DependencyInjection.SessionCoreServiceCollectionExtensions.AddSessionCore(services, o => (o.MaxUserIdLength, o.MaxDataLength) = (0, -1)));
+
+        Assert.Contains("options.MaxUserIdLength", error.Message, StringComparison.Ordinal);
+        Assert.Contains("options.MaxDataLength", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_MonthsLongLifetimeExplicitlyAllowed_Accepted()
     {
         SessionOptions options = new() { AbsoluteLifetime = TimeSpan.FromDays(90), AllowLongLivedSessions = true };
