@@ -311,6 +311,20 @@ public sealed partial class SessionCoreBearerHandlerTests
     }
 
     [Fact]
+    public async Task Dpop_Realm_IsOnBothChallenges()
+    {
+        await using TestApp app = await TestApp.StartAsync(dpop: _ => { }, bearer: o => o.Realm = "api");
+        using DpopTestClient client = new(app);
+        string access = await DpopGrantAsync(client);
+
+        using HttpResponseMessage none = await app.SendAsync(HttpMethod.Get, "/api/me");
+        using HttpResponseMessage downgrade = await app.SendAsync(HttpMethod.Get, "/api/me", bearer: access);
+
+        Assert.Equal("Bearer realm=\"api\", DPoP realm=\"api\", " + Algs, Challenge(none));
+        Assert.Equal("Bearer realm=\"api\", error=\"invalid_token\", error_description=\"Invalid token\", DPoP realm=\"api\", " + Algs, Challenge(downgrade));
+    }
+
+    [Fact]
     public async Task Dpop_AuthenticatedWithoutTheScope_Returns403OnTheDpopChallenge()
     {
         await using TestApp app = await TestApp.StartAsync(dpop: _ => { });
