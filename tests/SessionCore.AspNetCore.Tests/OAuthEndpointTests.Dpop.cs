@@ -204,6 +204,26 @@ public sealed partial class OAuthEndpointTests
         Assert.False((await Http.JsonAsync(off)).TryGetProperty("dpop_signing_alg_values_supported", out _));
     }
 
+    [Fact]
+    public async Task Revoke_BoundAccessToken_EndsItsSessionWithoutTheKey()
+    {
+        await using TestApp app = await TestApp.StartAsync(dpop: _ => { });
+        using DpopTestClient owner = new(app);
+        using HttpResponseMessage granted = await owner.TokenAsync(Grant());
+        JsonElement tokens = await Http.JsonAsync(granted);
+        string access = tokens.GetProperty("access_token").GetString()!;
+        string refresh = tokens.GetProperty("refresh_token").GetString()!;
+
+        // RFC 7009 asks no proof of possession: whoever holds the token may end it.
+        using HttpResponseMessage revoke = await app.SendAsync(HttpMethod.Post, "/oauth/revoke", form: Http.Form(("token", access)), fetchSite: null);
+        using HttpResponseMessage api = await owner.SendAsync(HttpMethod.Get, "/api/me", access);
+        using HttpResponseMessage redeem = await owner.TokenAsync(Refresh(refresh));
+
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, redeem.StatusCode);
+    }
+
     private static Dictionary<string, string> Grant() => Http.Form(("grant_type", TestApp.TestGrant.Type), ("user", "alice"));
 
     private static Dictionary<string, string> Refresh(string refresh) => Http.Form(("grant_type", "refresh_token"), ("refresh_token", refresh));

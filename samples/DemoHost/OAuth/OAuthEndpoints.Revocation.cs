@@ -87,12 +87,8 @@ internal sealed partial class OAuthEndpoints
 
     private async Task<RevocationOutcome> RevokeAccessAsync(string token, string? claimedClient, RequestContext context)
     {
-        AccessTokenValidationResult validation = await _services.AccessTokenValidator.ValidateAsync(token, context.CancellationToken);
-        if (validation.Status == AccessTokenValidationStatus.StoreUnavailable)
-        {
-            return RevocationOutcome.StoreFailed;
-        }
-
+        // Bound (DPoP) tokens are read too: revoking one ends its session without asking for the key.
+        AccessTokenValidationResult validation = _services.AccessTokenValidator.ReadForRevocation(token);
         if (!validation.TryGetValue(out AccessTokenClaims? claims) || claims.SessionId.IsEmpty)
         {
             return RevocationOutcome.Done;

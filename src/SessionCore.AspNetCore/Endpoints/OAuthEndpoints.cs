@@ -266,12 +266,8 @@ internal sealed partial class OAuthEndpoints
 
     private async Task<bool> RevokeAccessAsync(string token, HttpContext context)
     {
-        AccessTokenValidationResult validation = await _validator.ValidateAsync(token, context.RequestAborted).ConfigureAwait(false);
-        if (validation.Status == AccessTokenValidationStatus.StoreUnavailable)
-        {
-            return false;
-        }
-
+        // Bound (DPoP) tokens are read too: revoking one ends its session without asking for the key.
+        AccessTokenValidationResult validation = _validator.ReadForRevocation(token);
         return !validation.TryGetValue(out AccessTokenClaims? claims) || claims.SessionId.IsEmpty
             || await _sessions.RevokeAsync(claims.SessionId, RevocationReason.Logout, context.RequestAborted).ConfigureAwait(false) != SessionOperationStatus.StoreUnavailable;
     }

@@ -90,6 +90,20 @@ public sealed partial class AccessTokenValidator
     /// </remarks>
     public AccessTokenValidationResult ValidateOffline(ReadOnlySpan<byte> utf8Token) => RefuseBound(ValidateOfflineCore(utf8Token));
 
+    /// <summary>
+    /// Reads a token presented for revocation (RFC 7009): signature and claims as <see cref="ValidateOffline(ReadOnlySpan{char})"/>,
+    /// and a token bound to a key is read too, so revoking it can end the session it names.
+    /// </summary>
+    /// <param name="token">The token presented to the revocation endpoint.</param>
+    /// <returns>The claims, or why the token was refused.</returns>
+    /// <remarks>
+    /// Security: never authenticate a request with this result. A bound token is answered without its proof of
+    /// possession because revocation only ends a grant: whoever holds a token may end it (RFC 7009 §2.1, and RFC 9449
+    /// asks no proof there), but nothing is ever granted on it. The store is not consulted; revoking an already ended
+    /// session does nothing.
+    /// </remarks>
+    public AccessTokenValidationResult ReadForRevocation(ReadOnlySpan<char> token) => ValidateOffline(token, allowBound: true);
+
     /// <summary>Validates a token and counts the outcome; <paramref name="allowBound"/> only for callers that check the proof.</summary>
     internal async ValueTask<AccessTokenValidationResult> ValidateCountedAsync(string? token, bool allowBound, CancellationToken cancellationToken)
     {

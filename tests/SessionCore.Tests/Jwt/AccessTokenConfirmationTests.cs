@@ -95,6 +95,21 @@ public sealed class AccessTokenConfirmationTests
         Assert.Equal(AccessTokenValidationStatus.ProofRequired, fixture.Validator.ValidateOffline(System.Text.Encoding.ASCII.GetBytes(token)).Status);
     }
 
+    [Fact]
+    public void ReadForRevocation_BoundToken_ReadsItsClaimsButNeverATamperedOne()
+    {
+        using JwtFixture fixture = new(SigningAlgorithm.Es256);
+        string token = fixture.Issuer_.Issue(new AccessTokenRequest { Subject = "alice", ConfirmationThumbprint = Thumbprint });
+        char last = token[^1] == 'A' ? 'B' : 'A';
+
+        AccessTokenValidationResult read = fixture.Validator.ReadForRevocation(token);
+
+        Assert.True(read.TryGetValue(out AccessTokenClaims? claims));
+        Assert.Equal(Thumbprint, claims.ConfirmationThumbprint);
+        Assert.Equal(AccessTokenValidationStatus.InvalidSignature, fixture.Validator.ReadForRevocation(token[..^1] + last).Status);
+        Assert.Equal(AccessTokenValidationStatus.Malformed, fixture.Validator.ReadForRevocation("junk").Status);
+    }
+
     [Theory]
     [MemberData(nameof(HostileConfirmations))]
     public void Validate_HostileConfirmation_IsMalformed(string name, string cnfJson)
