@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using SessionCore.AspNetCore.Internal;
+using SessionCore.Dbsc;
 using SessionCore.Sessions;
 using SessionCore.Tokens;
 
@@ -24,6 +27,14 @@ public sealed class SessionCoreFeature
 
     /// <summary>Gets how the request's session cookie was judged, when one was presented.</summary>
     public SessionValidationStatus? Validation { get; internal set; }
+
+    /// <summary>
+    /// Gets how DBSC judged the request's session (bound with its bound cookie, unbound, or refused and why), when
+    /// <c>AddDbsc</c> is registered and a live session cookie was presented.
+    /// </summary>
+    /// <remarks>Only <see cref="DbscRequestStatus.Bound"/> and <see cref="DbscRequestStatus.Unbound"/> authenticate.</remarks>
+    [Experimental(Preview.Dbsc)]
+    public DbscRequestStatus? DeviceBinding { get; internal set; }
 
     /// <summary>Gets the outcome of the last sign-in through the handler on this request, if any.</summary>
     public SignInResult? SignIn { get; internal set; }

@@ -8,11 +8,14 @@ using System.Text.Encodings.Web;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using SessionCore.AspNetCore.Dbsc;
 using SessionCore.AspNetCore.Internal;
+using SessionCore.Dbsc;
 using SessionCore.Devices;
 using SessionCore.Http;
 using SessionCore.Sessions;
@@ -32,6 +35,15 @@ namespace SessionCore.AspNetCore.Authentication;
 /// request presented, which is never adopted (fixation). Sign-out revokes the session in the store and deletes the cookie.
 /// </para>
 /// <para>
+/// With <c>AddDbsc</c>, a session bound to a device key authenticates only with its current short-lived bound cookie,
+/// checked by <see cref="DbscSessionService.ValidateRequestAsync"/>; without it the request is not authenticated (never
+/// a fallback to the long-lived cookie), and the 401 carries a fresh <c>Secure-Session-Challenge</c> for the browser's
+/// next refresh. Sessions the "require binding" policy selects do not authenticate until bound, and their 401 offers
+/// registration. Sign-in offers binding (<c>Secure-Session-Registration</c>), regeneration of a bound session sets a
+/// bound cookie for the new session, and sign-out deletes the bound cookie. Without <c>AddDbsc</c>, a bound session
+/// is never authenticated by this handler.
+/// </para>
+/// <para>
 /// The principal carries <c>sub</c>, <c>sid</c> (the session id: the token's hash, never the token),
 /// <c>sc_level</c>, <c>acr</c> (when mapped), <c>amr</c> and <c>auth_time</c>; see <see cref="SessionCoreClaimTypes"/>.
 /// </para>
@@ -42,6 +54,9 @@ public sealed partial class SessionCookieAuthenticationHandler : SignInAuthentic
     private static readonly ConditionalWeakTable<SessionCookieAuthenticationOptions, CookieWriters> s_writers = [];
 
     private readonly SessionManager _sessions;
+
+    // The live session a DBSC check refused on this request (bound without its bound cookie, or required to bind), for the 401.
+    private Session? _dbscRefused;
 
     /// <summary>Initializes a new instance of the <see cref="SessionCookieAuthenticationHandler"/> class.</summary>
     /// <param name="options">The options monitor.</param>
@@ -60,6 +75,9 @@ public sealed partial class SessionCookieAuthenticationHandler : SignInAuthentic
 
     private CookieWriters Writers => s_writers.GetValue(Options, static o => new CookieWriters(o));
 
+    /// <summary>The DBSC integration when it is registered for this scheme, else <see langword="null"/>.</summary>
+    private DbscIntegration? Dbsc => Context.RequestServices.GetService<DbscIntegration>() is { } dbsc && dbsc.AppliesTo(Scheme.Name) ? dbsc : null;
+
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -76,6 +94,12 @@ public sealed partial class SessionCookieAuthenticationHandler : SignInAuthentic
             return AuthenticateResult.Fail("The session cookie is not valid.");
         }
 
+        if (Dbsc is { } dbsc)
+        {
+            return await AuthenticateBoundAsync(dbsc, feature, value).ConfigureAwait(false);
+        }
+
+        // Without DBSC the manager itself refuses a bound session (KeyBindingRequired): no fallback to the token alone.
         SessionToken? token = null;
         SessionValidationResult validation;
         try
@@ -145,6 +169,41 @@ public sealed partial class SessionCookieAuthenticationHandler : SignInAuthentic
         }
 
         Accept(feature, result.Value, result.Session!);
+        if (Dbsc is { } dbsc)
+        {
+            // The presented session was revoked; a bound cookie of it is worthless now. The new session is unbound.
+            if (CookieHeaderParser.Find(ReadCookieHeader(Request), dbsc.Cookies.Name).Status != HeaderValueStatus.NotFound)
+            {
+                Response.Headers.Append(HeaderNames.SetCookie, dbsc.Cookies.BuildDeletion());
+            }
+
+            Offer(dbsc, result.Session!);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// For a live session that DBSC refused on this request, the 401 also carries a fresh <c>Secure-Session-Challenge</c>
+    /// (bound session: the browser's next refresh needs one round trip less) or <c>Secure-Session-Registration</c>
+    /// (a session required to bind).
+    /// </remarks>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        await base.HandleChallengeAsync(properties).ConfigureAwait(false);
+        if (_dbscRefused is not { } session || Dbsc is not { } dbsc)
+        {
+            return;
+        }
+
+        NoStore();
+        if (session.KeyBinding is { } binding)
+        {
+            Response.Headers.Append(DbscHeaders.Challenge, dbsc.RefreshChallenge(session, binding));
+        }
+        else
+        {
+            Offer(dbsc, session);
+        }
     }
 
     /// <inheritdoc />
@@ -174,6 +233,11 @@ public sealed partial class SessionCookieAuthenticationHandler : SignInAuthentic
         feature.Token = null;
         NoStore();
         Response.Headers.Append(HeaderNames.SetCookie, Writers.Session.BuildDeletion());
+        if (Dbsc is { } dbsc)
+        {
+            // The session is revoked, so the browser's next refresh is answered {"continue": false} and its DBSC session ends.
+            Response.Headers.Append(HeaderNames.SetCookie, dbsc.Cookies.BuildDeletion());
+        }
     }
 
     /// <summary>Regenerates the request's session (new token, old one revoked at once) and writes the new cookie.</summary>
@@ -188,6 +252,18 @@ public sealed partial class SessionCookieAuthenticationHandler : SignInAuthentic
         {
             NoStore();
             Accept(feature, result.Value, result.Session!);
+            if (Dbsc is { } dbsc)
+            {
+                // Regeneration moves the binding; the bound cookie names the session, so the new one needs its own.
+                if (result.Session!.KeyBinding is not null)
+                {
+                    Response.Headers.Append(HeaderNames.SetCookie, dbsc.Sessions.IssueBoundCookie(result.Session));
+                }
+                else
+                {
+                    Offer(dbsc, result.Session);
+                }
+            }
         }
 
         return result;
@@ -212,6 +288,53 @@ public sealed partial class SessionCookieAuthenticationHandler : SignInAuthentic
         return feature;
     }
 
+    /// <summary>Authenticates with the DBSC session service: the long-lived cookie and, once the session is bound, its bound cookie.</summary>
+    private async Task<AuthenticateResult> AuthenticateBoundAsync(DbscIntegration dbsc, SessionCoreFeature feature, string value)
+    {
+        DbscRequestResult request;
+        try
+        {
+            StringValues skipped = Request.Headers[DbscHeaders.Skipped];
+            request = await dbsc.Sessions.ValidateRequestAsync(
+                value,
+                ReadCookieHeader(Request),
+                skipped.Count == 1 ? skipped[0] : null,
+                Context.RequestAborted).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Fail closed, as above.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogValidationFailed(Logger, e.GetType().Name);
+            feature.Validation = SessionValidationStatus.StoreUnavailable;
+            return AuthenticateResult.Fail("The session could not be checked.");
+        }
+
+        feature.DeviceBinding = request.Status;
+        if (request.Status == DbscRequestStatus.SessionNotValid)
+        {
+            feature.Validation = request.SessionStatus;
+            return AuthenticateResult.Fail("The session cookie is not valid.");
+        }
+
+        if (!request.TryGetValue(out Session? session) || !SessionToken.TryParse(value, out SessionToken? token))
+        {
+            // A live session without what DBSC asks of it: not authenticated, whatever the long-lived cookie says.
+            feature.Validation = SessionValidationStatus.KeyBindingRequired;
+            _dbscRefused = request.Session;
+            LogBindingRefused(Logger, request.Status);
+            return AuthenticateResult.Fail("The session is bound to a device key and the request lacks its current bound cookie.");
+        }
+
+        feature.Validation = request.SessionStatus;
+        feature.Session = session;
+        feature.Token = token;
+        return AuthenticateResult.Success(Ticket(session));
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "A device-bound session was not authenticated ({Status}).")]
+    private static partial void LogBindingRefused(ILogger logger, DbscRequestStatus status);
+
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "The session store failed ({ExceptionType}); the request is treated as not authenticated.")]
     private static partial void LogValidationFailed(ILogger logger, string exceptionType);
 
@@ -222,6 +345,14 @@ public sealed partial class SessionCookieAuthenticationHandler : SignInAuthentic
         feature.Token = token;
         feature.Validation = SessionValidationStatus.Valid;
         Context.User = Ticket(session).Principal;
+    }
+
+    private void Offer(DbscIntegration dbsc, Session session)
+    {
+        if (dbsc.Offer(session) is { } offer)
+        {
+            Response.Headers.Append(DbscHeaders.Registration, offer);
+        }
     }
 
     private void NoStore()

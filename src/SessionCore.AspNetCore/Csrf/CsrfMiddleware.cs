@@ -8,7 +8,14 @@ internal sealed class CsrfMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        bool originOnly = context.GetEndpoint()?.Metadata.GetMetadata<SameOriginOnlyMetadata>() is not null;
+        EndpointMetadataCollection? metadata = context.GetEndpoint()?.Metadata;
+        if (metadata?.GetMetadata<CsrfExemptMetadata>() is not null)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        bool originOnly = metadata?.GetMetadata<SameOriginOnlyMetadata>() is not null;
         if (!await CsrfProtection.From(context).AllowsAsync(context, originOnly).ConfigureAwait(false))
         {
             CsrfProtection.Refuse(context.Response);

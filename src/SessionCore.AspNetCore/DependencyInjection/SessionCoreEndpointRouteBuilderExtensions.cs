@@ -15,7 +15,7 @@ using SessionCore.Sessions;
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Maps the SessionCore endpoints: OAuth tokens and "my sessions".</summary>
-public static class SessionCoreEndpointRouteBuilderExtensions
+public static partial class SessionCoreEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps the token endpoint (<c>POST</c>, form: the <c>refresh_token</c> grant and every grant in

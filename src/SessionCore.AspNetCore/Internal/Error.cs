@@ -10,6 +10,7 @@ internal static class Error
     public const string ValidatorMissing = "No AccessTokenValidator is registered: call AddAccessTokens(...) on the SessionCore builder.";
     public const string RefreshMissing = "No RefreshTokenService is registered: call AddRefreshTokens() on the SessionCore builder.";
     public const string CsrfMissing = "CSRF protection is not registered: call AddCsrfProtection(...) on the SessionCore builder.";
+    public const string DbscMissing = "DBSC is not registered: call AddDbsc(...) on the SessionCore builder.";
     public const string OriginMissing = "Set the expected origin (scheme://host[:port]) of the application's pages.";
     public const string IssuerMissing = "Set the issuer (the https origin of the authorization server, used as the base of the metadata document).";
     public const string LevelOutOfRange = "The authentication level must be at least 1.";
