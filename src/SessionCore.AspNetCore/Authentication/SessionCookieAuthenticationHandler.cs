@@ -81,6 +81,14 @@ public sealed partial class SessionCookieAuthenticationHandler : SignInAuthentic
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        DbscIntegration? dbsc = Dbsc;
+        if (dbsc is not null && dbsc.IsEndpoint(Request.Path))
+        {
+            // The DBSC endpoints judge the session themselves; a refresh comes without the bound cookie by design and
+            // must not be taken for a stolen long-lived cookie.
+            return AuthenticateResult.NoResult();
+        }
+
         HeaderValueResult cookie = CookieHeaderParser.Find(ReadCookieHeader(Request), Writers.Session.Name);
         if (cookie.Status == HeaderValueStatus.NotFound)
         {
@@ -94,7 +102,7 @@ public sealed partial class SessionCookieAuthenticationHandler : SignInAuthentic
             return AuthenticateResult.Fail("The session cookie is not valid.");
         }
 
-        if (Dbsc is { } dbsc)
+        if (dbsc is not null)
         {
             return await AuthenticateBoundAsync(dbsc, feature, value).ConfigureAwait(false);
         }

@@ -1,4 +1,5 @@
 using System;
+using Microsoft.AspNetCore.Http;
 using SessionCore.Dbsc;
 using SessionCore.Sessions;
 
@@ -42,6 +43,10 @@ internal sealed class DbscIntegration : IDisposable
 
     /// <summary>Whether this is the scheme whose sessions are bound.</summary>
     public bool AppliesTo(string scheme) => string.Equals(scheme, Settings.SessionScheme, StringComparison.Ordinal);
+
+    /// <summary>Whether a request path is the registration or the refresh endpoint (as routing matches it: ignoring case).</summary>
+    public bool IsEndpoint(PathString path) =>
+        path.Equals(Settings.RegistrationPath, StringComparison.OrdinalIgnoreCase) || path.Equals(Settings.RefreshPath, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The <c>Secure-Session-Registration</c> value for an unbound session when binding is offered, else <see langword="null"/>.</summary>
     public string? Offer(Session session) => Settings.OfferRegistration ? Sessions.CreateRegistrationHeader(session) : null;
