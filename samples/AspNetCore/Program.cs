@@ -32,7 +32,8 @@ builder.Services.AddSessionCore(o => o.MaxSessionsPerUser = 10)
     .AddAccessTokens(new SigningKeyRing(key), o => (o.Issuer, o.Audience, o.DefaultClientId) = (origin, origin + "/api", "aspnetcore-sample"))
     .AddDpop(o => (o.ReplayScope, o.RequireNonce) = (origin, true))   // RFC 9449 proofs, single-use, with server nonces
     .AddRefreshTokens()
-    .AddCsrfProtection(o => o.ExpectedOrigin = origin);
+    .AddCsrfProtection(o => o.ExpectedOrigin = origin)
+    .AddDbsc();   // sign-in offers DBSC; a bound session then needs its short-lived bound cookie (one key per process: one node)
 builder.Services.AddAuthentication(SessionCookieDefaults.AuthenticationScheme)
     .AddSessionCookie()
     .AddSessionCoreBearer(o => (o.AcceptDpop, o.PublicOrigin) = (true, origin));   // Bearer and DPoP-bound tokens
@@ -52,4 +53,5 @@ app.UseSessionCoreCsrf();            // unsafe requests riding on the session co
 Endpoints.Map(app, origin);                  // /login, /me, /elevate, /logout, /token, /api/profile
 app.MapSessionCoreOAuth(o => o.Issuer = origin);   // /oauth/token (refresh grant), /oauth/revoke, JWKS, RFC 8414 metadata
 app.MapSessionCoreSessions();                // /sessions: list, revoke one, revoke the others
+app.MapSessionCoreDbsc();                    // /dbsc/register, /dbsc/refresh: device-bound session credentials
 app.Run();
