@@ -108,7 +108,10 @@ internal sealed class DbscTestApp : IAsyncDisposable
     public static Uri Url(string path) => new(Origin + path);
 
     /// <summary>The spec client's transport: its request as it is, the response with every header line.</summary>
-    public async Task<SpecResponse> SendAsync(SpecRequest request)
+    public Task<SpecResponse> SendAsync(SpecRequest request) => SendAsync(Client, request);
+
+    /// <summary>Sends a spec client's request through any in-memory client.</summary>
+    public static async Task<SpecResponse> SendAsync(HttpClient client, SpecRequest request)
     {
         using HttpRequestMessage message = new(new HttpMethod(request.Method), request.Url);
         foreach ((string name, string value) in request.Headers)
@@ -116,7 +119,7 @@ internal sealed class DbscTestApp : IAsyncDisposable
             Assert.True(message.Headers.TryAddWithoutValidation(name, value));
         }
 
-        using HttpResponseMessage response = await Client.SendAsync(message, TestContext.Current.CancellationToken);
+        using HttpResponseMessage response = await client.SendAsync(message, TestContext.Current.CancellationToken);
         List<KeyValuePair<string, string>> headers = [.. response.Headers.Concat(response.Content.Headers).SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v)))];
         return new SpecResponse((int)response.StatusCode, headers, await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
     }

@@ -340,7 +340,7 @@ public sealed partial class SessionCookieAuthenticationHandler : SignInAuthentic
         return AuthenticateResult.Success(Ticket(session));
     }
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "A device-bound session was not authenticated ({Status}).")]
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "A device-bound session was not authenticated ({Status}).")]
     private static partial void LogBindingRefused(ILogger logger, DbscRequestStatus status);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "The session store failed ({ExceptionType}); the request is treated as not authenticated.")]

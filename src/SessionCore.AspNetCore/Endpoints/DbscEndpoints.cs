@@ -114,9 +114,9 @@ internal static partial class DbscEndpoints
     private static ILogger Logger(HttpContext context) =>
         context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("SessionCore.AspNetCore.Dbsc") ?? NullLogger.Instance;
 
-    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "DBSC {Endpoint}: {Status} ({ProofStatus}).")]
+    [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "DBSC {Endpoint}: {Status} ({ProofStatus}).")]
     private static partial void LogOutcome(ILogger logger, string endpoint, DbscEndpointStatus status, DbscProofStatus? proofStatus);
 
-    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "A DBSC endpoint failed ({ExceptionType}); answered 503.")]
+    [LoggerMessage(EventId = 32, Level = LogLevel.Warning, Message = "A DBSC endpoint failed ({ExceptionType}); answered 503.")]
     private static partial void LogFailed(ILogger logger, string exceptionType);
 }
