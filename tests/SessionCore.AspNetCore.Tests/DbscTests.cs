@@ -169,6 +169,25 @@ public sealed partial class DbscTests
     }
 
     [Fact]
+    public async Task Request_SkippedOnASecondHeaderLine_IsRefusedWithoutAReplayReport()
+    {
+        await using DbscTestApp app = await DbscTestApp.StartAsync();
+        using DbscSpecClient browser = app.NewBrowser();
+        await SignInAsync(browser);
+        string id = browser.Sessions.Keys.Single();
+
+        SpecResponse response = await app.SendRawAsync(
+            "GET",
+            "/me",
+            ("Cookie", $"{SessionCookie}={browser.Cookies.Value(SessionCookie)}"),
+            ("Secure-Session-Skipped", "unreachable;session_identifier=\"kOther\""),
+            ("Secure-Session-Skipped", "quota_exceeded;session_identifier=" + SpecStructuredFields.SerializeBare(id)));
+
+        Assert.Equal(401, response.Status);
+        Assert.Empty(app.Events.All.OfType<BoundSessionReplaySuspected>());
+    }
+
+    [Fact]
     public async Task Request_BoundCookieOfAnotherSession_IsRefused()
     {
         await using DbscTestApp app = await DbscTestApp.StartAsync();

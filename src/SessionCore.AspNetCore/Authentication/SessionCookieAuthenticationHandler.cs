@@ -302,11 +302,12 @@ public sealed partial class SessionCookieAuthenticationHandler : SignInAuthentic
         DbscRequestResult request;
         try
         {
+            // Secure-Session-Skipped is a List: several lines join into one (RFC 9651 §4.2).
             StringValues skipped = Request.Headers[DbscHeaders.Skipped];
             request = await dbsc.Sessions.ValidateRequestAsync(
                 value,
                 ReadCookieHeader(Request),
-                skipped.Count == 1 ? skipped[0] : null,
+                skipped.Count == 0 ? null : string.Join(", ", skipped.ToArray()),
                 Context.RequestAborted).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Fail closed, as above.
