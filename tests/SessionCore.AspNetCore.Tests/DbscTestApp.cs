@@ -5,6 +5,7 @@ using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -53,7 +54,7 @@ internal sealed class DbscTestApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<DbscTestApp> StartAsync(Action<SessionCoreDbscOptions>? dbsc = null)
+    public static async Task<DbscTestApp> StartAsync(Action<SessionCoreDbscOptions>? dbsc = null, bool requireAuthenticatedUserByDefault = false)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
@@ -68,6 +69,10 @@ internal sealed class DbscTestApp : IAsyncDisposable
             .AddDbsc(dbsc);
         builder.Services.AddSingleton<ISessionStore>(store);
         builder.Services.AddAuthentication(SessionCookieDefaults.AuthenticationScheme).AddSessionCookie();
+        if (requireAuthenticatedUserByDefault)
+        {
+            builder.Services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        }
 
         WebApplication app = builder.Build();
         app.UseAuthentication();
@@ -78,7 +83,7 @@ internal sealed class DbscTestApp : IAsyncDisposable
         {
             SignInResult result = await context.SignInSessionAsync(user, authenticationMethods: ["pwd"]);
             return result.IsSuccess ? Results.Text(context.GetCsrfToken()) : Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
-        }).RequireSameOrigin();
+        }).RequireSameOrigin().AllowAnonymous();
         app.MapGet("/me", (HttpContext context) => Results.Json(new
         {
             sub = context.User.FindFirst(SessionCoreClaimTypes.Subject)?.Value,

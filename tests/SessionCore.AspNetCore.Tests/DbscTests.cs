@@ -310,6 +310,19 @@ public sealed partial class DbscTests
     }
 
     [Fact]
+    public async Task Refresh_UnderAFallbackPolicyThatRequiresAUser_StillReachesTheEndpoint()
+    {
+        await using DbscTestApp app = await DbscTestApp.StartAsync(requireAuthenticatedUserByDefault: true);
+        using DbscSpecClient browser = app.NewBrowser();
+        await SignInAsync(browser);
+
+        app.Time.Advance(TimeSpan.FromMinutes(11));
+        await MeAsync(browser, 200);
+
+        Assert.Equal([SpecOutcome.SessionCreated, SpecOutcome.Refreshed], browser.Outcomes);
+    }
+
+    [Fact]
     public async Task SignOut_DeletesTheBoundCookieAndTheNextRefreshEndsTheBrowserSession()
     {
         await using DbscTestApp app = await DbscTestApp.StartAsync();

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,9 @@ public static partial class SessionCoreEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the DBSC registration and refresh endpoints (<c>POST</c> at <see cref="SessionCoreDbscOptions.RegistrationPath"/>
     /// and <see cref="SessionCoreDbscOptions.RefreshPath"/>) on the session cookie and the DBSC request headers. Needs
-    /// <c>AddDbsc</c>. <c>UseSessionCoreCsrf()</c> lets them through without a CSRF token, as browsers send none.
+    /// <c>AddDbsc</c>. <c>UseSessionCoreCsrf()</c> lets them through without a CSRF token, as browsers send none, and a
+    /// fallback authorization policy does not apply to them (they allow anonymous requests and judge the session cookie
+    /// themselves).
     /// </summary>
     /// <param name="endpoints">The route builder.</param>
     /// <returns>A builder for conventions on both endpoints.</returns>
@@ -36,8 +39,10 @@ public static partial class SessionCoreEndpointRouteBuilderExtensions
     {
         Throw.IfNull(endpoints);
         DbscIntegration dbsc = endpoints.ServiceProvider.GetService<DbscIntegration>() ?? Throw.InvalidOperation<DbscIntegration>(Error.DbscMissing);
-        IEndpointConventionBuilder register = endpoints.MapPost(dbsc.Settings.RegistrationPath, DbscEndpoints.RegisterAsync).WithMetadata(CsrfExemptMetadata.Instance);
-        IEndpointConventionBuilder refresh = endpoints.MapPost(dbsc.Settings.RefreshPath, DbscEndpoints.RefreshAsync).WithMetadata(CsrfExemptMetadata.Instance);
+        // The endpoints judge the session cookie themselves (a refresh comes without the bound cookie by design), so a
+        // fallback authorization policy must not turn them away before the browser can renew its bound cookie.
+        IEndpointConventionBuilder register = endpoints.MapPost(dbsc.Settings.RegistrationPath, DbscEndpoints.RegisterAsync).WithMetadata(CsrfExemptMetadata.Instance).AllowAnonymous();
+        IEndpointConventionBuilder refresh = endpoints.MapPost(dbsc.Settings.RefreshPath, DbscEndpoints.RefreshAsync).WithMetadata(CsrfExemptMetadata.Instance).AllowAnonymous();
         return new Conventions(register, refresh);
     }
 }
