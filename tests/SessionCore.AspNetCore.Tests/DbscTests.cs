@@ -378,6 +378,31 @@ public sealed partial class DbscTests
     }
 
     [Fact]
+    public async Task SignIn_OverABoundSession_DeletesItsBoundCookieAndTheOldBrowserSessionEndsAtItsNextRefresh()
+    {
+        await using DbscTestApp app = await DbscTestApp.StartAsync();
+        using DbscSpecClient browser = app.NewBrowser();
+        await SignInAsync(browser);
+        string first = browser.Sessions.Keys.Single();
+
+        SpecResponse again = await browser.FetchAsync("POST", DbscTestApp.Url("/signin/alice"), s_sameOrigin);
+
+        Assert.Equal(200, again.Status);
+        Assert.Contains(again.All("Set-Cookie"), c => c.StartsWith(BoundCookie + "=;", StringComparison.Ordinal));
+        Assert.Single(again.All("Secure-Session-Registration"));
+        string second = Assert.Single(browser.Sessions.Keys, k => k != first);
+        Assert.True((await MeAsync(browser, 200)).GetProperty("bound").GetBoolean());
+
+        // Both DBSC sessions protect the same cookie name; once it expires, the old one's refresh names an identifier
+        // the current session cookie does not have (400) and ends, the new one refreshes.
+        app.Time.Advance(TimeSpan.FromMinutes(11));
+        await MeAsync(browser, 200);
+        Assert.Equal([second], browser.Sessions.Keys);
+        Assert.Contains(SpecOutcome.Terminated, browser.Outcomes);
+        Assert.Equal(SpecOutcome.Refreshed, browser.Outcomes[^1]);
+    }
+
+    [Fact]
     public async Task SignIn_BrowserWithoutDbsc_StaysUnboundAndAuthenticates()
     {
         await using DbscTestApp app = await DbscTestApp.StartAsync();
