@@ -164,6 +164,41 @@ public sealed partial class DbscTests
         }
     }
 
+    [Theory]
+    [InlineData("skipped-garbled", true, 200)]
+    [InlineData("skipped-huge", true, 200)]
+    [InlineData("skipped-garbled", false, 401)]
+    [InlineData("skipped-huge", false, 401)]
+    [InlineData("skipped-repeated-garbage", false, 401)]
+    [InlineData("bound-cookie-huge", false, 401)]
+    [InlineData("bound-cookie-twice", true, 401)]
+    [InlineData("bound-cookie-empty", false, 401)]
+    [InlineData("bound-cookie-quoted", false, 401)]
+    public async Task Request_HostileDbscHeaders_GetTheirExactAnswer(string name, bool withBoundCookie, int status)
+    {
+        await using DbscTestApp app = await DbscTestApp.StartAsync();
+        using DbscSpecClient browser = app.NewBrowser();
+        await SignInAsync(browser);
+        string session = $"{SessionCookie}={browser.Cookies.Value(SessionCookie)}";
+        string bound = $"{BoundCookie}={browser.Cookies.Value(BoundCookie)}";
+        string cookies = withBoundCookie ? $"{session}; {bound}" : session;
+        (string, string)[] headers = name switch
+        {
+            "skipped-garbled" => [("Cookie", cookies), ("Secure-Session-Skipped", "((;;session_identifier=")],
+            "skipped-huge" => [("Cookie", cookies), ("Secure-Session-Skipped", string.Join(", ", Enumerable.Repeat("unreachable;session_identifier=\"x\"", 50_000)))],
+            "skipped-repeated-garbage" => [("Cookie", cookies), ("Secure-Session-Skipped", "?"), ("Secure-Session-Skipped", "\u00ff")],
+            "bound-cookie-huge" => [("Cookie", $"{session}; {BoundCookie}={new string('A', Huge)}")],
+            "bound-cookie-twice" => [("Cookie", $"{cookies}; {bound}")],
+            "bound-cookie-empty" => [("Cookie", $"{session}; {BoundCookie}=")],
+            "bound-cookie-quoted" => [("Cookie", $"{session}; {BoundCookie}=\"{browser.Cookies.Value(BoundCookie)}\"")],
+            _ => throw new ArgumentOutOfRangeException(nameof(name)),
+        };
+
+        SpecResponse response = await app.SendRawAsync("GET", "/me", headers);
+
+        Assert.Equal(status, response.Status);
+    }
+
     private static (string, string) Bound(HostileContext c) => ("Cookie", $"{SessionCookie}={c.Session}");
 
     private static (string, string) Unbound(HostileContext c) => ("Cookie", $"{SessionCookie}={c.UnboundSession}");
