@@ -81,7 +81,7 @@ public sealed class LocalPackages : IAsyncDisposable
         (int code, string log) = await DotnetCli.RunAsync(
             root,
             ["pack", Path.Combine(root, "eng", "packages.slnf"), "-c", "Release", "--artifacts-path", Path.Combine(_packedHere, "build"),
-                "-o", output, $"-p:VersionSuffix={suffix}", "-nologo", "-v", "q"],
+                "-o", output, $"-p:VersionSuffix={suffix}", "-nologo", "-v", "q", "-warnaserror"],
             TimeSpan.FromMinutes(15),
             CancellationToken.None);
         return code == 0 ? PackageSet.Open(output) : throw new InvalidOperationException($"dotnet pack failed ({code})\n{log}");

@@ -52,6 +52,33 @@ public sealed class PackageConsumerTests(LocalPackages packages) : IDisposable
         AssertRestoredFromLocalFolder(app, set, "SessionCore", "SessionCore.Stores.LiteDb");
     }
 
+    [Fact]
+    public async Task Run_WebAppOnLocalPackages_SignsInAndOutOverKestrel()
+    {
+        PackageSet set = await packages.GetAsync();
+        string app = CreateApp("Web", set);
+
+        (int code, string output) = await DotnetCli.RunAsync(
+            app, ["run", "--", Path.Combine(_root, "sessions.db")], s_runTimeout, TestContext.Current.CancellationToken);
+
+        Assert.True(code == 0, output);
+        string[] steps = Steps(output);
+        Assert.Matches($@"^aspnetcore-version: {Regex.Escape(set.Version)}\+[0-9a-f]{{40}}$", steps[0]);
+        Assert.Equal(
+            [
+                "listening: loopback",
+                "anonymous: 401",
+                "sign-in: 200 __Host-session",
+                "me: 200 alice",
+                "sign-out-without-csrf: 403",
+                "sign-out: 200 Done",
+                "me-after-sign-out: 401",
+                "done",
+            ],
+            steps.Skip(1));
+        AssertRestoredFromLocalFolder(app, set, "SessionCore", "SessionCore.AspNetCore", "SessionCore.Stores.LiteDb");
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_root))
