@@ -159,9 +159,14 @@ public sealed class PackageContentTests(LocalPackages packages)
         XElement license = PackageSet.Child(metadata, "license")!;
         Assert.Equal(("expression", "MIT"), (license.Attribute("type")?.Value, license.Value));
 
+        // The repository's README, its links made absolute: a package page resolves no path inside the repository.
         Assert.Equal("README.md", PackageSet.Child(metadata, "readme")?.Value);
-        string readme = File.ReadAllText(Path.Combine(DotnetCli.RepositoryRoot(), "README.md"), Encoding.UTF8);
-        Assert.Equal(readme, ReadEntry(package, "README.md"));
+        string readme = ReadEntry(package, "README.md");
+        Assert.All(Regex.Matches(readme, @"\]\(([^)]*)\)"), link => Assert.Matches("^(https://|#)", link.Groups[1].Value));
+        Assert.Contains($"]({RepositoryUrl}/blob/main/docs/", readme, StringComparison.Ordinal);
+        Assert.Equal(
+            File.ReadAllText(Path.Combine(DotnetCli.RepositoryRoot(), "README.md"), Encoding.UTF8),
+            readme.Replace($"]({RepositoryUrl}/blob/main/", "](", StringComparison.Ordinal));
 
         XElement repository = PackageSet.Child(metadata, "repository")!;
         Assert.Equal("git", repository.Attribute("type")?.Value);
