@@ -54,6 +54,7 @@ public sealed partial class SessionCookieAuthenticationHandler : SignInAuthentic
     private static readonly ConditionalWeakTable<SessionCookieAuthenticationOptions, CookieWriters> s_writers = [];
 
     private readonly SessionManager _sessions;
+    private CookieWriters? _writers;
 
     // The live session a DBSC check refused on this request (bound without its bound cookie, or required to bind), for the 401.
     private Session? _dbscRefused;
@@ -73,10 +74,10 @@ public sealed partial class SessionCookieAuthenticationHandler : SignInAuthentic
         _sessions = Throw.IfNull(sessions);
     }
 
-    private CookieWriters Writers => s_writers.GetValue(Options, static o => new CookieWriters(o));
+    private CookieWriters Writers => _writers ??= s_writers.GetValue(Options, static o => new CookieWriters(o));
 
     /// <summary>The DBSC integration when it is registered for this scheme, else <see langword="null"/>.</summary>
-    private DbscIntegration? Dbsc => Context.RequestServices.GetService<DbscIntegration>() is { } dbsc && dbsc.AppliesTo(Scheme.Name) ? dbsc : null;
+    private DbscIntegration? Dbsc => Writers.Dbsc(Context.RequestServices) is { } dbsc && dbsc.AppliesTo(Scheme.Name) ? dbsc : null;
 
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -417,10 +418,30 @@ public sealed partial class SessionCookieAuthenticationHandler : SignInAuthentic
         return new AuthenticationTicket(principal, properties, Scheme.Name);
     }
 
+    /// <summary>What the scheme's options imply, built once per options instance (the options monitor's per provider).</summary>
     private sealed class CookieWriters(SessionCookieAuthenticationOptions options)
     {
+        private DbscIntegration? _dbsc;
+        private volatile bool _dbscResolved;
+
         public SessionCookieBuilder Session { get; } = new(options.Cookie);
 
         public SessionCookieBuilder? Device { get; } = options.DeviceCookie is null ? null : new SessionCookieBuilder(options.DeviceCookie);
+
+        /// <summary>
+        /// The registered DBSC integration, looked up once: it is a singleton of the provider whose options monitor
+        /// made these options, so the answer cannot change for them. Two first requests may both look it up; they
+        /// find the same instance.
+        /// </summary>
+        public DbscIntegration? Dbsc(IServiceProvider services)
+        {
+            if (!_dbscResolved)
+            {
+                _dbsc = services.GetService<DbscIntegration>();
+                _dbscResolved = true;
+            }
+
+            return _dbsc;
+        }
     }
 }
