@@ -9,6 +9,7 @@
 // stdout: {"metadata": {...}, "thumbprint": "...", "steps": {"<name>": {"ok": true, ...} | {"ok": false, "code", "error", "status", "challenge"}}}
 import * as oauth from 'oauth4webapi';
 import { generateProof } from 'dpop';
+import { readStdin, stepRecorder } from './client-steps.mjs';
 
 const input = JSON.parse(await readStdin());
 const insecure = { [oauth.allowInsecureRequests]: true };
@@ -18,27 +19,8 @@ const client = { client_id: input.clientId };
 const clientAuth = oauth.None();
 const keyPair = await oauth.generateKeyPair('ES256');
 const DPoP = oauth.DPoP(client, keyPair);
-const steps = {};
+const { steps, step } = stepRecorder();
 let lastNonce;
-
-async function step(name, action) {
-  try {
-    const result = await action();
-    steps[name] = { ok: true, ...result };
-    return result;
-  } catch (e) {
-    const response = e.response ?? e.cause?.response;
-    steps[name] = {
-      ok: false,
-      code: e.code ?? e.name,
-      error: e.error ?? (Array.isArray(e.cause) ? e.cause[0]?.parameters?.error : undefined) ?? String(e.message),
-      status: e.status ?? response?.status,
-      nonceError: oauth.isDPoPNonceError(e),
-      challenge: response?.headers?.get('www-authenticate') ?? undefined,
-    };
-    return undefined;
-  }
-}
 
 function tokenRequest(name, grantType, parameters, dpop) {
   return step(name, async () => {
@@ -84,9 +66,3 @@ if (granted) {
 }
 
 process.stdout.write(JSON.stringify({ metadata: as, thumbprint: await DPoP.calculateThumbprint(), steps }));
-
-async function readStdin() {
-  const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8');
-}
