@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -15,12 +16,25 @@ namespace SessionCore.AspNetCore.Authentication;
 // is the core's ResourceAccessValidator's; this part only reads the request and writes its answer.
 public sealed partial class SessionCoreBearerHandler
 {
+    // One per options instance (the options monitor's, per provider, whose validators are singletons): building one
+    // shapes a challenge to check the realm, which is not work for every request.
+    private static readonly ConditionalWeakTable<SessionCoreBearerOptions, ResourceAccessValidator> s_resources = [];
+
     private ResourceAccessResult? _access;
     private ResourceAccessValidator? _resource;
 
-    // Built per request from the scheme's options (its realm); construction only shapes one challenge string.
-    private ResourceAccessValidator Resource =>
-        _resource ??= new ResourceAccessValidator(_validator, _proofs ?? Throw.InvalidOperation<DpopProofValidator>(Error.DpopMissing), Options.Realm);
+    private ResourceAccessValidator Resource => _resource ??= ResourceFor(Options);
+
+    private ResourceAccessValidator ResourceFor(SessionCoreBearerOptions options)
+    {
+        if (!s_resources.TryGetValue(options, out ResourceAccessValidator? resource))
+        {
+            resource = new ResourceAccessValidator(_validator, _proofs ?? Throw.InvalidOperation<DpopProofValidator>(Error.DpopMissing), options.Realm);
+            s_resources.AddOrUpdate(options, resource);
+        }
+
+        return resource;
+    }
 
     private async Task<AuthenticateResult> AuthenticateWithDpopAsync()
     {

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -91,13 +90,13 @@ public sealed partial class SessionCoreBearerHandler : AuthenticationHandler<Ses
             return await AuthenticateWithDpopAsync().ConfigureAwait(false);
         }
 
-        HeaderValueResult bearer = BearerTokenParser.Parse(Request.Headers.Authorization.Count > 1 ? null : Request.Headers.Authorization.ToString());
         if (Request.Headers.Authorization.Count > 1)
         {
             _refusal = Refusal.InvalidRequest;
             return AuthenticateResult.Fail("More than one Authorization header.");
         }
 
+        HeaderValueResult bearer = BearerTokenParser.Parse(Request.Headers.Authorization.ToString());
         switch (bearer.Status)
         {
             case HeaderValueStatus.Found:
@@ -129,7 +128,8 @@ public sealed partial class SessionCoreBearerHandler : AuthenticationHandler<Ses
             return AuthenticateResult.Fail("The access token could not be checked.");
         }
 
-        if (!result.TryGetValue(out AccessTokenClaims? claims) || IsKeyBound(claims))
+        // A token bound to a key (cnf) is refused by the validator itself on this path (ProofRequired).
+        if (!result.TryGetValue(out AccessTokenClaims? claims))
         {
             LogRefused(Logger, result.Status);
             _refusal = Refusal.InvalidToken;
@@ -190,9 +190,6 @@ public sealed partial class SessionCoreBearerHandler : AuthenticationHandler<Ses
         response.ContentType = "application/json; charset=utf-8";
         return response.WriteAsync("{\"error\":\"" + error + "\"}");
     }
-
-    private static bool IsKeyBound(AccessTokenClaims claims) =>
-        claims.Payload.Span.IndexOf("\"cnf\""u8) >= 0 && claims.TryGetClaim("cnf", out JsonElement _);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "The session store failed during access-token validation ({ExceptionType}); the request is refused.")]
     private static partial void LogStoreFailed(ILogger logger, string exceptionType);
