@@ -224,11 +224,12 @@ internal sealed partial class OAuthEndpoints
         }
 
         // RFC 9449 §5: with a valid proof the access token is bound to its key (cnf.jkt) and of type DPoP. A bound
-        // family was redeemed only with a proof by its own key, so this is that key; an unbound family stays unbound
-        // (a binding is made at issue), but the access token it yields to a DPoP client is bound all the same.
-        string accessToken = keyThumbprint is null
-            ? result.AccessToken ?? _issuer.Issue(AccessTokenRequest.ForSession(result.Session))
-            : _issuer.Issue(AccessTokenRequest.ForSession(result.Session, clientId: null, scope: null, keyThumbprint));
+        // family was redeemed only with a proof by its own key, and the service already minted its token bound to it;
+        // an unbound family stays unbound (a binding is made at issue), so the token it yields to a DPoP client is
+        // minted here, bound all the same.
+        string accessToken = keyThumbprint is not null && !string.Equals(result.KeyThumbprint, keyThumbprint, StringComparison.Ordinal)
+            ? _issuer.Issue(AccessTokenRequest.ForSession(result.Session, clientId: null, scope: null, keyThumbprint))
+            : result.AccessToken ?? _issuer.Issue(AccessTokenRequest.ForSession(result.Session, clientId: null, scope: null, keyThumbprint));
         string refreshToken = result.Token.Reveal();
         long expiresIn = (long)_issuer.Lifetime.TotalSeconds;
         await Responses.JsonAsync(context.Response, StatusCodes.Status200OK, w =>

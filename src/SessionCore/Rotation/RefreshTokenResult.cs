@@ -16,11 +16,12 @@ namespace SessionCore.Rotation;
 public sealed class RefreshTokenResult
 {
     private static readonly RefreshTokenResult[] s_failures =
-        [.. Enum.GetValues<RefreshTokenStatus>().Select(s => new RefreshTokenResult(s, null, null, default, null))];
+        [.. Enum.GetValues<RefreshTokenStatus>().Select(s => new RefreshTokenResult(s, null, null, default, null, null))];
 
-    private RefreshTokenResult(RefreshTokenStatus status, RefreshToken? token, Session? session, RefreshFamilyId familyId, string? accessToken)
+    private RefreshTokenResult(RefreshTokenStatus status, RefreshToken? token, Session? session, RefreshFamilyId familyId, string? accessToken, string? keyThumbprint)
     {
         AccessToken = accessToken;
+        KeyThumbprint = keyThumbprint;
         Status = status;
         Token = token;
         Session = session;
@@ -47,6 +48,12 @@ public sealed class RefreshTokenResult
     /// <remarks>Security: a bearer credential like the refresh token; never log it or put it in a URL.</remarks>
     public string? AccessToken { get; }
 
+    /// <summary>
+    /// Gets the RFC 7638 thumbprint of the key the token's family is bound to (RFC 9449), which is also the
+    /// <c>cnf.jkt</c> of <see cref="AccessToken"/>; <see langword="null"/> for an unbound family and on failure.
+    /// </summary>
+    public string? KeyThumbprint { get; }
+
     /// <summary>Gets the identifier of the token's family (not secret); empty on failure.</summary>
     public RefreshFamilyId FamilyId { get; }
 
@@ -67,8 +74,8 @@ public sealed class RefreshTokenResult
     /// <returns>The name of <see cref="Status"/>.</returns>
     public override string ToString() => Status.ToString();
 
-    internal static RefreshTokenResult Success(RefreshTokenStatus status, RefreshToken token, Session session, RefreshFamilyId familyId, string? accessToken = null) =>
-        new(status, token, session, familyId, accessToken);
+    internal static RefreshTokenResult Success(RefreshTokenStatus status, RefreshToken token, Session session, RefreshFamilyId familyId, string? accessToken = null, string? keyThumbprint = null) =>
+        new(status, token, session, familyId, accessToken, keyThumbprint);
 
     internal static RefreshTokenResult Failure(RefreshTokenStatus status) => s_failures[(int)status];
 }

@@ -249,7 +249,7 @@ public sealed class RefreshTokenService : IDisposable
         }
 
         SessionCoreTelemetry.RefreshIssued.Add(1);
-        return RefreshTokenResult.Success(RefreshTokenStatus.Issued, token, session.Value, family.FamilyId, MintAccessToken(session.Value, family));
+        return RefreshTokenResult.Success(RefreshTokenStatus.Issued, token, session.Value, family.FamilyId, MintAccessToken(session.Value, family), family.KeyThumbprint);
     }
 
     private async ValueTask<RefreshTokenResult> RedeemCoreAsync(RefreshToken presented, RefreshTokenBinding binding, CancellationToken cancellationToken)
@@ -337,7 +337,7 @@ public sealed class RefreshTokenService : IDisposable
         // The store judged the session (and renewed it when due) in the same step; this only turns its verdict into ours.
         SessionValidationResult session = await _manager.JudgedAsync(outcome.SessionStatus, outcome.Session, family.SessionId, now, cancellationToken).ConfigureAwait(false);
         return session.TryGetValue(out Session? live)
-            ? RefreshTokenResult.Success(status, token, live, family.FamilyId, MintAccessToken(live, family))
+            ? RefreshTokenResult.Success(status, token, live, family.FamilyId, MintAccessToken(live, family), family.KeyThumbprint)
             : RefreshTokenResult.Failure(session.Status == SessionValidationStatus.StoreUnavailable ? RefreshTokenStatus.StoreUnavailable : RefreshTokenStatus.SessionNotLive);
     }
 

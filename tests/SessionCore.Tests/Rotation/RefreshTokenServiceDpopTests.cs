@@ -46,6 +46,25 @@ public sealed class RefreshTokenServiceDpopTests
         Assert.Null(jwt.Validator.ValidateOffline(issued.AccessToken).Value.ConfirmationThumbprint);
     }
 
+    [Fact]
+    public async Task Results_NameTheKeyTheFamilyIsBoundTo()
+    {
+        using RotationHarness h = new();
+        (SessionToken session, _) = await h.SignInAsync();
+        (SessionToken other, _) = await h.SignInAsync();
+
+        RefreshTokenResult bound = await h.Service.IssueAsync(session, new RefreshTokenBinding(KeyThumbprint: Key), TestContext.Current.CancellationToken);
+        RefreshTokenResult rotated = await h.Service.RedeemAsync(bound.Value.Reveal(), new RefreshTokenBinding(KeyThumbprint: Key), TestContext.Current.CancellationToken);
+        RefreshTokenResult unbound = await h.Service.IssueAsync(other, TestContext.Current.CancellationToken);
+        RefreshTokenResult unboundRotated = await h.Service.RedeemAsync(unbound.Value.Reveal(), new RefreshTokenBinding(KeyThumbprint: Key), TestContext.Current.CancellationToken);
+
+        Assert.Equal(Key, bound.KeyThumbprint);
+        Assert.Equal(Key, rotated.KeyThumbprint);
+        Assert.Null(unbound.KeyThumbprint);
+        Assert.Equal(RefreshTokenStatus.Rotated, unboundRotated.Status);
+        Assert.Null(unboundRotated.KeyThumbprint);   // a proof at redemption does not bind an unbound family
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData(OtherKey)]
